@@ -1,0 +1,32 @@
+/**
+ * Errors the domain throws. Adapters (MCP tools, HTTP routes) turn them into
+ * messages for the caller; they never carry a stack to the user.
+ */
+
+/** Input that cannot be accepted. `field` is a path such as `contacts[2].emails[0]`. */
+export class ValidationError extends Error {
+  override readonly name = "ValidationError";
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(field ? `${field}: ${message}` : message);
+  }
+}
+
+/** An id that does not exist for the caller's company (ids of another company included). */
+export class NotFoundError extends Error {
+  override readonly name = "NotFoundError";
+  constructor(
+    readonly entity: string,
+    readonly id: string,
+    readonly field = "id",
+  ) {
+    super(`${field}: no ${entity} with id "${id}" exists. Look ids up with filter_entity or search_all_entities.`);
+  }
+}
+
+/** A request that is well-formed but cannot be carried out in the current state. */
+export class ConflictError extends Error {
+  override readonly name = "ConflictError";
+}
