@@ -1,0 +1,22 @@
+-- Full-text search over the fields a searchTerm matches. Trigram tokens make a substring
+-- search an index lookup; triggers keep each index in step with its table.
+CREATE VIRTUAL TABLE `contacts_fts` USING fts5(first_name, last_name, emails, content='contacts', content_rowid='rowid', tokenize='trigram');--> statement-breakpoint
+CREATE TRIGGER `contacts_fts_ai` AFTER INSERT ON `contacts` BEGIN INSERT INTO `contacts_fts`(rowid, first_name, last_name, emails) VALUES (new.rowid, new.first_name, new.last_name, new.emails); END;--> statement-breakpoint
+CREATE TRIGGER `contacts_fts_ad` AFTER DELETE ON `contacts` BEGIN INSERT INTO `contacts_fts`(`contacts_fts`, rowid, first_name, last_name, emails) VALUES ('delete', old.rowid, old.first_name, old.last_name, old.emails); END;--> statement-breakpoint
+CREATE TRIGGER `contacts_fts_au` AFTER UPDATE ON `contacts` WHEN old.first_name IS NOT new.first_name OR old.last_name IS NOT new.last_name OR old.emails IS NOT new.emails BEGIN INSERT INTO `contacts_fts`(`contacts_fts`, rowid, first_name, last_name, emails) VALUES ('delete', old.rowid, old.first_name, old.last_name, old.emails); INSERT INTO `contacts_fts`(rowid, first_name, last_name, emails) VALUES (new.rowid, new.first_name, new.last_name, new.emails); END;--> statement-breakpoint
+CREATE VIRTUAL TABLE `organizations_fts` USING fts5(name, content='organizations', content_rowid='rowid', tokenize='trigram');--> statement-breakpoint
+CREATE TRIGGER `organizations_fts_ai` AFTER INSERT ON `organizations` BEGIN INSERT INTO `organizations_fts`(rowid, name) VALUES (new.rowid, new.name); END;--> statement-breakpoint
+CREATE TRIGGER `organizations_fts_ad` AFTER DELETE ON `organizations` BEGIN INSERT INTO `organizations_fts`(`organizations_fts`, rowid, name) VALUES ('delete', old.rowid, old.name); END;--> statement-breakpoint
+CREATE TRIGGER `organizations_fts_au` AFTER UPDATE ON `organizations` WHEN old.name IS NOT new.name BEGIN INSERT INTO `organizations_fts`(`organizations_fts`, rowid, name) VALUES ('delete', old.rowid, old.name); INSERT INTO `organizations_fts`(rowid, name) VALUES (new.rowid, new.name); END;--> statement-breakpoint
+CREATE VIRTUAL TABLE `deals_fts` USING fts5(name, content='deals', content_rowid='rowid', tokenize='trigram');--> statement-breakpoint
+CREATE TRIGGER `deals_fts_ai` AFTER INSERT ON `deals` BEGIN INSERT INTO `deals_fts`(rowid, name) VALUES (new.rowid, new.name); END;--> statement-breakpoint
+CREATE TRIGGER `deals_fts_ad` AFTER DELETE ON `deals` BEGIN INSERT INTO `deals_fts`(`deals_fts`, rowid, name) VALUES ('delete', old.rowid, old.name); END;--> statement-breakpoint
+CREATE TRIGGER `deals_fts_au` AFTER UPDATE ON `deals` WHEN old.name IS NOT new.name BEGIN INSERT INTO `deals_fts`(`deals_fts`, rowid, name) VALUES ('delete', old.rowid, old.name); INSERT INTO `deals_fts`(rowid, name) VALUES (new.rowid, new.name); END;--> statement-breakpoint
+CREATE VIRTUAL TABLE `services_fts` USING fts5(name, content='services', content_rowid='rowid', tokenize='trigram');--> statement-breakpoint
+CREATE TRIGGER `services_fts_ai` AFTER INSERT ON `services` BEGIN INSERT INTO `services_fts`(rowid, name) VALUES (new.rowid, new.name); END;--> statement-breakpoint
+CREATE TRIGGER `services_fts_ad` AFTER DELETE ON `services` BEGIN INSERT INTO `services_fts`(`services_fts`, rowid, name) VALUES ('delete', old.rowid, old.name); END;--> statement-breakpoint
+CREATE TRIGGER `services_fts_au` AFTER UPDATE ON `services` WHEN old.name IS NOT new.name BEGIN INSERT INTO `services_fts`(`services_fts`, rowid, name) VALUES ('delete', old.rowid, old.name); INSERT INTO `services_fts`(rowid, name) VALUES (new.rowid, new.name); END;--> statement-breakpoint
+CREATE VIRTUAL TABLE `tasks_fts` USING fts5(name, content='tasks', content_rowid='rowid', tokenize='trigram');--> statement-breakpoint
+CREATE TRIGGER `tasks_fts_ai` AFTER INSERT ON `tasks` BEGIN INSERT INTO `tasks_fts`(rowid, name) VALUES (new.rowid, new.name); END;--> statement-breakpoint
+CREATE TRIGGER `tasks_fts_ad` AFTER DELETE ON `tasks` BEGIN INSERT INTO `tasks_fts`(`tasks_fts`, rowid, name) VALUES ('delete', old.rowid, old.name); END;--> statement-breakpoint
+CREATE TRIGGER `tasks_fts_au` AFTER UPDATE ON `tasks` WHEN old.name IS NOT new.name BEGIN INSERT INTO `tasks_fts`(`tasks_fts`, rowid, name) VALUES ('delete', old.rowid, old.name); INSERT INTO `tasks_fts`(rowid, name) VALUES (new.rowid, new.name); END;

@@ -1,0 +1,132 @@
+import { ValidationError } from "../errors.js";
+import type { StoredFilter } from "../store/index.js";
+import { isNumericColumn } from "./custom-fields.js";
+import type { FilterInput, FilterOperator } from "./inputs.js";
+import { type CustomColumn, ENTITIES, type EntityType } from "./model.js";
+
+/** How each kind of field may be filtered. One table for the checks and for get_entity_configuration. */
+export const OPERATORS_BY_KIND: Record<string, readonly FilterOperator[]> = {
+  id: ["equals", "in", "notIn"],
+  string: ["equals", "contains", "in", "notIn", "isNull", "isNotNull", "gt", "gte", "lt", "lte", "between"],
+  number: ["equals", "gt", "gte", "lt", "lte", "between", "in", "notIn", "isNull", "isNotNull"],
+  date: ["equals", "gt", "gte", "lt", "lte", "between", "isNull", "isNotNull"],
+  enum: ["equals", "in", "notIn"],
+  stringList: ["equals", "contains", "hasSome", "hasNone", "isNull", "isNotNull"],
+  relation: ["hasSome", "hasNone", "isNull", "isNotNull"],
+  checkbox: ["equals", "isNull", "isNotNull"],
+};
+
+export interface FieldInfo {
+  name: string;
+  kind: string;
+  operators: readonly FilterOperator[];
+  sortable: boolean;
+  label?: string;
+  target?: string;
+  options?: string[];
+}
+
+/** Every field of an entity type that filters and sorting accept. */
+export function filterableFields(type: EntityType, columns: CustomColumn[]): FieldInfo[] {
+  const def = ENTITIES[type];
+  const out: FieldInfo[] = [{ name: "id", kind: "id", operators: OPERATORS_BY_KIND.id!, sortable: false }];
+  for (const s of def.scalars) {
+    out.push({ name: s.name, kind: s.kind, operators: OPERATORS_BY_KIND[s.kind]!, sortable: s.kind !== "stringList" });
+  }
+  for (const ts of ["createdAt", "updatedAt"]) {
+    out.push({ name: ts, kind: "date", operators: OPERATORS_BY_KIND.date!, sortable: true });
+  }
+  for (const r of def.relations) {
+    out.push({ name: r.name, kind: "relation", target: r.target, operators: OPERATORS_BY_KIND.relation!, sortable: false });
+  }
+  if (type === "deal") {
+    out.push({ name: "serviceIds", kind: "relation", target: "service", operators: OPERATORS_BY_KIND.relation!, sortable: false });
+  }
+  for (const c of columns) {
+    const kind = c.type === "checkbox" ? "checkbox" : isNumericColumn(c.type) ? "number" : "string";
+    out.push({
+      name: c.id,
+      kind,
+      label: c.label,
+      operators: OPERATORS_BY_KIND[kind]!,
+      sortable: true,
+      ...(c.type === "singleSelect" ? { options: c.options } : {}),
+    });
+  }
+  return out;
+}
+
+const NO_VALUE = new Set(["isNull", "isNotNull"]);
+const LIST_VALUE = new Set(["in", "notIn", "hasSome", "hasNone"]);
+
+/** Checks filters against the entity's fields and turns them into what the store runs. */
+export function toStoredFilters(
+  type: EntityType,
+  filters: FilterInput[],
+  columns: CustomColumn[],
+  root = "filters",
+): StoredFilter[] {
+  const fields = filterableFields(type, columns);
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  return filters.map((f, i) => {
+    const at = `${root}[${i}]`;
+    const info = byName.get(f.field);
+    if (!info) {
+      throw new ValidationError(
+        `${at}.field`,
+        `"${f.field}" is not a field of ${type}. Valid fields: ${fields.map((x) => x.name).join(", ")}`,
+      );
+    }
+    if (!info.operators.includes(f.operator)) {
+      throw new ValidationError(
+        `${at}.operator`,
+        `"${f.operator}" does not apply to ${f.field} (${info.kind}). Use one of: ${info.operators.join(", ")}`,
+      );
+    }
+    const value = checkValue(f, info, at);
+    if (info.kind === "relation") {
+      return { kind: "relation", target: info.target as StoredFilter & string, operator: f.operator, value } as StoredFilter;
+    }
+    if (f.field.startsWith("col_")) {
+      const column = columns.find((c) => c.id === f.field)!;
+      return { kind: "custom", columnId: column.id, numeric: isNumericColumn(column.type), operator: f.operator, value };
+    }
+    if (info.kind === "stringList") return { kind: "list", field: f.field, operator: f.operator, value };
+    return { kind: "column", field: f.field, operator: f.operator, value };
+  });
+}
+
+function checkValue(f: FilterInput, info: FieldInfo, at: string): unknown {
+  const field = `${at}.value`;
+  if (NO_VALUE.has(f.operator)) {
+    if (f.value !== undefined && f.value !== null) throw new ValidationError(field, `${f.operator} takes no value; omit it`);
+    return undefined;
+  }
+  const scalar = (v: unknown, where: string) => {
+    const numeric = info.kind === "number";
+    if (info.kind === "checkbox") {
+      if (typeof v !== "boolean") throw new ValidationError(where, "expected true or false");
+      return v ? 1 : 0;
+    }
+    if (numeric ? typeof v !== "number" || !Number.isFinite(v) : typeof v !== "string") {
+      throw new ValidationError(where, `expected a ${numeric ? "number" : "string"} for ${f.field}`);
+    }
+    return v;
+  };
+  if (LIST_VALUE.has(f.operator)) {
+    if (!Array.isArray(f.value) || f.value.length === 0 || f.value.length > 1000) {
+      throw new ValidationError(field, `${f.operator} takes a non-empty array of values (at most 1000)`);
+    }
+    return f.value.map((v, j) => scalar(v, `${field}[${j}]`));
+  }
+  if (f.operator === "between") {
+    if (!Array.isArray(f.value) || f.value.length !== 2) {
+      throw new ValidationError(field, "between takes [low, high]");
+    }
+    return [scalar(f.value[0], `${field}[0]`), scalar(f.value[1], `${field}[1]`)];
+  }
+  if (f.value === undefined || f.value === null) {
+    throw new ValidationError(field, `${f.operator} needs a value; to match a missing value use isNull`);
+  }
+  return scalar(f.value, field);
+}

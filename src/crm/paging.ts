@@ -1,0 +1,32 @@
+import { ValidationError } from "../errors.js";
+
+export interface Page<T> {
+  items: T[];
+  total: number;
+  nextCursor: string | null;
+}
+
+export const DEFAULT_LIMIT = 25;
+export const MAX_LIMIT = 100;
+
+export function pageLimit(limit: unknown): number {
+  if (limit === undefined || limit === null) return DEFAULT_LIMIT;
+  if (typeof limit !== "number" || !Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) {
+    throw new ValidationError("limit", `must be a whole number from 1 to ${MAX_LIMIT}`);
+  }
+  return limit;
+}
+
+/** Cursors are opaque to callers; inside they hold the offset of the next page. */
+export function encodeCursor(offset: number): string {
+  return Buffer.from(JSON.stringify({ o: offset })).toString("base64url");
+}
+
+export function decodeCursor(cursor: unknown): number {
+  if (cursor === undefined || cursor === null || cursor === "") return 0;
+  try {
+    const parsed = JSON.parse(Buffer.from(String(cursor), "base64url").toString("utf8"));
+    if (Number.isInteger(parsed.o) && parsed.o >= 0) return parsed.o;
+  } catch {}
+  throw new ValidationError("cursor", "is not a cursor from this server; pass nextCursor from the previous page unchanged");
+}

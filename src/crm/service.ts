@@ -1,0 +1,516 @@
+import { z } from "zod";
+import { NotFoundError, ValidationError } from "../errors.js";
+import { type Actor, ChangeRecorder } from "../events/recorder.js";
+import { newId } from "../ids.js";
+import { normalizeNotes } from "../notes/index.js";
+import type { Store, StoredQuery, Tx } from "../store/index.js";
+import { checkCustomValue, type StoredCustomValue } from "./custom-fields.js";
+import { filterableFields, toStoredFilters } from "./filters.js";
+import { CREATE_INPUTS, type FilterInput, filterInput, sortInput, UPDATE_INPUTS } from "./inputs.js";
+import {
+  type CustomColumn,
+  type DealServiceLine,
+  displayName,
+  ENTITIES,
+  ENTITY_TYPES,
+  type EntityRecord,
+  type EntityType,
+  type LinkTarget,
+} from "./model.js";
+import { decodeCursor, encodeCursor, type Page, pageLimit } from "./paging.js";
+import { parse } from "./validate.js";
+
+export type { Actor };
+
+export const MAX_BATCH = 100;
+
+export interface FindQuery {
+  searchTerm?: string;
+  filters?: FilterInput[];
+  sort?: { field: string; direction?: "asc" | "desc" };
+  limit?: number;
+  cursor?: string;
+}
+
+type Input = Record<string, unknown>;
+
+/** A relation as the write paths see it: the deal-service link lives in its own table. */
+function relationTarget(type: EntityType, name: string): LinkTarget | undefined {
+  if (type === "deal" && name === "serviceIds") return "service";
+  return ENTITIES[type].relations.find((r) => r.name === name)?.target;
+}
+
+function isDealServiceLink(type: EntityType, target: LinkTarget): boolean {
+  return (type === "deal" && target === "service") || (type === "service" && target === "deal");
+}
+
+/**
+ * The CRM's write and read paths for the five entity types. Each write runs in one
+ * transaction with its events and outbox rows; nothing is written when any input is bad.
+ */
+export class CrmService {
+  constructor(private readonly store: Store) {}
+
+  async create(actor: Actor, type: EntityType, items: unknown[]): Promise<EntityRecord[]> {
+    const root = ENTITIES[type].plural;
+    checkBatch(items, root);
+    const inputs = items.map((item, i) => parse(CREATE_INPUTS[type], item, `${root}[${i}]`) as Input);
+    return this.store.write(async (tx) => {
+      const columns = await tx.columns.list(actor.companyId, type);
+      const recorder = new ChangeRecorder(tx, actor);
+      const now = new Date().toISOString();
+      const ids: string[] = [];
+      const prepared = [];
+      for (const [i, input] of inputs.entries()) {
+        prepared.push(await this.prepare(tx, actor, type, input, columns, `${root}[${i}]`));
+      }
+      for (const [i, input] of inputs.entries()) {
+        const p = prepared[i]!;
+        const id = newId(type);
+        ids.push(id);
+        recorder.created(type, [id]);
+        const row: Record<string, unknown> & { id: string; companyId: string } = {
+          id,
+          companyId: actor.companyId,
+          createdAt: now,
+          updatedAt: now,
+          notes: p.notes ?? null,
+        };
+        for (const s of ENTITIES[type].scalars) {
+          if (s.derived) continue;
+          if (input[s.name] !== undefined) row[s.name] = input[s.name];
+          else if (s.kind === "stringList") row[s.name] = [];
+          else if (s.kind === "enum") row[s.name] = s.values![0];
+        }
+        await tx.crm.insert(type, row);
+        await this.applyRelations(tx, recorder, actor, type, id, p.relations, "add");
+        if (p.services) await this.replaceDealServices(tx, recorder, actor, id, p.services);
+        if (p.custom.length) await tx.crm.setCustomValues(actor.companyId, id, p.custom);
+      }
+      const after = await recorder.finish();
+      return ids.map((id) => after.get(`${type}:${id}`)!);
+    });
+  }
+
+  async update(actor: Actor, type: EntityType, items: unknown[]): Promise<EntityRecord[]> {
+    const root = ENTITIES[type].plural;
+    checkBatch(items, root);
+    for (const [i, item] of items.entries()) rejectNullRelations(type, item, `${root}[${i}]`);
+    const inputs = items.map((item, i) => parse(UPDATE_INPUTS[type], item, `${root}[${i}]`) as Input & { id: string });
+    const seen = new Set<string>();
+    for (const [i, input] of inputs.entries()) {
+      if (seen.has(input.id)) throw new ValidationError(`${root}[${i}].id`, `"${input.id}" appears twice; merge the two items`);
+      seen.add(input.id);
+    }
+    return this.store.write(async (tx) => {
+      const columns = await tx.columns.list(actor.companyId, type);
+      const recorder = new ChangeRecorder(tx, actor);
+      const existing = await tx.crm.load(
+        actor.companyId,
+        type,
+        inputs.map((i) => i.id),
+      );
+      const prepared = [];
+      for (const [i, input] of inputs.entries()) {
+        if (!existing.has(input.id)) throw new NotFoundError(type, input.id, `${root}[${i}].id`);
+        prepared.push(await this.prepare(tx, actor, type, input, columns, `${root}[${i}]`));
+      }
+      for (const [i, input] of inputs.entries()) {
+        const p = prepared[i]!;
+        const before = existing.get(input.id)!;
+        await recorder.track(type, [input.id]);
+        const patch: Record<string, unknown> = {};
+        for (const s of ENTITIES[type].scalars) if (!s.derived && input[s.name] !== undefined) patch[s.name] = input[s.name];
+        if (input.notes !== undefined) patch.notes = p.notes;
+        if (Object.keys(patch).length) await tx.crm.update(actor.companyId, type, input.id, patch);
+        if (type === "service" && patch.amount !== undefined) {
+          const dealIds = before.dealIds as string[];
+          await recorder.track("deal", dealIds);
+          await tx.crm.recomputeDealTotals(actor.companyId, dealIds);
+        }
+        for (const [target, ids] of p.relations) {
+          const name = ENTITIES[type].relations.find((r) => r.target === target)?.name ?? "serviceIds";
+          const old = new Set((before[name] as string[]) ?? []);
+          const next = new Set(ids);
+          const add = ids.filter((x) => !old.has(x));
+          const remove = [...old].filter((x) => !next.has(x));
+          await this.applyRelations(tx, recorder, actor, type, input.id, new Map([[target, add]]), "add");
+          await this.applyRelations(tx, recorder, actor, type, input.id, new Map([[target, remove]]), "remove");
+        }
+        if (p.services) await this.replaceDealServices(tx, recorder, actor, input.id, p.services);
+        if (p.custom.length) await tx.crm.setCustomValues(actor.companyId, input.id, p.custom);
+      }
+      const after = await recorder.finish();
+      return inputs.map((input) => after.get(`${type}:${input.id}`)!);
+    });
+  }
+
+  async delete(actor: Actor, type: EntityType, ids: string[]): Promise<string[]> {
+    const list = parse(z.array(z.string().min(1)).min(1).max(MAX_BATCH), ids, "ids");
+    return this.store.write(async (tx) => {
+      const recorder = new ChangeRecorder(tx, actor);
+      const existing = await tx.crm.load(actor.companyId, type, list);
+      for (const [i, id] of list.entries()) if (!existing.has(id)) throw new NotFoundError(type, id, `ids[${i}]`);
+      for (const id of new Set(list)) {
+        const before = existing.get(id)!;
+        await recorder.track(type, [id]);
+        for (const r of ENTITIES[type].relations) {
+          if (r.target !== "user") await recorder.track(r.target, before[r.name] as string[]);
+        }
+        if (type === "deal") {
+          await recorder.track(
+            "service",
+            (before.services as DealServiceLine[]).map((l) => l.serviceId),
+          );
+        }
+        await tx.crm.delete(actor.companyId, type, id);
+        if (type === "service") await tx.crm.recomputeDealTotals(actor.companyId, before.dealIds as string[]);
+      }
+      await recorder.finish();
+      return [...new Set(list)];
+    });
+  }
+
+  async link(actor: Actor, type: EntityType, id: string, relation: string, ids: string[], mode: "add" | "remove") {
+    const target = relationTarget(type, relation);
+    if (!target) {
+      const valid = ENTITIES[type].relations.map((r) => r.name);
+      if (type === "deal") valid.push("serviceIds");
+      throw new ValidationError("relation", `"${relation}" is not a relationship of ${type}. Use one of: ${valid.join(", ")}`);
+    }
+    const list = parse(z.array(z.string().min(1)).min(1).max(MAX_BATCH), ids, "ids");
+    return this.store.write(async (tx) => {
+      const recorder = new ChangeRecorder(tx, actor);
+      const existing = await tx.crm.load(actor.companyId, type, [id]);
+      if (!existing.has(id)) throw new NotFoundError(type, id, "id");
+      if (mode === "add") await this.checkIds(tx, actor, target, list, "ids");
+      await recorder.track(type, [id]);
+      await this.applyRelations(tx, recorder, actor, type, id, new Map([[target, list]]), mode);
+      const after = await recorder.finish();
+      return after.get(`${type}:${id}`)!;
+    });
+  }
+
+  async setCustomFields(actor: Actor, type: EntityType, items: { id: string; customFieldValues: unknown }[]) {
+    checkBatch(items, "items");
+    const inputs = items.map((item, i) =>
+      parse(
+        z.strictObject({
+          id: z.string().min(1),
+          customFieldValues: z.array(z.strictObject({ columnId: z.string().min(1), value: z.unknown() })).min(1),
+        }),
+        item,
+        `items[${i}]`,
+      ),
+    );
+    return this.store.write(async (tx) => {
+      const columns = await tx.columns.list(actor.companyId, type);
+      const existing = await tx.crm.load(
+        actor.companyId,
+        type,
+        inputs.map((i) => i.id),
+      );
+      const prepared = inputs.map((input, i) => {
+        if (!existing.has(input.id)) throw new NotFoundError(type, input.id, `items[${i}].id`);
+        return checkCustomValues(type, input.customFieldValues, columns, `items[${i}].customFieldValues`);
+      });
+      const recorder = new ChangeRecorder(tx, actor);
+      for (const [i, input] of inputs.entries()) {
+        await recorder.track(type, [input.id]);
+        await tx.crm.setCustomValues(actor.companyId, input.id, prepared[i]!);
+      }
+      const after = await recorder.finish();
+      return inputs.map((input) => after.get(`${type}:${input.id}`)!);
+    });
+  }
+
+  /** Replaces notes, or appends markdown to them, for a batch of entities. */
+  async writeNotes(
+    actor: Actor,
+    type: EntityType,
+    items: { id: string; notes: unknown }[],
+    combine: (old: unknown, next: unknown) => unknown,
+  ): Promise<EntityRecord[]> {
+    checkBatch(items, "items");
+    const inputs = items.map((item, i) =>
+      parse(z.strictObject({ id: z.string().min(1), notes: z.union([z.string(), z.null()]) }), item, `items[${i}]`),
+    );
+    return this.store.write(async (tx) => {
+      const existing = await tx.crm.load(
+        actor.companyId,
+        type,
+        inputs.map((i) => i.id),
+      );
+      const next = inputs.map((input, i) => {
+        const before = existing.get(input.id);
+        if (!before) throw new NotFoundError(type, input.id, `items[${i}].id`);
+        try {
+          return combine(before.notes, input.notes);
+        } catch (error) {
+          if (error instanceof ValidationError) throw new ValidationError(`items[${i}].notes`, error.message);
+          throw error;
+        }
+      });
+      const recorder = new ChangeRecorder(tx, actor);
+      for (const [i, input] of inputs.entries()) {
+        await recorder.track(type, [input.id]);
+        await tx.crm.update(actor.companyId, type, input.id, { notes: next[i] ?? null });
+      }
+      const after = await recorder.finish();
+      return inputs.map((input) => after.get(`${type}:${input.id}`)!);
+    });
+  }
+
+  async get(actor: Actor, type: EntityType, ids: string[]): Promise<Map<string, EntityRecord>> {
+    return this.store.read((tx) => tx.crm.load(actor.companyId, type, ids));
+  }
+
+  async find(actor: Actor, type: EntityType, query: FindQuery): Promise<Page<EntityRecord>> {
+    const limit = pageLimit(query.limit);
+    const offset = decodeCursor(query.cursor);
+    return this.store.read(async (tx) => {
+      const stored = await this.storedQuery(tx, actor, type, query);
+      const { ids, total } = await tx.crm.find(actor.companyId, type, { ...stored, limit, offset });
+      const records = await tx.crm.load(actor.companyId, type, ids);
+      const items = ids.map((id) => records.get(id)!).filter(Boolean);
+      return { items, total, nextCursor: offset + ids.length < total ? encodeCursor(offset + ids.length) : null };
+    });
+  }
+
+  async count(actor: Actor, type: EntityType, query: Omit<FindQuery, "sort" | "limit" | "cursor">): Promise<number> {
+    return this.store.read(async (tx) => {
+      const stored = await this.storedQuery(tx, actor, type, query);
+      return tx.crm.count(actor.companyId, type, stored);
+    });
+  }
+
+  async searchAll(actor: Actor, searchTerm: string, entities: EntityType[] = [...ENTITY_TYPES], limitPerEntity = 5) {
+    const term = parse(z.string().trim().min(1, "must not be empty"), searchTerm, "searchTerm");
+    const limit = parse(z.number().int().min(1).max(25), limitPerEntity, "limitPerEntity");
+    return this.store.read(async (tx) => {
+      const out: { entity: EntityType; total: number; items: EntityRecord[] }[] = [];
+      for (const type of entities) {
+        const { ids, total } = await tx.crm.find(actor.companyId, type, { searchTerm: term, filters: [], limit, offset: 0 });
+        const records = await tx.crm.load(actor.companyId, type, ids);
+        out.push({ entity: type, total, items: ids.map((id) => records.get(id)!) });
+      }
+      return out;
+    });
+  }
+
+  async configuration(actor: Actor, type: EntityType) {
+    const columns = await this.store.read((tx) => tx.columns.list(actor.companyId, type));
+    return {
+      entity: type,
+      fields: filterableFields(type, columns),
+      relations: ENTITIES[type].relations.map((r) => ({ name: r.name, target: r.target })),
+      customColumns: columns,
+    };
+  }
+
+  // --- custom columns ---------------------------------------------------------------
+
+  async listColumns(actor: Actor, entityType?: EntityType): Promise<CustomColumn[]> {
+    return this.store.read((tx) => tx.columns.list(actor.companyId, entityType));
+  }
+
+  async createColumn(actor: Actor, input: unknown): Promise<CustomColumn> {
+    const data = parse(columnCreateInput, input);
+    if (data.type === "singleSelect" && data.options.length === 0) {
+      throw new ValidationError("options", "a singleSelect column needs at least one option");
+    }
+    const now = new Date().toISOString();
+    const column: CustomColumn = { id: newId("column"), ...data, createdAt: now, updatedAt: now };
+    await this.store.write((tx) => tx.columns.insert(actor.companyId, column));
+    return column;
+  }
+
+  async updateColumn(actor: Actor, input: unknown): Promise<CustomColumn> {
+    const data = parse(columnUpdateInput, input);
+    return this.store.write(async (tx) => {
+      const column = await tx.columns.get(actor.companyId, data.id);
+      if (!column) throw new NotFoundError("custom column", data.id);
+      if (data.options && column.type === "singleSelect" && data.options.length === 0) {
+        throw new ValidationError("options", "a singleSelect column needs at least one option");
+      }
+      const patch = { ...(data.label ? { label: data.label } : {}), ...(data.options ? { options: data.options } : {}) };
+      const updated = { ...column, ...patch, updatedAt: new Date().toISOString() };
+      await tx.columns.update(actor.companyId, data.id, { ...patch, updatedAt: updated.updatedAt });
+      return updated;
+    });
+  }
+
+  /** Deleting a column removes its values; each entity that held one emits `*.updated`. */
+  async deleteColumn(actor: Actor, id: string): Promise<string> {
+    return this.store.write(async (tx) => {
+      const column = await tx.columns.get(actor.companyId, id);
+      if (!column) throw new NotFoundError("custom column", id);
+      const recorder = new ChangeRecorder(tx, actor);
+      await recorder.track(column.entityType, await tx.crm.idsWithColumn(actor.companyId, id));
+      await tx.columns.delete(actor.companyId, id);
+      await recorder.finish();
+      return id;
+    });
+  }
+
+  // --- internals ----------------------------------------------------------------------
+
+  private async storedQuery(
+    tx: Tx,
+    actor: Actor,
+    type: EntityType,
+    query: Omit<FindQuery, "limit" | "cursor">,
+  ): Promise<Omit<StoredQuery, "limit" | "offset">> {
+    const filters = parse(z.array(filterInput).max(50).optional(), query.filters, "filters") ?? [];
+    const searchTerm = parse(z.string().max(200).optional(), query.searchTerm, "searchTerm");
+    const columns = await tx.columns.list(actor.companyId, type);
+    const stored: Omit<StoredQuery, "limit" | "offset"> = { searchTerm, filters: toStoredFilters(type, filters, columns) };
+    if (query.sort) {
+      const sort = parse(sortInput, query.sort, "sort");
+      const info = filterableFields(type, columns).find((f) => f.name === sort.field);
+      if (!info?.sortable) {
+        const valid = filterableFields(type, columns)
+          .filter((f) => f.sortable)
+          .map((f) => f.name);
+        throw new ValidationError("sort.field", `cannot sort ${type} by "${sort.field}". Sortable: ${valid.join(", ")}`);
+      }
+      const column = columns.find((c) => c.id === sort.field);
+      stored.sort = {
+        field: sort.field,
+        direction: sort.direction,
+        ...(column ? { custom: { columnId: column.id, numeric: info.kind !== "string" } } : {}),
+      };
+    }
+    return stored;
+  }
+
+  /** Checks an item's references and values before anything is written. */
+  private async prepare(tx: Tx, actor: Actor, type: EntityType, input: Input, columns: CustomColumn[], at: string) {
+    const relations = new Map<LinkTarget, string[]>();
+    for (const r of ENTITIES[type].relations) {
+      const ids = input[r.name] as string[] | undefined;
+      if (ids === undefined) continue;
+      await this.checkIds(tx, actor, r.target, ids, `${at}.${r.name}`);
+      relations.set(r.target, [...new Set(ids)]);
+    }
+    let services: DealServiceLine[] | undefined;
+    if (type === "deal" && input.services !== undefined) {
+      services = input.services as DealServiceLine[];
+      const ids = services.map((s) => s.serviceId);
+      const dup = ids.findIndex((id, i) => ids.indexOf(id) !== i);
+      if (dup >= 0) throw new ValidationError(`${at}.services[${dup}].serviceId`, "appears twice; give each service once with its quantity");
+      await this.checkIds(tx, actor, "service", ids, `${at}.services`);
+    }
+    let notes: unknown;
+    if (input.notes !== undefined) {
+      try {
+        notes = input.notes === null ? null : normalizeNotes(input.notes);
+      } catch (error) {
+        if (error instanceof ValidationError) throw new ValidationError(`${at}.notes`, error.message.replace(/^notes: /, ""));
+        throw error;
+      }
+    }
+    const custom = input.customFieldValues
+      ? checkCustomValues(type, input.customFieldValues as { columnId: string; value: unknown }[], columns, `${at}.customFieldValues`)
+      : [];
+    return { relations, services, notes, custom };
+  }
+
+  private async checkIds(tx: Tx, actor: Actor, target: LinkTarget, ids: string[], field: string): Promise<void> {
+    const found = await tx.crm.existing(actor.companyId, target, ids);
+    const missing = ids.findIndex((id) => !found.has(id));
+    if (missing >= 0) {
+      throw new NotFoundError(target, ids[missing]!, `${field}[${missing}]`);
+    }
+  }
+
+  private async applyRelations(
+    tx: Tx,
+    recorder: ChangeRecorder,
+    actor: Actor,
+    type: EntityType,
+    id: string,
+    relations: Map<LinkTarget, string[]>,
+    mode: "add" | "remove",
+  ): Promise<void> {
+    for (const [target, ids] of relations) {
+      if (ids.length === 0) continue;
+      if (target !== "user") await recorder.track(target, ids);
+      if (isDealServiceLink(type, target)) {
+        const dealIds = type === "deal" ? [id] : ids;
+        for (const dealId of dealIds) {
+          const serviceIds = type === "deal" ? ids : [id];
+          const current = (await tx.crm.load(actor.companyId, "deal", [dealId])).get(dealId);
+          if (!current) continue;
+          const lines = current.services as DealServiceLine[];
+          const next =
+            mode === "add"
+              ? [...lines, ...serviceIds.filter((s) => !lines.some((l) => l.serviceId === s)).map((serviceId) => ({ serviceId, quantity: 1 }))]
+              : lines.filter((l) => !serviceIds.includes(l.serviceId));
+          await tx.crm.setDealServices(actor.companyId, dealId, next);
+          await tx.crm.recomputeDealTotals(actor.companyId, [dealId]);
+        }
+        continue;
+      }
+      if (mode === "add") await tx.crm.addLinks(actor.companyId, type, id, target, ids);
+      else await tx.crm.removeLinks(type, id, target, ids);
+    }
+  }
+
+  private async replaceDealServices(tx: Tx, recorder: ChangeRecorder, actor: Actor, dealId: string, lines: DealServiceLine[]) {
+    const current = (await tx.crm.load(actor.companyId, "deal", [dealId])).get(dealId);
+    const old = ((current?.services as DealServiceLine[]) ?? []).map((l) => l.serviceId);
+    await recorder.track("service", [...old, ...lines.map((l) => l.serviceId)]);
+    await tx.crm.setDealServices(actor.companyId, dealId, lines);
+    await tx.crm.recomputeDealTotals(actor.companyId, [dealId]);
+  }
+}
+
+const columnCreateInput = z.strictObject({
+  entityType: z.enum(ENTITY_TYPES),
+  label: z.string().trim().min(1, "must not be empty").max(100),
+  type: z.enum(["text", "number", "currency", "date", "datetime", "singleSelect", "email", "phone", "link", "checkbox"]),
+  options: z.array(z.string().trim().min(1)).max(100).default([]),
+});
+
+const columnUpdateInput = z.strictObject({
+  id: z.string().min(1),
+  label: z.string().trim().min(1, "must not be empty").max(100).optional(),
+  options: z.array(z.string().trim().min(1)).max(100).optional(),
+});
+
+function checkBatch(items: unknown, root: string): void {
+  if (!Array.isArray(items) || items.length === 0) throw new ValidationError(root, "give between 1 and 100 items");
+  if (items.length > MAX_BATCH) throw new ValidationError(root, `${items.length} items; send at most ${MAX_BATCH} per call`);
+}
+
+function rejectNullRelations(type: EntityType, item: unknown, at: string): void {
+  if (!item || typeof item !== "object") return;
+  for (const r of ENTITIES[type].relations) {
+    if ((item as Input)[r.name] === null) {
+      throw new ValidationError(
+        `${at}.${r.name}`,
+        "cannot be null. Give the full array to replace the links, [] to remove them all, or use link_entities / unlink_entities to add or remove some",
+      );
+    }
+  }
+}
+
+function checkCustomValues(
+  type: EntityType,
+  values: { columnId: string; value: unknown }[],
+  columns: CustomColumn[],
+  at: string,
+): (StoredCustomValue | { columnId: string; value: null })[] {
+  return values.map((v, i) => {
+    const column = columns.find((c) => c.id === v.columnId);
+    if (!column) {
+      const valid = columns.map((c) => `${c.id} (${c.label})`).join(", ") || "none yet; create one with create_custom_column";
+      throw new ValidationError(`${at}[${i}].columnId`, `"${v.columnId}" is not a custom column of ${type}. Columns: ${valid}`);
+    }
+    if (v.value === null || v.value === undefined) return { columnId: column.id, value: null };
+    return checkCustomValue(column, v.value, `${at}[${i}].value`);
+  });
+}
+
+

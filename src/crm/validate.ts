@@ -1,0 +1,28 @@
+import type { z } from "zod";
+import { ValidationError } from "../errors.js";
+
+/** A zod path as the caller wrote it: `contacts[2].emails[0]`. */
+export function pathOf(root: string, path: readonly PropertyKey[]): string {
+  let out = root;
+  for (const p of path) out += typeof p === "number" ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  return out;
+}
+
+/** Parses with zod; the first problem becomes a ValidationError that names the field. */
+export function parse<T extends z.ZodType>(schema: T, input: unknown, root = ""): z.output<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  throw new ValidationError(pathOf(root, issue.path), describeIssue(issue));
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      return issue.input === undefined ? `is required (expected ${issue.expected})` : `expected ${issue.expected}`;
+    case "unrecognized_keys":
+      return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}; remove ${issue.keys.length > 1 ? "them" : "it"}`;
+    default:
+      return issue.message;
+  }
+}

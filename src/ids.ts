@@ -1,0 +1,47 @@
+import { randomBytes } from "node:crypto";
+
+/** Every id is a prefixed string; the prefix tells what the id names. */
+export const ID_PREFIX = {
+  contact: "ct",
+  organization: "org",
+  deal: "deal",
+  service: "svc",
+  task: "task",
+  user: "usr",
+  company: "co",
+  column: "col",
+  webhook: "wh",
+  delivery: "whd",
+  event: "evt",
+  apiKey: "key",
+} as const;
+
+export type IdKind = keyof typeof ID_PREFIX;
+
+const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
+let lastTime = 0;
+let counter = 0;
+
+/**
+ * Time-ordered ids: 10 characters of milliseconds, 2 of a per-millisecond counter, 10 random.
+ * Sorting ids sorts by creation, which keeps "newest first" listings stable.
+ */
+export function newId(kind: IdKind): string {
+  const now = Date.now();
+  if (now === lastTime) counter = (counter + 1) % 1024;
+  else {
+    lastTime = now;
+    counter = 0;
+  }
+  let time = "";
+  let t = now;
+  for (let i = 0; i < 10; i++) {
+    time = ALPHABET[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  const seq = ALPHABET[(counter >> 5) & 31]! + ALPHABET[counter & 31]!;
+  const bytes = randomBytes(10);
+  let rand = "";
+  for (const b of bytes) rand += ALPHABET[b & 31];
+  return `${ID_PREFIX[kind]}_${time}${seq}${rand}`;
+}

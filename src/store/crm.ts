@@ -1,0 +1,465 @@
+import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import {
+  type CustomFieldValue,
+  type DealServiceLine,
+  ENTITIES,
+  type EntityRecord,
+  type EntityType,
+  type LinkTarget,
+} from "../crm/model.js";
+import type { Db } from "./db.js";
+import {
+  contacts,
+  customFieldValues,
+  dealServices,
+  deals,
+  links,
+  organizations,
+  services,
+  tasks,
+  users,
+} from "./schema/index.js";
+
+// biome-ignore lint/suspicious/noExplicitAny: the five entity tables share only their common columns
+type AnyEntityTable = SQLiteTable & Record<string, SQLiteColumn> & { id: SQLiteColumn; companyId: SQLiteColumn } & any;
+
+const TABLES: Record<EntityType, AnyEntityTable> = {
+  contact: contacts,
+  organization: organizations,
+  deal: deals,
+  service: services,
+  task: tasks,
+};
+
+const TABLE_NAMES: Record<EntityType, string> = {
+  contact: "contacts",
+  organization: "organizations",
+  deal: "deals",
+  service: "services",
+  task: "tasks",
+};
+
+/** A filter the service has already checked against the entity's fields. */
+export type StoredFilter =
+  | { kind: "column"; field: string; operator: string; value?: unknown }
+  | { kind: "list"; field: string; operator: string; value?: unknown }
+  | { kind: "relation"; target: LinkTarget; operator: string; value?: unknown }
+  | { kind: "custom"; columnId: string; numeric: boolean; operator: string; value?: unknown };
+
+export interface StoredQuery {
+  searchTerm?: string;
+  filters: StoredFilter[];
+  sort?: { field: string; custom?: { columnId: string; numeric: boolean }; direction: "asc" | "desc" };
+  limit: number;
+  offset: number;
+}
+
+export interface EntityRow {
+  id: string;
+  [column: string]: unknown;
+}
+
+export interface CustomValueRow {
+  columnId: string;
+  value: unknown;
+  text: string | null;
+  num: number | null;
+}
+
+function pair(type: LinkTarget, id: string, otherType: LinkTarget, otherId: string) {
+  return type < otherType
+    ? { aType: type, aId: id, bType: otherType, bId: otherId }
+    : { aType: otherType, aId: otherId, bType: type, bId: id };
+}
+
+function chunks<T>(items: T[], size = 500): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+/** Entity rows, their links, deal lines and custom values, for one company at a time. */
+export class CrmRepository {
+  constructor(private readonly db: Db) {}
+
+  /** Whole records as the outside world sees them, keyed by id; unknown ids are absent. */
+  async load(companyId: string, type: EntityType, ids: string[]): Promise<Map<string, EntityRecord>> {
+    const out = new Map<string, EntityRecord>();
+    if (ids.length === 0) return out;
+    const table = TABLES[type];
+    const def = ENTITIES[type];
+    for (const part of chunks([...new Set(ids)])) {
+      const rows = this.db
+        .select()
+        .from(table)
+        .where(and(eq(table.companyId, companyId), inArray(table.id, part)))
+        .all() as EntityRow[];
+      if (rows.length === 0) continue;
+      const found = rows.map((r) => r.id);
+      const related = new Map<string, Map<LinkTarget, string[]>>();
+      for (const id of found) related.set(id, new Map());
+      const push = (id: string, target: LinkTarget, other: string) => {
+        const byTarget = related.get(id)!;
+        const list = byTarget.get(target);
+        if (list) list.push(other);
+        else byTarget.set(target, [other]);
+      };
+      for (const l of this.db
+        .select({ aId: links.aId, bType: links.bType, bId: links.bId })
+        .from(links)
+        .where(inArray(links.aId, found))
+        .all())
+        push(l.aId, l.bType as LinkTarget, l.bId);
+      for (const l of this.db
+        .select({ bId: links.bId, aType: links.aType, aId: links.aId })
+        .from(links)
+        .where(inArray(links.bId, found))
+        .all())
+        push(l.bId, l.aType as LinkTarget, l.aId);
+
+      const lines = new Map<string, DealServiceLine[]>();
+      if (type === "deal") {
+        for (const l of this.db
+          .select()
+          .from(dealServices)
+          .where(inArray(dealServices.dealId, found))
+          .orderBy(dealServices.position)
+          .all()) {
+          const list = lines.get(l.dealId) ?? [];
+          list.push({ serviceId: l.serviceId, quantity: l.quantity });
+          lines.set(l.dealId, list);
+        }
+      }
+      if (type === "service") {
+        for (const l of this.db
+          .select({ dealId: dealServices.dealId, serviceId: dealServices.serviceId })
+          .from(dealServices)
+          .where(inArray(dealServices.serviceId, found))
+          .all())
+          push(l.serviceId, "deal", l.dealId);
+      }
+      const custom = new Map<string, CustomFieldValue[]>();
+      for (const v of this.db
+        .select({ entityId: customFieldValues.entityId, columnId: customFieldValues.columnId, value: customFieldValues.value })
+        .from(customFieldValues)
+        .where(inArray(customFieldValues.entityId, found))
+        .all()) {
+        const list = custom.get(v.entityId) ?? [];
+        list.push({ columnId: v.columnId, value: v.value });
+        custom.set(v.entityId, list);
+      }
+
+      for (const row of rows) {
+        const record: EntityRecord = {
+          id: row.id,
+          notes: null,
+          customFieldValues: [],
+          createdAt: "",
+          updatedAt: "",
+        };
+        for (const s of def.scalars) record[s.name] = row[s.name] ?? null;
+        if (type === "deal") record.services = lines.get(row.id) ?? [];
+        const byTarget = related.get(row.id)!;
+        for (const r of def.relations) record[r.name] = byTarget.get(r.target) ?? [];
+        record.notes = row.notes ?? null;
+        record.customFieldValues = custom.get(row.id) ?? [];
+        record.createdAt = row.createdAt as string;
+        record.updatedAt = row.updatedAt as string;
+        out.set(row.id, record);
+      }
+    }
+    return out;
+  }
+
+  /** Which of `ids` exist in the company as `target` (an entity type or a user). */
+  async existing(companyId: string, target: LinkTarget, ids: string[]): Promise<Set<string>> {
+    const found = new Set<string>();
+    const table = target === "user" ? users : TABLES[target];
+    for (const part of chunks([...new Set(ids)])) {
+      for (const r of this.db
+        .select({ id: table.id })
+        .from(table)
+        .where(and(eq(table.companyId, companyId), inArray(table.id, part)))
+        .all() as { id: string }[])
+        found.add(r.id);
+    }
+    return found;
+  }
+
+  async insert(type: EntityType, row: EntityRow & { companyId: string }): Promise<void> {
+    this.db.insert(TABLES[type]).values(row).run();
+  }
+
+  async update(companyId: string, type: EntityType, id: string, patch: Record<string, unknown>): Promise<void> {
+    const table = TABLES[type];
+    this.db
+      .update(table)
+      .set(patch)
+      .where(and(eq(table.companyId, companyId), eq(table.id, id)))
+      .run();
+  }
+
+  /** Removes the row and everything that hangs off it: links, deal lines, custom values. */
+  async delete(companyId: string, type: EntityType, id: string): Promise<void> {
+    const table = TABLES[type];
+    this.db.delete(links).where(eq(links.aId, id)).run();
+    this.db.delete(links).where(eq(links.bId, id)).run();
+    if (type === "deal") this.db.delete(dealServices).where(eq(dealServices.dealId, id)).run();
+    if (type === "service") this.db.delete(dealServices).where(eq(dealServices.serviceId, id)).run();
+    this.db.delete(customFieldValues).where(eq(customFieldValues.entityId, id)).run();
+    this.db
+      .delete(table)
+      .where(and(eq(table.companyId, companyId), eq(table.id, id)))
+      .run();
+  }
+
+  async addLinks(companyId: string, type: LinkTarget, id: string, target: LinkTarget, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    this.db
+      .insert(links)
+      .values(ids.map((other) => ({ companyId, ...pair(type, id, target, other) })))
+      .onConflictDoNothing()
+      .run();
+  }
+
+  async removeLinks(type: LinkTarget, id: string, target: LinkTarget, ids: string[]): Promise<void> {
+    for (const other of ids) {
+      const p = pair(type, id, target, other);
+      this.db
+        .delete(links)
+        .where(and(eq(links.aId, p.aId), eq(links.bId, p.bId)))
+        .run();
+    }
+  }
+
+  /** Replaces a deal's service lines, keeping the order given. */
+  async setDealServices(companyId: string, dealId: string, lines: DealServiceLine[]): Promise<void> {
+    this.db.delete(dealServices).where(eq(dealServices.dealId, dealId)).run();
+    if (lines.length === 0) return;
+    this.db
+      .insert(dealServices)
+      .values(lines.map((l, position) => ({ companyId, dealId, serviceId: l.serviceId, quantity: l.quantity, position })))
+      .run();
+  }
+
+  /** Deal totals follow from the deal's lines and its services' current amounts. */
+  async recomputeDealTotals(companyId: string, dealIds: string[]): Promise<void> {
+    for (const dealId of dealIds) {
+      const t = this.db
+        .select({
+          value: sql<number>`coalesce(sum(${dealServices.quantity} * ${services.amount}), 0)`,
+          quantity: sql<number>`coalesce(sum(${dealServices.quantity}), 0)`,
+        })
+        .from(dealServices)
+        .innerJoin(services, eq(services.id, dealServices.serviceId))
+        .where(eq(dealServices.dealId, dealId))
+        .get();
+      this.db
+        .update(deals)
+        .set({ totalValue: t?.value ?? 0, totalQuantity: t?.quantity ?? 0 })
+        .where(and(eq(deals.companyId, companyId), eq(deals.id, dealId)))
+        .run();
+    }
+  }
+
+  /** Sets custom values; a null value removes the field. */
+  async setCustomValues(companyId: string, entityId: string, values: (CustomValueRow | { columnId: string; value: null })[]) {
+    for (const v of values) {
+      if (v.value === null) {
+        this.db
+          .delete(customFieldValues)
+          .where(and(eq(customFieldValues.entityId, entityId), eq(customFieldValues.columnId, v.columnId)))
+          .run();
+        continue;
+      }
+      const row = v as CustomValueRow;
+      this.db
+        .insert(customFieldValues)
+        .values({ companyId, entityId, columnId: row.columnId, value: row.value, text: row.text, num: row.num })
+        .onConflictDoUpdate({
+          target: [customFieldValues.entityId, customFieldValues.columnId],
+          set: { value: row.value, text: row.text, num: row.num },
+        })
+        .run();
+    }
+  }
+
+  /** Ids of entities that hold a value in a column (before the column is deleted). */
+  async idsWithColumn(companyId: string, columnId: string): Promise<string[]> {
+    return this.db
+      .select({ id: customFieldValues.entityId })
+      .from(customFieldValues)
+      .where(and(eq(customFieldValues.companyId, companyId), eq(customFieldValues.columnId, columnId)))
+      .all()
+      .map((r) => r.id);
+  }
+
+  async find(companyId: string, type: EntityType, query: StoredQuery): Promise<{ ids: string[]; total: number }> {
+    const table = TABLES[type];
+    const where = this.where(companyId, type, query);
+    const total =
+      this.db
+        .select({ n: sql<number>`count(*)` })
+        .from(table)
+        .where(where)
+        .get()?.n ?? 0;
+    const order: SQL[] = [];
+    if (query.sort) {
+      const dir = query.sort.direction === "asc" ? sql`asc` : sql`desc`;
+      if (query.sort.custom) {
+        const col = query.sort.custom.numeric ? sql`num` : sql`text`;
+        order.push(
+          sql`(select ${col} from ${customFieldValues} v where v.entity_id = ${table.id} and v.column_id = ${query.sort.custom.columnId}) ${dir} nulls last`,
+        );
+      } else {
+        order.push(sql`${table[query.sort.field]} ${dir}`);
+      }
+    }
+    order.push(sql`${table.id} desc`);
+    const ids = this.db
+      .select({ id: table.id })
+      .from(table)
+      .where(where)
+      .orderBy(...order)
+      .limit(query.limit)
+      .offset(query.offset)
+      .all()
+      .map((r: { id: string }) => r.id);
+    return { ids, total };
+  }
+
+  async count(companyId: string, type: EntityType, query: Omit<StoredQuery, "limit" | "offset">): Promise<number> {
+    const table = TABLES[type];
+    return (
+      this.db
+        .select({ n: sql<number>`count(*)` })
+        .from(table)
+        .where(this.where(companyId, type, { ...query, limit: 0, offset: 0 }))
+        .get()?.n ?? 0
+    );
+  }
+
+  private where(companyId: string, type: EntityType, query: StoredQuery): SQL {
+    const table = TABLES[type];
+    const parts: SQL[] = [sql`${table.companyId} = ${companyId}`];
+    const term = query.searchTerm?.trim();
+    if (term) parts.push(this.search(type, term));
+    for (const f of query.filters) parts.push(this.filter(type, f));
+    return and(...parts)!;
+  }
+
+  private search(type: EntityType, term: string): SQL {
+    const table = TABLES[type];
+    const fts = sql.raw(`${TABLE_NAMES[type]}_fts`);
+    // Trigram tokens need three characters; shorter terms scan with LIKE.
+    if ([...term].length >= 3) {
+      const phrase = `"${term.replaceAll('"', '""')}"`;
+      return sql`${table}.rowid in (select rowid from ${fts} where ${fts} match ${phrase})`;
+    }
+    const like = `%${escapeLike(term)}%`;
+    const fields = ENTITIES[type].searchFields.map((f) => sql`${table[f]} like ${like} escape '\\'`);
+    return sql`(${sql.join(fields, sql` or `)})`;
+  }
+
+  private filter(type: EntityType, f: StoredFilter): SQL {
+    const table = TABLES[type];
+    if (f.kind === "relation") return this.relationFilter(type, f.target, f.operator, f.value as string[] | undefined);
+    if (f.kind === "custom") {
+      const col = f.numeric ? sql`v.num` : sql`v.text`;
+      const exists = (cond: SQL) =>
+        sql`exists (select 1 from ${customFieldValues} v where v.entity_id = ${table.id} and v.column_id = ${f.columnId} and ${cond})`;
+      if (f.operator === "isNull") return sql`not ${exists(sql`1`)}`;
+      if (f.operator === "isNotNull") return exists(sql`1`);
+      if (f.operator === "notIn") return sql`not ${exists(compare(col, "in", f.value))}`;
+      return exists(compare(col, f.operator, f.value));
+    }
+    if (f.kind === "list") {
+      const col = table[f.field];
+      const each = (cond: SQL) => sql`exists (select 1 from json_each(${col}) e where ${cond})`;
+      switch (f.operator) {
+        case "isNull":
+          return sql`json_array_length(${col}) = 0`;
+        case "isNotNull":
+          return sql`json_array_length(${col}) > 0`;
+        case "hasNone":
+        case "notIn":
+          return sql`not ${each(compare(sql`e.value`, "in", f.value))}`;
+        case "hasSome":
+          return each(compare(sql`e.value`, "in", f.value));
+        default:
+          return each(compare(sql`e.value`, f.operator, f.value));
+      }
+    }
+    return compare(table[f.field], f.operator, f.value);
+  }
+
+  private relationFilter(type: EntityType, target: LinkTarget, operator: string, ids: string[] | undefined): SQL {
+    const table = TABLES[type];
+    let linked: SQL;
+    if (type === "deal" && target === "service") {
+      linked = sql`select service_id as id from ${dealServices} where deal_id = ${table.id}`;
+    } else if (type === "service" && target === "deal") {
+      linked = sql`select deal_id as id from ${dealServices} where service_id = ${table.id}`;
+    } else {
+      linked = sql`select b_id as id from ${links} where a_id = ${table.id} and b_type = ${target} union all select a_id as id from ${links} where b_id = ${table.id} and a_type = ${target}`;
+    }
+    switch (operator) {
+      case "isNull":
+        return sql`not exists (${linked})`;
+      case "isNotNull":
+        return sql`exists (${linked})`;
+      case "hasNone":
+      case "notIn":
+        return sql`not exists (select 1 from (${linked}) l where l.id in ${list(ids)})`;
+      default:
+        return sql`exists (select 1 from (${linked}) l where l.id in ${list(ids)})`;
+    }
+  }
+}
+
+function list(values: unknown): SQL {
+  const items = Array.isArray(values) ? values : [values];
+  return sql`(${sql.join(
+    items.map((v) => sql`${v}`),
+    sql`, `,
+  )})`;
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+function compare(col: SQL | SQLiteColumn, operator: string, value: unknown): SQL {
+  switch (operator) {
+    case "equals":
+      return sql`${col} = ${value}`;
+    case "contains":
+      return sql`${col} like ${`%${escapeLike(String(value))}%`} escape '\\'`;
+    case "gt":
+      return sql`${col} > ${value}`;
+    case "gte":
+      return sql`${col} >= ${value}`;
+    case "lt":
+      return sql`${col} < ${value}`;
+    case "lte":
+      return sql`${col} <= ${value}`;
+    case "in":
+    case "hasSome":
+      return sql`${col} in ${list(value)}`;
+    case "notIn":
+    case "hasNone":
+      return sql`(${col} is null or ${col} not in ${list(value)})`;
+    case "between": {
+      const [lo, hi] = value as [unknown, unknown];
+      return sql`${col} between ${lo} and ${hi}`;
+    }
+    case "isNull":
+      return sql`${col} is null`;
+    case "isNotNull":
+      return sql`${col} is not null`;
+    default:
+      throw new Error(`unknown operator ${operator}`);
+  }
+}
+

@@ -1,0 +1,107 @@
+import { EventEmitter } from "node:events";
+import { ColumnRepository } from "./columns.js";
+import { CrmRepository } from "./crm.js";
+import { type Db, openDatabase, Serial } from "./db.js";
+import { TenantRepository } from "./tenants.js";
+import { WebhookRepository } from "./webhooks.js";
+
+export type { StoredFilter, StoredQuery } from "./crm.js";
+export type { ApiKey, Company, User } from "./tenants.js";
+export type {
+  ClaimedDelivery,
+  DeliveryQuery,
+  DeliveryResult,
+  DeliveryRow,
+  DeliveryStatus,
+  EventRow,
+  WebhookRow,
+} from "./webhooks.js";
+
+/** What a unit of work sees: the repositories, all on the same connection. */
+export class Tx {
+  readonly crm: CrmRepository;
+  readonly tenants: TenantRepository;
+  readonly columns: ColumnRepository;
+  readonly webhooks: WebhookRepository;
+  private deliveriesWritten = 0;
+
+  constructor(db: Db) {
+    this.crm = new CrmRepository(db);
+    this.tenants = new TenantRepository(db);
+    this.columns = new ColumnRepository(db);
+    this.webhooks = new WebhookRepository(db);
+  }
+
+  /** Counts outbox rows so the store can wake the dispatcher once the write commits. */
+  noteDeliveries(n: number): void {
+    this.deliveriesWritten += n;
+  }
+
+  get writtenDeliveries(): number {
+    return this.deliveriesWritten;
+  }
+}
+
+/**
+ * The store: an async API over one embedded SQLite connection. Everything SQLite-specific
+ * stays in this folder, so another engine can come in behind the same API.
+ */
+export class Store {
+  private readonly serial = new Serial();
+  private readonly emitter = new EventEmitter();
+  private closed = false;
+
+  private constructor(
+    private readonly sqlite: ReturnType<typeof openDatabase>["sqlite"],
+    private readonly db: Db,
+    readonly path: string,
+  ) {
+    this.emitter.setMaxListeners(50);
+  }
+
+  static async open(path: string): Promise<Store> {
+    const { sqlite, db } = openDatabase(path);
+    return new Store(sqlite, db, path);
+  }
+
+  /** Reads that see one consistent state. */
+  read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.serial.run(() => work(new Tx(this.db)));
+  }
+
+  /**
+   * A write transaction: everything `work` does commits together or not at all. Once it
+   * commits with new deliveries, `deliveries` listeners are told.
+   */
+  write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.serial.run(async () => {
+      if (this.closed) throw new Error("The store is closed");
+      const tx = new Tx(this.db);
+      this.sqlite.exec("BEGIN IMMEDIATE");
+      let result: T;
+      try {
+        result = await work(tx);
+        this.sqlite.exec("COMMIT");
+      } catch (error) {
+        if (this.sqlite.inTransaction) this.sqlite.exec("ROLLBACK");
+        throw error;
+      }
+      if (tx.writtenDeliveries > 0) this.emitter.emit("deliveries", tx.writtenDeliveries);
+      return result;
+    });
+  }
+
+  /** Called after each commit that wrote outbox rows. */
+  onDeliveries(listener: (count: number) => void): () => void {
+    this.emitter.on("deliveries", listener);
+    return () => this.emitter.off("deliveries", listener);
+  }
+
+  async close(): Promise<void> {
+    await this.serial.run(async () => {
+      if (this.closed) return;
+      this.closed = true;
+      this.sqlite.close();
+    });
+  }
+}

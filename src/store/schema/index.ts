@@ -1,0 +1,3 @@
+export * from "./crm.js";
+export * from "./tenants.js";
+export * from "./webhooks.js";

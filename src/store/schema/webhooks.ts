@@ -1,0 +1,65 @@
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { tenant, timestamps } from "./columns.js";
+
+/** One row per event; `body` is the envelope exactly as every delivery of it sends it. */
+export const events = sqliteTable(
+  "events",
+  {
+    id: text("id").primaryKey(),
+    ...tenant,
+    event: text("event").notNull(),
+    entityId: text("entity_id").notNull(),
+    userId: text("user_id").notNull(),
+    body: text("body").notNull(),
+    createdAt: text("created_at").notNull(),
+  },
+  (t) => [index("events_company").on(t.companyId, t.createdAt)],
+);
+
+export const webhooks = sqliteTable(
+  "webhooks",
+  {
+    id: text("id").primaryKey(),
+    ...tenant,
+    url: text("url").notNull(),
+    events: text("events", { mode: "json" }).$type<string[]>().notNull(),
+    description: text("description"),
+    secret: text("secret"),
+    enabled: integer("enabled", { mode: "boolean" }).notNull(),
+    ...timestamps,
+  },
+  (t) => [index("webhooks_company").on(t.companyId)],
+);
+
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    id: text("id").primaryKey(),
+    ...tenant,
+    webhookId: text("webhook_id").notNull(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id),
+    event: text("event").notNull(),
+    url: text("url").notNull(),
+    status: text("status", { enum: ["pending", "sending", "succeeded", "failed"] }).notNull(),
+    statusCode: integer("status_code"),
+    requestHeaders: text("request_headers", { mode: "json" }).$type<Record<string, string>>(),
+    responseBody: text("response_body"),
+    error: text("error"),
+    errorClass: text("error_class"),
+    durationMs: integer("duration_ms"),
+    attempt: integer("attempt").notNull(),
+    resendOf: text("resend_of"),
+    /** Which process holds the claim, and until when; an expired lease may be taken over. */
+    claimedBy: text("claimed_by"),
+    leaseUntil: integer("lease_until"),
+    createdAt: text("created_at").notNull(),
+    sentAt: text("sent_at"),
+  },
+  (t) => [
+    index("deliveries_pending").on(t.status, t.leaseUntil),
+    index("deliveries_company").on(t.companyId, t.createdAt),
+    index("deliveries_webhook").on(t.webhookId, t.createdAt),
+  ],
+);

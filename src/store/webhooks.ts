@@ -1,0 +1,259 @@
+import { and, desc, eq, or, type SQL, sql } from "drizzle-orm";
+import { newId } from "../ids.js";
+import type { Db } from "./db.js";
+import { events, webhookDeliveries, webhooks } from "./schema/index.js";
+
+export type WebhookRow = typeof webhooks.$inferSelect;
+export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+export type EventRow = typeof events.$inferSelect;
+export type DeliveryStatus = DeliveryRow["status"];
+
+/** A claimed delivery with what sending it needs: the body and the webhook's current state. */
+export interface ClaimedDelivery {
+  delivery: DeliveryRow;
+  body: string;
+  webhook: { url: string; secret: string | null; enabled: boolean } | null;
+}
+
+export interface DeliveryQuery {
+  searchTerm?: string;
+  webhookId?: string;
+  status?: DeliveryStatus;
+  event?: string;
+  since?: string;
+  until?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface DeliveryResult {
+  status: "succeeded" | "failed";
+  statusCode: number | null;
+  requestHeaders: Record<string, string> | null;
+  responseBody: string | null;
+  error: string | null;
+  errorClass: string | null;
+  durationMs: number;
+  sentAt: string;
+}
+
+function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+export class WebhookRepository {
+  constructor(private readonly db: Db) {}
+
+  async insert(row: WebhookRow): Promise<void> {
+    this.db.insert(webhooks).values(row).run();
+  }
+
+  async update(companyId: string, id: string, patch: Partial<WebhookRow>): Promise<void> {
+    this.db
+      .update(webhooks)
+      .set(patch)
+      .where(and(eq(webhooks.companyId, companyId), eq(webhooks.id, id)))
+      .run();
+  }
+
+  async delete(companyId: string, id: string): Promise<void> {
+    this.db
+      .delete(webhooks)
+      .where(and(eq(webhooks.companyId, companyId), eq(webhooks.id, id)))
+      .run();
+  }
+
+  async get(companyId: string, id: string): Promise<WebhookRow | undefined> {
+    return this.db
+      .select()
+      .from(webhooks)
+      .where(and(eq(webhooks.companyId, companyId), eq(webhooks.id, id)))
+      .get();
+  }
+
+  async list(companyId: string, q: { searchTerm?: string; limit: number; offset: number }) {
+    const parts: SQL[] = [eq(webhooks.companyId, companyId)];
+    if (q.searchTerm) {
+      const term = `%${escapeLike(q.searchTerm)}%`;
+      parts.push(or(sql`${webhooks.url} like ${term} escape '\\'`, sql`${webhooks.description} like ${term} escape '\\'`)!);
+    }
+    const where = and(...parts);
+    const total = this.db.select({ n: sql<number>`count(*)` }).from(webhooks).where(where).get()?.n ?? 0;
+    const items = this.db.select().from(webhooks).where(where).orderBy(desc(webhooks.id)).limit(q.limit).offset(q.offset).all();
+    return { items, total };
+  }
+
+  /** The status of each webhook's newest delivery, for list views. */
+  async lastStatuses(companyId: string, ids: string[]): Promise<Map<string, DeliveryStatus>> {
+    const out = new Map<string, DeliveryStatus>();
+    for (const id of ids) {
+      const row = this.db
+        .select({ status: webhookDeliveries.status })
+        .from(webhookDeliveries)
+        .where(and(eq(webhookDeliveries.companyId, companyId), eq(webhookDeliveries.webhookId, id)))
+        .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
+        .limit(1)
+        .get();
+      if (row) out.set(id, row.status);
+    }
+    return out;
+  }
+
+  /** Writes events and one pending delivery per enabled, subscribed webhook; returns the delivery count. */
+  async recordEvents(companyId: string, rows: EventRow[]): Promise<number> {
+    if (rows.length === 0) return 0;
+    this.db.insert(events).values(rows).run();
+    const hooks = this.db
+      .select({ id: webhooks.id, url: webhooks.url, events: webhooks.events })
+      .from(webhooks)
+      .where(and(eq(webhooks.companyId, companyId), eq(webhooks.enabled, true)))
+      .all();
+    if (hooks.length === 0) return 0;
+    const deliveries: (typeof webhookDeliveries.$inferInsert)[] = [];
+    for (const e of rows) {
+      for (const h of hooks) {
+        if (!h.events.includes(e.event)) continue;
+        deliveries.push({
+          id: newId("delivery"),
+          companyId,
+          webhookId: h.id,
+          eventId: e.id,
+          event: e.event,
+          url: h.url,
+          status: "pending",
+          attempt: 1,
+          createdAt: e.createdAt,
+        });
+      }
+    }
+    if (deliveries.length > 0) this.db.insert(webhookDeliveries).values(deliveries).run();
+    return deliveries.length;
+  }
+
+  /**
+   * Takes up to `limit` deliveries that are pending, or whose claim has outlived its lease,
+   * and marks them as this worker's. Runs inside a write transaction, so two processes on
+   * one file never claim the same row.
+   */
+  async claim(workerId: string, limit: number, now: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+    const claimed = this.db
+      .update(webhookDeliveries)
+      .set({ status: "sending", claimedBy: workerId, leaseUntil: now + leaseMs })
+      .where(
+        sql`${webhookDeliveries.id} in (select id from ${webhookDeliveries} where status = 'pending' union all select id from ${webhookDeliveries} where status = 'sending' and lease_until < ${now} limit ${limit})`,
+      )
+      .returning()
+      .all();
+    if (claimed.length === 0) return [];
+    const out: ClaimedDelivery[] = [];
+    for (const d of claimed) {
+      const body = this.db.select({ body: events.body }).from(events).where(eq(events.id, d.eventId)).get()?.body ?? "";
+      const hook = this.db
+        .select({ url: webhooks.url, secret: webhooks.secret, enabled: webhooks.enabled })
+        .from(webhooks)
+        .where(eq(webhooks.id, d.webhookId))
+        .get();
+      out.push({ delivery: d, body, webhook: hook ?? null });
+    }
+    return out;
+  }
+
+  /** Records the outcome, if this worker still holds the claim. */
+  async complete(workerId: string, id: string, result: DeliveryResult): Promise<boolean> {
+    const r = this.db
+      .update(webhookDeliveries)
+      .set({ ...result, claimedBy: null, leaseUntil: null })
+      .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.claimedBy, workerId)))
+      .run();
+    return r.changes > 0;
+  }
+
+  /** Hands unsent claims back (a process that stops before sending them). */
+  async release(workerId: string, ids: string[]): Promise<void> {
+    for (const id of ids) {
+      this.db
+        .update(webhookDeliveries)
+        .set({ status: "pending", claimedBy: null, leaseUntil: null })
+        .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.claimedBy, workerId), eq(webhookDeliveries.status, "sending")))
+        .run();
+    }
+  }
+
+  /** Events of a company, oldest first. */
+  async events(companyId: string, limit = 1000): Promise<EventRow[]> {
+    return this.db.select().from(events).where(eq(events.companyId, companyId)).orderBy(events.id).limit(limit).all();
+  }
+
+  async pendingCount(): Promise<number> {
+    return (
+      this.db
+        .select({ n: sql<number>`count(*)` })
+        .from(webhookDeliveries)
+        .where(or(eq(webhookDeliveries.status, "pending"), eq(webhookDeliveries.status, "sending")))
+        .get()?.n ?? 0
+    );
+  }
+
+  async listDeliveries(companyId: string, q: DeliveryQuery): Promise<{ items: DeliveryRow[]; total: number }> {
+    const parts: SQL[] = [eq(webhookDeliveries.companyId, companyId)];
+    if (q.searchTerm) {
+      const term = `%${escapeLike(q.searchTerm)}%`;
+      parts.push(
+        or(sql`${webhookDeliveries.url} like ${term} escape '\\'`, sql`${webhookDeliveries.event} like ${term} escape '\\'`)!,
+      );
+    }
+    if (q.webhookId) parts.push(eq(webhookDeliveries.webhookId, q.webhookId));
+    if (q.status) parts.push(eq(webhookDeliveries.status, q.status));
+    if (q.event) parts.push(eq(webhookDeliveries.event, q.event));
+    if (q.since) parts.push(sql`${webhookDeliveries.createdAt} >= ${q.since}`);
+    if (q.until) parts.push(sql`${webhookDeliveries.createdAt} <= ${q.until}`);
+    const where = and(...parts);
+    const total = this.db.select({ n: sql<number>`count(*)` }).from(webhookDeliveries).where(where).get()?.n ?? 0;
+    const items = this.db
+      .select()
+      .from(webhookDeliveries)
+      .where(where)
+      .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
+      .limit(q.limit)
+      .offset(q.offset)
+      .all();
+    return { items, total };
+  }
+
+  async getDelivery(companyId: string, id: string): Promise<{ delivery: DeliveryRow; body: string } | undefined> {
+    const row = this.db
+      .select()
+      .from(webhookDeliveries)
+      .innerJoin(events, eq(events.id, webhookDeliveries.eventId))
+      .where(and(eq(webhookDeliveries.companyId, companyId), eq(webhookDeliveries.id, id)))
+      .get();
+    return row ? { delivery: row.webhook_deliveries, body: row.events.body } : undefined;
+  }
+
+  async insertDelivery(row: typeof webhookDeliveries.$inferInsert): Promise<void> {
+    this.db.insert(webhookDeliveries).values(row).run();
+  }
+
+  /**
+   * Failed deliveries in a window whose webhook and event have had no later delivery:
+   * the latest attempt of each failed, so each is resent once.
+   */
+  async latestFailed(companyId: string, q: { since: string; until?: string; webhookId?: string }): Promise<DeliveryRow[]> {
+    const parts: SQL[] = [
+      eq(webhookDeliveries.companyId, companyId),
+      eq(webhookDeliveries.status, "failed"),
+      sql`${webhookDeliveries.createdAt} >= ${q.since}`,
+      sql`not exists (select 1 from ${webhookDeliveries} later where later.event_id = ${webhookDeliveries.eventId} and later.webhook_id = ${webhookDeliveries.webhookId} and later.id > ${webhookDeliveries.id})`,
+    ];
+    if (q.until) parts.push(sql`${webhookDeliveries.createdAt} <= ${q.until}`);
+    if (q.webhookId) parts.push(eq(webhookDeliveries.webhookId, q.webhookId));
+    return this.db
+      .select()
+      .from(webhookDeliveries)
+      .where(and(...parts))
+      .orderBy(webhookDeliveries.createdAt)
+      .all();
+  }
+}
+
+
