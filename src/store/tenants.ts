@@ -43,6 +43,10 @@ export class TenantRepository {
     return this.db.select().from(users).where(eq(users.role, "owner")).orderBy(asc(users.id)).limit(1).get();
   }
 
+  async keyCount(userId: string): Promise<number> {
+    return this.db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.userId, userId)).all().length;
+  }
+
   async keyByHash(hash: string): Promise<(ApiKey & { user: User }) | undefined> {
     const row = this.db.select().from(apiKeys).innerJoin(users, eq(users.id, apiKeys.userId)).where(eq(apiKeys.hash, hash)).get();
     return row ? { ...row.api_keys, user: row.users } : undefined;

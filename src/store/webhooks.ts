@@ -135,12 +135,18 @@ export class WebhookRepository {
    * and marks them as this worker's. Runs inside a write transaction, so two processes on
    * one file never claim the same row.
    */
-  async claim(workerId: string, limit: number, now: number, leaseMs: number): Promise<ClaimedDelivery[]> {
+  async claim(workerId: string, limit: number, now: number, leaseMs: number, skipWebhooks: string[] = []): Promise<ClaimedDelivery[]> {
+    const skip = skipWebhooks.length
+      ? sql` and webhook_id not in (${sql.join(
+          skipWebhooks.map((id) => sql`${id}`),
+          sql`, `,
+        )})`
+      : sql``;
     const claimed = this.db
       .update(webhookDeliveries)
       .set({ status: "sending", claimedBy: workerId, leaseUntil: now + leaseMs })
       .where(
-        sql`${webhookDeliveries.id} in (select id from ${webhookDeliveries} where status = 'pending' union all select id from ${webhookDeliveries} where status = 'sending' and lease_until < ${now} limit ${limit})`,
+        sql`${webhookDeliveries.id} in (select id from ${webhookDeliveries} where status = 'pending'${skip} union all select id from ${webhookDeliveries} where status = 'sending' and lease_until < ${now}${skip} limit ${limit})`,
       )
       .returning()
       .all();

@@ -73,6 +73,10 @@ export class TenantService {
     return found ? { userId: found.user.id, companyId: found.user.companyId } : null;
   }
 
+  async hasApiKeys(actor: Actor): Promise<boolean> {
+    return this.store.read(async (tx) => (await tx.tenants.keyCount(actor.userId)) > 0);
+  }
+
   async currentUser(actor: Actor): Promise<User> {
     const user = await this.store.read((tx) => tx.tenants.user(actor.companyId, actor.userId));
     if (!user) throw new NotFoundError("user", actor.userId);

@@ -146,8 +146,8 @@ export class WebhookService {
   }
 
   private async checkUrl(url: string): Promise<string> {
-    await vetUrlForSave(url, { allowPrivate: this.policy.allowPrivate, resolver: this.policy.resolver });
-    return new URL(url).toString();
+    const vetted = await vetUrlForSave(url, { allowPrivate: this.policy.allowPrivate, resolver: this.policy.resolver });
+    return vetted.toString();
   }
 }
 

@@ -1,0 +1,54 @@
+import type { Config } from "./config.js";
+import { CrmService } from "./crm/service.js";
+import { Store } from "./store/index.js";
+import { TenantService } from "./tenants/service.js";
+import { DeliveryService } from "./webhooks/deliveries.js";
+import { Dispatcher } from "./webhooks/dispatcher.js";
+import { WebhookService } from "./webhooks/records.js";
+import type { Resolver } from "./webhooks/url-policy.js";
+
+/** The services one process runs, over one store. MCP tools and HTTP routes are thin layers over these. */
+export interface App {
+  config: Config;
+  store: Store;
+  crm: CrmService;
+  tenants: TenantService;
+  webhooks: WebhookService;
+  deliveries: DeliveryService;
+  dispatcher: Dispatcher;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  /** Start the dispatcher (default true). */
+  dispatch?: boolean;
+  resolver?: Resolver;
+  /** Extra trusted CA for webhook receivers (PEM). */
+  ca?: string;
+  log?: (message: string) => void;
+}
+
+export async function openApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const store = await Store.open(config.dbPath);
+  const dispatcher = new Dispatcher(store, {
+    timeoutMs: config.timeoutMs,
+    allowPrivate: config.allowPrivate,
+    resolver: options.resolver,
+    ca: options.ca,
+    log: options.log,
+  });
+  if (options.dispatch !== false) dispatcher.start();
+  return {
+    config,
+    store,
+    crm: new CrmService(store),
+    tenants: new TenantService(store),
+    webhooks: new WebhookService(store, { allowPrivate: config.allowPrivate, resolver: options.resolver }),
+    deliveries: new DeliveryService(store),
+    dispatcher,
+    async close() {
+      await dispatcher.stop();
+      await store.close();
+    },
+  };
+}

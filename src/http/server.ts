@@ -1,0 +1,150 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { toNodeHandler } from "@modelcontextprotocol/node";
+import { type AuthInfo, createMcpHandler } from "@modelcontextprotocol/server";
+import { SSEServerTransport } from "@modelcontextprotocol/server-legacy/sse";
+import type { App } from "../app.js";
+import type { Actor } from "../events/recorder.js";
+import type { ToolSelection } from "../mcp/registry.js";
+import { buildMcpServer } from "../mcp/server.js";
+import { uiHandler } from "./ui/index.js";
+
+export interface HttpOptions {
+  host: string;
+  port: number;
+  selection?: ToolSelection;
+  log?: (message: string) => void;
+}
+
+const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+
+export function isLoopbackHost(host: string): boolean {
+  return LOCAL_HOSTS.has(host) || host.startsWith("127.");
+}
+
+/** The API key of a request: `Authorization: Bearer <key>` or `x-api-key: <key>`. */
+export function keyOf(req: IncomingMessage): string | null {
+  const auth = req.headers.authorization;
+  if (auth?.toLowerCase().startsWith("bearer ")) return auth.slice(7).trim() || null;
+  const header = req.headers["x-api-key"];
+  return (Array.isArray(header) ? header[0] : header)?.trim() || null;
+}
+
+function hostnameOf(value: string): string {
+  try {
+    return new URL(`http://${value}`).hostname;
+  } catch {
+    return "";
+  }
+}
+
+/**
+ * When bound to a loopback address, a page on another site must not reach the server
+ * through a DNS name that points at 127.0.0.1: the Host and Origin must be local too.
+ */
+function rebindingRefusal(req: IncomingMessage, boundLocal: boolean): string | null {
+  if (!boundLocal) return null;
+  const host = hostnameOf(req.headers.host ?? "");
+  if (!isLoopbackHost(host)) return `Host "${req.headers.host}" is not allowed`;
+  const origin = req.headers.origin;
+  if (origin && origin !== "null") {
+    let originHost = "";
+    try {
+      originHost = new URL(origin).hostname;
+    } catch {}
+    if (!isLoopbackHost(originHost)) return `Origin "${origin}" is not allowed`;
+  }
+  return null;
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+function unauthorized(res: ServerResponse) {
+  sendJson(
+    res,
+    401,
+    { error: "Unauthorized: send an API key as `Authorization: Bearer <key>` or `x-api-key: <key>` (make one with `crm-mcp keys create --name NAME`)" },
+    { "www-authenticate": 'Bearer realm="crm-mcp"' },
+  );
+}
+
+/**
+ * The HTTP face: Streamable HTTP MCP at /mcp, the legacy HTTP+SSE transport at /sse and
+ * /messages, the web UI at /, and /healthz. Every MCP request needs an API key, and the
+ * key decides the user and the company.
+ */
+export async function startHttpServer(app: App, options: HttpOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+  const boundLocal = isLoopbackHost(options.host);
+  const mcp = createMcpHandler(
+    (ctx) => buildMcpServer(app, (ctx.authInfo?.extra as { actor: Actor }).actor, options.selection, options.log),
+    { onerror: (e) => options.log?.(`mcp: ${e.message}`) },
+  );
+  const mcpNode = toNodeHandler(mcp);
+  const sessions = new Map<string, { transport: SSEServerTransport; actor: Actor }>();
+  const ui = uiHandler(app);
+
+  const authenticate = async (req: IncomingMessage): Promise<Actor | null> => app.tenants.authenticate(keyOf(req));
+
+  const server = createServer(async (req, res) => {
+    try {
+      const url = new URL(req.url ?? "/", "http://localhost");
+      if (url.pathname === "/healthz") return sendJson(res, 200, { ok: true });
+      const refusal = rebindingRefusal(req, boundLocal);
+      if (refusal) return sendJson(res, 403, { error: `Forbidden: ${refusal}` });
+
+      if (url.pathname === "/mcp") {
+        const actor = await authenticate(req);
+        if (!actor) return unauthorized(res);
+        const auth: AuthInfo = { token: keyOf(req)!, clientId: actor.userId, scopes: [], extra: { actor } };
+        (req as IncomingMessage & { auth?: AuthInfo }).auth = auth;
+        return await mcpNode(req as never, res as never);
+      }
+      if (url.pathname === "/sse" && req.method === "GET") {
+        const actor = await authenticate(req);
+        if (!actor) return unauthorized(res);
+        const transport = new SSEServerTransport("/messages", res);
+        sessions.set(transport.sessionId, { transport, actor });
+        transport.onclose = () => sessions.delete(transport.sessionId);
+        res.on("close", () => sessions.delete(transport.sessionId));
+        await buildMcpServer(app, actor, options.selection, options.log).connect(transport);
+        return;
+      }
+      if (url.pathname === "/messages" && req.method === "POST") {
+        const actor = await authenticate(req);
+        if (!actor) return unauthorized(res);
+        const session = sessions.get(url.searchParams.get("sessionId") ?? "");
+        if (!session || session.actor.userId !== actor.userId) {
+          return sendJson(res, 404, { error: "Unknown sessionId: open a stream with GET /sse first" });
+        }
+        return await session.transport.handlePostMessage(req, res);
+      }
+      if (await ui(req, res, url)) return;
+      sendJson(res, 404, { error: `Not found: ${url.pathname}` });
+    } catch (error) {
+      options.log?.(`http: ${(error as Error).stack ?? error}`);
+      if (!res.headersSent) sendJson(res, 500, { error: "Internal error" });
+      else res.end();
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    server,
+    url: `http://${host}:${address.port}`,
+    async close() {
+      for (const s of sessions.values()) await s.transport.close().catch(() => undefined);
+      await mcp.close?.();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}

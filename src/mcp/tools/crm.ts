@@ -1,0 +1,248 @@
+import { z } from "zod";
+import { CREATE_INPUTS, filterInput, UPDATE_INPUTS } from "../../crm/inputs.js";
+import { displayName, ENTITIES, ENTITY_TYPES, type EntityRecord, type EntityType } from "../../crm/model.js";
+import { MAX_BATCH } from "../../crm/service.js";
+import { appendNotes, markdownToNotes, notesToMarkdown } from "../../notes/index.js";
+import { DESTRUCTIVE, defineTool, IDEMPOTENT_WRITE, READ, type ToolDefinition, WRITE } from "../registry.js";
+
+const entity = z.enum(ENTITY_TYPES).describe("contact, organization, deal, service or task");
+const record = z.record(z.string(), z.unknown());
+const page = {
+  limit: z.number().int().min(1).max(100).optional().describe("Page size, default 25, at most 100"),
+  cursor: z.string().optional().describe("nextCursor from the previous page"),
+};
+const listOutput = z.object({ items: z.array(record), nextCursor: z.string().nullable(), total: z.number() });
+const namedItems = z.object({ items: z.array(z.object({ id: z.string(), name: z.string() })) });
+
+/** Records in lists and masterData leave notes out: they can be long. */
+function masterData(r: EntityRecord): Record<string, unknown> {
+  const { notes: _notes, ...rest } = r;
+  return rest;
+}
+
+function named(type: EntityType, records: EntityRecord[]) {
+  return { items: records.map((r) => ({ id: r.id, name: displayName(type, r) })) };
+}
+
+const ids = z.array(z.string().min(1)).min(1).max(MAX_BATCH);
+
+const createTools = ENTITY_TYPES.map((type) => {
+  const plural = ENTITIES[type].plural;
+  return defineTool({
+    name: `create_${plural}`,
+    toolset: "crm",
+    title: `Create ${plural}`,
+    description: `Create 1 to 100 ${plural} in one call. Relationship arrays link existing records (ids from filter_entity or search_all_entities); notes are markdown. All items are checked first: if one is invalid, nothing is created.`,
+    input: z.strictObject({ [plural]: z.array(CREATE_INPUTS[type]).min(1).max(MAX_BATCH) }),
+    output: namedItems,
+    annotations: WRITE,
+    handler: async (args, { app, actor }) => named(type, await app.crm.create(actor, type, args[plural] as unknown[])),
+  });
+});
+
+const updateTools = ENTITY_TYPES.map((type) => {
+  const plural = ENTITIES[type].plural;
+  return defineTool({
+    name: `update_${plural}`,
+    toolset: "crm",
+    title: `Update ${plural}`,
+    description: `Change 1 to 100 ${plural}. Only the fields given change. A relationship array given replaces all current links (use link_entities/unlink_entities to add or remove some). A change that moves nothing emits no event.`,
+    input: z.strictObject({ [plural]: z.array(UPDATE_INPUTS[type]).min(1).max(MAX_BATCH) }),
+    output: namedItems,
+    annotations: IDEMPOTENT_WRITE,
+    handler: async (args, { app, actor }) => named(type, await app.crm.update(actor, type, args[plural] as unknown[])),
+  });
+});
+
+export const crmTools: ToolDefinition[] = [
+  defineTool({
+    name: "get_entity_configuration",
+    toolset: "crm",
+    title: "Describe an entity type",
+    description:
+      "List an entity type's fields, relationship arrays and custom columns, with the filter operators each accepts and whether it sorts. Call this before filter_entity or update_entity_custom_fields.",
+    input: z.strictObject({ entity }),
+    output: z.object({ entity: z.string(), fields: z.array(record), relations: z.array(record), customColumns: z.array(record) }),
+    annotations: READ,
+    handler: async ({ entity }, { app, actor }) => app.crm.configuration(actor, entity),
+  }),
+  defineTool({
+    name: "filter_entity",
+    toolset: "crm",
+    title: "Find records",
+    description:
+      "List records of one entity type, narrowed by a searchTerm (names, emails) and filters, sorted, a page at a time. Notes are left out; read them with get_entities (include: withNotes).",
+    input: z.strictObject({
+      entity,
+      searchTerm: z.string().max(200).optional(),
+      filters: z.array(filterInput).max(50).optional(),
+      sort: z.strictObject({ field: z.string(), direction: z.enum(["asc", "desc"]).optional() }).optional(),
+      ...page,
+    }),
+    output: listOutput,
+    annotations: READ,
+    handler: async ({ entity, ...query }, { app, actor }) => {
+      const result = await app.crm.find(actor, entity, query);
+      return { ...result, items: result.items.map(masterData) };
+    },
+  }),
+  defineTool({
+    name: "count_entity",
+    toolset: "crm",
+    title: "Count records",
+    description: "Count the records of one entity type that match a searchTerm and filters (same rules as filter_entity).",
+    input: z.strictObject({ entity, searchTerm: z.string().max(200).optional(), filters: z.array(filterInput).max(50).optional() }),
+    output: z.object({ entity: z.string(), count: z.number() }),
+    annotations: READ,
+    handler: async ({ entity, ...query }, { app, actor }) => ({ entity, count: await app.crm.count(actor, entity, query) }),
+  }),
+  defineTool({
+    name: "search_all_entities",
+    toolset: "crm",
+    title: "Search everything",
+    description: "Search names and emails across entity types at once; returns the best few of each type. Use it to find an id when you only know a name.",
+    input: z.strictObject({
+      searchTerm: z.string().min(1).max(200),
+      entities: z.array(entity).min(1).optional().describe("Default: all five"),
+      limitPerEntity: z.number().int().min(1).max(25).optional().describe("Default 5"),
+    }),
+    output: z.object({ results: z.array(z.object({ entity: z.string(), total: z.number(), items: z.array(record) })) }),
+    annotations: READ,
+    handler: async ({ searchTerm, entities, limitPerEntity }, { app, actor }) => {
+      const results = await app.crm.searchAll(actor, searchTerm, entities, limitPerEntity);
+      return {
+        results: results.map((r) => ({
+          entity: r.entity,
+          total: r.total,
+          items: r.items.map((x) => ({ id: x.id, name: displayName(r.entity, x) })),
+        })),
+      };
+    },
+  }),
+  defineTool({
+    name: "get_entities",
+    toolset: "crm",
+    title: "Read records by id",
+    description:
+      'Read up to 100 records by entity and id. include "masterData" gives fields, links and custom values; "withNotes" adds the notes as markdown. An id that does not exist comes back with an error instead of a record.',
+    input: z.strictObject({
+      items: z
+        .array(
+          z.strictObject({
+            entity,
+            id: z.string().min(1),
+            include: z.enum(["masterData", "withNotes"]).default("masterData"),
+          }),
+        )
+        .min(1)
+        .max(MAX_BATCH),
+    }),
+    output: z.object({ items: z.array(record) }),
+    annotations: READ,
+    handler: async ({ items }, { app, actor }) => {
+      const byType = new Map<EntityType, Map<string, EntityRecord>>();
+      for (const type of new Set(items.map((i) => i.entity))) {
+        byType.set(
+          type,
+          await app.crm.get(
+            actor,
+            type,
+            items.filter((i) => i.entity === type).map((i) => i.id),
+          ),
+        );
+      }
+      return {
+        items: items.map((i) => {
+          const r = byType.get(i.entity)!.get(i.id);
+          if (!r) return { entity: i.entity, id: i.id, error: `No ${i.entity} with id "${i.id}" exists` };
+          const data = masterData(r);
+          if (i.include === "withNotes") data.notes = r.notes ? notesToMarkdown(r.notes) || null : null;
+          return { entity: i.entity, id: i.id, record: data };
+        }),
+      };
+    },
+  }),
+  ...createTools,
+  ...updateTools,
+  defineTool({
+    name: "delete_entities",
+    toolset: "crm",
+    title: "Delete records",
+    description:
+      "Delete 1 to 100 records of one entity type. Irreversible: the records, their links and notes are gone, and linked records lose the link. Every id must exist or nothing is deleted.",
+    input: z.strictObject({ entity, ids }),
+    output: z.object({ deleted: z.array(z.string()) }),
+    annotations: DESTRUCTIVE,
+    handler: async ({ entity, ids }, { app, actor }) => ({ deleted: await app.crm.delete(actor, entity, ids) }),
+  }),
+  ...(["link", "unlink"] as const).map((mode) =>
+    defineTool({
+      name: `${mode}_entities`,
+      toolset: "crm",
+      title: mode === "link" ? "Link records" : "Unlink records",
+      description:
+        mode === "link"
+          ? "Add links from one record to others, keeping the existing ones. relation is the id array's name, e.g. organizationIds on a contact. Links show on both sides."
+          : "Remove some links from one record, keeping the rest. relation is the id array's name, e.g. organizationIds on a contact.",
+      input: z.strictObject({
+        entity,
+        id: z.string().min(1),
+        relation: z.string().min(1).describe("organizationIds, contactIds, dealIds, serviceIds, taskIds or userIds"),
+        ids,
+      }),
+      output: namedItems,
+      annotations: IDEMPOTENT_WRITE,
+      handler: async ({ entity, id, relation, ids }, { app, actor }) =>
+        named(entity, [await app.crm.link(actor, entity, id, relation, ids, mode === "link" ? "add" : "remove")]),
+    }),
+  ),
+  ...(["update", "append"] as const).map((mode) =>
+    defineTool({
+      name: `${mode}_entity_notes`,
+      toolset: "crm",
+      title: mode === "update" ? "Replace notes" : "Append to notes",
+      description:
+        mode === "update"
+          ? "Replace the notes of 1 to 100 records with markdown (headings, lists, task lists, tables, links). null or empty clears them."
+          : "Add markdown after the existing notes of 1 to 100 records, separated by a blank line.",
+      input: z.strictObject({
+        entity,
+        items: z
+          .array(z.strictObject({ id: z.string().min(1), notes: mode === "update" ? z.string().nullable() : z.string().min(1) }))
+          .min(1)
+          .max(MAX_BATCH),
+      }),
+      output: namedItems,
+      annotations: mode === "update" ? IDEMPOTENT_WRITE : WRITE,
+      handler: async ({ entity, items }, { app, actor }) =>
+        named(
+          entity,
+          await app.crm.writeNotes(actor, entity, items, (old, next) =>
+            mode === "update" ? (next === null ? null : markdownToNotes(next as string)) : appendNotes(old, next as string),
+          ),
+        ),
+    }),
+  ),
+  defineTool({
+    name: "update_entity_custom_fields",
+    toolset: "crm",
+    title: "Set custom field values",
+    description:
+      "Set or clear custom field values on 1 to 100 records. columnId comes from get_entity_configuration; each value is checked against its column's type; null clears it. Other columns keep their values.",
+    input: z.strictObject({
+      entity,
+      items: z
+        .array(
+          z.strictObject({
+            id: z.string().min(1),
+            customFieldValues: z.array(z.strictObject({ columnId: z.string().min(1), value: z.unknown() })).min(1),
+          }),
+        )
+        .min(1)
+        .max(MAX_BATCH),
+    }),
+    output: namedItems,
+    annotations: IDEMPOTENT_WRITE,
+    handler: async ({ entity, items }, { app, actor }) => named(entity, await app.crm.setCustomFields(actor, entity, items)),
+  }),
+];

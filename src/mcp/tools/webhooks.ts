@@ -1,0 +1,128 @@
+import { z } from "zod";
+import { catalogAsJson } from "../../events/catalog.js";
+import { deliveryListInput, resendFailedInput } from "../../webhooks/deliveries.js";
+import { webhookCreateInput, webhookUpdateInput } from "../../webhooks/records.js";
+import { DESTRUCTIVE, defineTool, IDEMPOTENT_WRITE, READ, type ToolDefinition, WRITE } from "../registry.js";
+
+const record = z.record(z.string(), z.unknown());
+const id = (what: string) => z.strictObject({ id: z.string().min(1).describe(`The ${what}'s id`) });
+const list = z.object({ items: z.array(record), nextCursor: z.string().nullable(), total: z.number() });
+
+/** How long resend tools wait for the new delivery's outcome before answering with it as it stands. */
+const SETTLE_MARGIN_MS = 1000;
+
+export const webhookTools: ToolDefinition[] = [
+  defineTool({
+    name: "create_webhook",
+    toolset: "webhooks",
+    title: "Create a webhook",
+    description:
+      "Subscribe an HTTPS URL to CRM events (names from list_webhook_events). Each event is POSTed as JSON; with a secret, signed with HMAC-SHA256 in X-Webhook-Signature. http: and private addresses are refused.",
+    input: webhookCreateInput,
+    output: z.looseObject({}),
+    annotations: { ...WRITE, openWorldHint: true },
+    handler: async (args, { app, actor }) => ({ ...(await app.webhooks.create(actor, args)) }),
+  }),
+  defineTool({
+    name: "update_webhook",
+    toolset: "webhooks",
+    title: "Change a webhook",
+    description: "Change a webhook's url, events, description, secret (null removes it) or enabled flag. Fields not given keep their value.",
+    input: webhookUpdateInput,
+    output: z.looseObject({}),
+    annotations: { ...IDEMPOTENT_WRITE, openWorldHint: true },
+    handler: async (args, { app, actor }) => ({ ...(await app.webhooks.update(actor, args)) }),
+  }),
+  defineTool({
+    name: "delete_webhook",
+    toolset: "webhooks",
+    title: "Delete a webhook",
+    description: "Delete a webhook. Irreversible: no more deliveries are sent to it and its past deliveries can no longer be resent.",
+    input: id("webhook"),
+    output: z.object({ deleted: z.array(z.string()) }),
+    annotations: DESTRUCTIVE,
+    handler: async ({ id }, { app, actor }) => ({ deleted: [await app.webhooks.delete(actor, id)] }),
+  }),
+  defineTool({
+    name: "get_webhook",
+    toolset: "webhooks",
+    title: "Read a webhook",
+    description: "Read one webhook: url, events, description, enabled, and whether a secret is set (the secret itself is never shown).",
+    input: id("webhook"),
+    output: z.looseObject({}),
+    annotations: READ,
+    handler: async ({ id }, { app, actor }) => ({ ...(await app.webhooks.get(actor, id)) }),
+  }),
+  defineTool({
+    name: "list_webhooks",
+    toolset: "webhooks",
+    title: "List webhooks",
+    description: "List the company's webhooks, newest first, with each one's last delivery status; searchTerm matches url and description.",
+    input: z.strictObject({
+      searchTerm: z.string().max(200).optional(),
+      limit: z.number().int().min(1).max(100).optional(),
+      cursor: z.string().optional(),
+    }),
+    output: list,
+    annotations: READ,
+    handler: async (args, { app, actor }) => ({ ...(await app.webhooks.list(actor, args)) }),
+  }),
+  defineTool({
+    name: "list_webhook_deliveries",
+    toolset: "webhooks",
+    title: "Search webhook deliveries",
+    description:
+      "Search the delivery log, newest first: searchTerm matches url and event name; filter by webhookId, status (pending, sending, succeeded, failed), event, and a since/until window. Use get_webhook_delivery for one delivery's request and response.",
+    input: deliveryListInput,
+    output: list,
+    annotations: READ,
+    handler: async (args, { app, actor }) => ({ ...(await app.deliveries.list(actor, args)) }),
+  }),
+  defineTool({
+    name: "get_webhook_delivery",
+    toolset: "webhooks",
+    title: "Inspect a delivery",
+    description: "One delivery in full: request headers and body, response status and body (first 64 KiB), error and duration.",
+    input: id("delivery"),
+    output: z.looseObject({}),
+    annotations: READ,
+    handler: async ({ id }, { app, actor }) => ({ ...(await app.deliveries.get(actor, id)) }),
+  }),
+  defineTool({
+    name: "resend_webhook_delivery",
+    toolset: "webhooks",
+    title: "Resend a delivery",
+    description:
+      "Send a delivery again as a new delivery (resendOf = the original): the same body to the webhook's current url, signed with its current secret. Waits for the outcome up to the delivery deadline and returns the new delivery.",
+    input: id("delivery"),
+    output: z.looseObject({}),
+    annotations: { ...WRITE, openWorldHint: true },
+    handler: async ({ id }, { app, actor }) => {
+      const created = await app.deliveries.resend(actor, id);
+      await app.dispatcher.settled(created.id, app.config.timeoutMs + SETTLE_MARGIN_MS);
+      const { requestBody: _body, requestHeaders: _headers, ...detail } = await app.deliveries.get(actor, created.id);
+      return detail;
+    },
+  }),
+  defineTool({
+    name: "resend_failed_webhook_deliveries",
+    toolset: "webhooks",
+    title: "Resend failed deliveries",
+    description:
+      "Resend every failed delivery created in a time window (optionally one webhook's), each once: an event whose latest attempt failed gets one new delivery. Returns the new deliveries, which are sent in the background.",
+    input: resendFailedInput,
+    output: z.object({ resent: z.array(record), skipped: z.array(record) }),
+    annotations: { ...WRITE, openWorldHint: true },
+    handler: async (args, { app, actor }) => ({ ...(await app.deliveries.resendFailed(actor, args)) }),
+  }),
+  defineTool({
+    name: "list_webhook_events",
+    toolset: "webhooks",
+    title: "List webhook events",
+    description: "The catalog of the fifteen events: each name, when it fires, its payload keys and its payload's JSON Schema.",
+    input: z.strictObject({}),
+    output: z.object({ events: z.array(record) }),
+    annotations: READ,
+    handler: async () => ({ events: catalogAsJson() }),
+  }),
+];

@@ -1,0 +1,184 @@
+import { z } from "zod";
+import { decodeCursor, encodeCursor, type Page, pageLimit } from "../crm/paging.js";
+import { parse } from "../crm/validate.js";
+import { ConflictError, NotFoundError } from "../errors.js";
+import { EVENT_NAMES } from "../events/catalog.js";
+import type { Actor } from "../events/recorder.js";
+import { newId } from "../ids.js";
+import type { DeliveryRow, Store, Tx } from "../store/index.js";
+
+/** A delivery in a list: enough to scan a log. */
+export interface DeliverySummary {
+  id: string;
+  webhookId: string;
+  event: string;
+  url: string;
+  status: DeliveryRow["status"];
+  statusCode: number | null;
+  durationMs: number | null;
+  error: string | null;
+  createdAt: string;
+  resendOf: string | null;
+}
+
+/** One delivery in full: what was sent and what came back. */
+export interface DeliveryDetail extends DeliverySummary {
+  eventId: string;
+  attempt: number;
+  errorClass: string | null;
+  sentAt: string | null;
+  requestHeaders: Record<string, string> | null;
+  requestBody: string;
+  responseBody: string | null;
+}
+
+const isoTime = z.iso.datetime({ offset: true, message: "must be an ISO 8601 time such as 2026-11-29T10:00:00Z" });
+
+export const deliveryListInput = z.strictObject({
+  searchTerm: z.string().trim().max(200).optional().describe("Matches the url or the event name"),
+  webhookId: z.string().optional(),
+  status: z.enum(["pending", "sending", "succeeded", "failed"]).optional(),
+  event: z.enum(EVENT_NAMES as [string, ...string[]]).optional(),
+  since: isoTime.optional().describe("Only deliveries created at or after this time"),
+  until: isoTime.optional().describe("Only deliveries created at or before this time"),
+  limit: z.number().int().min(1).max(100).optional(),
+  cursor: z.string().optional(),
+});
+
+export const resendFailedInput = z.strictObject({
+  since: isoTime.describe("Start of the window (ISO 8601)"),
+  until: isoTime.optional().describe("End of the window (ISO 8601); default now"),
+  webhookId: z.string().optional().describe("Only this webhook's deliveries"),
+});
+
+function iso(t: string | undefined): string | undefined {
+  return t === undefined ? undefined : new Date(t).toISOString();
+}
+
+export function toSummary(d: DeliveryRow): DeliverySummary {
+  return {
+    id: d.id,
+    webhookId: d.webhookId,
+    event: d.event,
+    url: d.url,
+    status: d.status,
+    statusCode: d.statusCode,
+    durationMs: d.durationMs,
+    error: d.error,
+    createdAt: d.createdAt,
+    resendOf: d.resendOf,
+  };
+}
+
+/** The delivery log of one company: search it, read one delivery, send one again. */
+export class DeliveryService {
+  constructor(private readonly store: Store) {}
+
+  async list(actor: Actor, input: unknown = {}): Promise<Page<DeliverySummary>> {
+    const q = parse(deliveryListInput, input);
+    const limit = pageLimit(q.limit);
+    const offset = decodeCursor(q.cursor);
+    const { items, total } = await this.store.read((tx) =>
+      tx.webhooks.listDeliveries(actor.companyId, {
+        searchTerm: q.searchTerm || undefined,
+        webhookId: q.webhookId,
+        status: q.status,
+        event: q.event,
+        since: iso(q.since),
+        until: iso(q.until),
+        limit,
+        offset,
+      }),
+    );
+    return {
+      items: items.map(toSummary),
+      total,
+      nextCursor: offset + items.length < total ? encodeCursor(offset + items.length) : null,
+    };
+  }
+
+  async get(actor: Actor, id: string): Promise<DeliveryDetail> {
+    const found = await this.store.read((tx) => tx.webhooks.getDelivery(actor.companyId, id));
+    if (!found) throw new NotFoundError("webhook delivery", id);
+    const d = found.delivery;
+    return {
+      ...toSummary(d),
+      eventId: d.eventId,
+      attempt: d.attempt,
+      errorClass: d.errorClass,
+      sentAt: d.sentAt,
+      requestHeaders: d.requestHeaders,
+      requestBody: found.body,
+      responseBody: d.responseBody,
+    };
+  }
+
+  /**
+   * A new delivery of the same body to the webhook's current url, signed with its current
+   * secret; the original row never changes.
+   */
+  async resend(actor: Actor, id: string): Promise<DeliverySummary> {
+    return this.store.write(async (tx) => {
+      const found = await tx.webhooks.getDelivery(actor.companyId, id);
+      if (!found) throw new NotFoundError("webhook delivery", id);
+      return toSummary(await this.resendIn(tx, actor, found.delivery));
+    });
+  }
+
+  /** Resends each failed delivery in the window once (the latest failed attempt of each event). */
+  async resendFailed(actor: Actor, input: unknown): Promise<{ resent: DeliverySummary[]; skipped: { id: string; reason: string }[] }> {
+    const q = parse(resendFailedInput, input);
+    return this.store.write(async (tx) => {
+      const failed = await tx.webhooks.latestFailed(actor.companyId, {
+        since: iso(q.since)!,
+        until: iso(q.until),
+        webhookId: q.webhookId,
+      });
+      const resent: DeliverySummary[] = [];
+      const skipped: { id: string; reason: string }[] = [];
+      for (const d of failed) {
+        try {
+          resent.push(toSummary(await this.resendIn(tx, actor, d)));
+        } catch (error) {
+          if (error instanceof ConflictError) skipped.push({ id: d.id, reason: error.message });
+          else throw error;
+        }
+      }
+      return { resent, skipped };
+    });
+  }
+
+  private async resendIn(tx: Tx, actor: Actor, original: DeliveryRow): Promise<DeliveryRow> {
+    const webhook = await tx.webhooks.get(actor.companyId, original.webhookId);
+    if (!webhook) throw new ConflictError(`Webhook ${original.webhookId} was deleted, so delivery ${original.id} cannot be resent`);
+    if (!webhook.enabled) {
+      throw new ConflictError(
+        `Webhook ${webhook.id} is disabled, so delivery ${original.id} cannot be resent; enable it with update_webhook first`,
+      );
+    }
+    const row: DeliveryRow = {
+      id: newId("delivery"),
+      companyId: actor.companyId,
+      webhookId: webhook.id,
+      eventId: original.eventId,
+      event: original.event,
+      url: webhook.url,
+      status: "pending",
+      statusCode: null,
+      requestHeaders: null,
+      responseBody: null,
+      error: null,
+      errorClass: null,
+      durationMs: null,
+      attempt: original.attempt + 1,
+      resendOf: original.id,
+      claimedBy: null,
+      leaseUntil: null,
+      createdAt: new Date().toISOString(),
+      sentAt: null,
+    };
+    await tx.webhooks.insertDelivery(row);
+    tx.noteDeliveries(1);
+    return row;
+  }
+}

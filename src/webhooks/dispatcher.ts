@@ -1,0 +1,254 @@
+import { EventEmitter } from "node:events";
+import { randomBytes } from "node:crypto";
+import type { ClaimedDelivery, DeliveryResult, Store } from "../store/index.js";
+import { VERSION } from "../version.js";
+import { sendWebhook } from "./send.js";
+import { buildDeliveryHeaders } from "./signing.js";
+import type { Resolver } from "./url-policy.js";
+
+export interface DispatcherOptions {
+  timeoutMs: number;
+  allowPrivate: boolean;
+  /** Sends in flight at once, over all receivers. */
+  concurrency?: number;
+  /** Sends in flight at once to one webhook, so a slow receiver cannot starve the rest. */
+  perWebhookConcurrency?: number;
+  /** How often to look for rows that another process wrote. */
+  pollMs?: number;
+  /** How long a claim holds before another process may take it over. */
+  leaseMs?: number;
+  workerId?: string;
+  resolver?: Resolver;
+  /** Extra trusted certificate authority (PEM), for tests and private receivers. */
+  ca?: string;
+  log?: (message: string) => void;
+}
+
+/**
+ * Sends the outbox. Wakes right after a commit that wrote deliveries, and polls now and
+ * then for rows other processes wrote. Each row is claimed with a lease inside a write
+ * transaction (prepare), POSTed once (call), and its outcome recorded (record). No
+ * automatic retries: a failed delivery stays failed until someone resends it.
+ */
+export class Dispatcher {
+  readonly workerId: string;
+  private readonly opts: Required<Omit<DispatcherOptions, "resolver" | "ca" | "log" | "workerId">>;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly perWebhook = new Map<string, number>();
+  private readonly waiting = new Map<string, ClaimedDelivery[]>();
+  private readonly settledEmitter = new EventEmitter();
+  private results: { id: string; result: DeliveryResult }[] = [];
+  private flushing: Promise<void> | null = null;
+  private pumping = false;
+  private again = false;
+  private stopped = true;
+  private timer: NodeJS.Timeout | null = null;
+  private unsubscribe: (() => void) | null = null;
+
+  constructor(
+    private readonly store: Store,
+    private readonly options: DispatcherOptions,
+  ) {
+    this.workerId = options.workerId ?? `w_${process.pid}_${randomBytes(4).toString("hex")}`;
+    this.opts = {
+      timeoutMs: options.timeoutMs,
+      allowPrivate: options.allowPrivate,
+      concurrency: options.concurrency ?? 32,
+      perWebhookConcurrency: options.perWebhookConcurrency ?? 8,
+      pollMs: options.pollMs ?? 1000,
+      leaseMs: options.leaseMs ?? options.timeoutMs * 3 + 2000,
+    };
+    this.settledEmitter.setMaxListeners(0);
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    this.unsubscribe = this.store.onDeliveries(() => this.wake());
+    this.timer = setInterval(() => this.wake(), this.opts.pollMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** Claims and sends whatever is due, now. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.pumping) {
+      this.again = true;
+      return;
+    }
+    this.pumping = true;
+    void this.pump().finally(() => {
+      this.pumping = false;
+      if (this.again && !this.stopped) {
+        this.again = false;
+        this.wake();
+      }
+    });
+  }
+
+  /** Resolves when a delivery this process sends has been recorded, or after `timeoutMs`. */
+  settled(deliveryId: string, timeoutMs: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.settledEmitter.off(deliveryId, done);
+        resolve(false);
+      }, timeoutMs);
+      const done = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      this.settledEmitter.once(deliveryId, done);
+    });
+  }
+
+  /**
+   * Stops claiming, gives sends in flight up to the deadline, and hands claims that were
+   * never started back to the outbox for the next process.
+   */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.unsubscribe?.();
+    if (this.timer) clearInterval(this.timer);
+    const queued = [...this.waiting.values()].flat().map((c) => c.delivery.id);
+    this.waiting.clear();
+    await Promise.race([
+      Promise.allSettled([...this.inFlight.values()]),
+      new Promise((r) => setTimeout(r, this.opts.timeoutMs + 500).unref()),
+    ]);
+    await this.flush();
+    if (queued.length) await this.store.write((tx) => tx.webhooks.release(this.workerId, queued)).catch(() => undefined);
+  }
+
+  private queuedCount(): number {
+    let n = 0;
+    for (const list of this.waiting.values()) n += list.length;
+    return n;
+  }
+
+  private async pump(): Promise<void> {
+    while (!this.stopped) {
+      const room = this.opts.concurrency * 2 - this.inFlight.size - this.queuedCount();
+      if (room <= 0) return;
+      const saturated = [...this.perWebhook.entries()]
+        .filter(([id, n]) => n + (this.waiting.get(id)?.length ?? 0) >= this.opts.perWebhookConcurrency * 2)
+        .map(([id]) => id);
+      let claimed: ClaimedDelivery[];
+      try {
+        claimed = await this.store.write((tx) =>
+          tx.webhooks.claim(this.workerId, room, Date.now(), this.opts.leaseMs, saturated),
+        );
+      } catch (error) {
+        this.options.log?.(`webhook dispatcher: claim failed: ${(error as Error).message}`);
+        return;
+      }
+      if (claimed.length === 0) return;
+      for (const c of claimed) {
+        const list = this.waiting.get(c.delivery.webhookId);
+        if (list) list.push(c);
+        else this.waiting.set(c.delivery.webhookId, [c]);
+      }
+      this.startSends();
+      if (claimed.length < room) return;
+    }
+  }
+
+  private startSends(): void {
+    for (const [webhookId, list] of this.waiting) {
+      while (
+        list.length > 0 &&
+        this.inFlight.size < this.opts.concurrency &&
+        (this.perWebhook.get(webhookId) ?? 0) < this.opts.perWebhookConcurrency
+      ) {
+        const claim = list.shift()!;
+        this.perWebhook.set(webhookId, (this.perWebhook.get(webhookId) ?? 0) + 1);
+        const id = claim.delivery.id;
+        const p = this.deliver(claim).finally(() => {
+          this.inFlight.delete(id);
+          const n = (this.perWebhook.get(webhookId) ?? 1) - 1;
+          if (n <= 0) this.perWebhook.delete(webhookId);
+          else this.perWebhook.set(webhookId, n);
+          if (!this.stopped) {
+            this.startSends();
+            this.wake();
+          }
+        });
+        this.inFlight.set(id, p);
+      }
+      if (list.length === 0) this.waiting.delete(webhookId);
+    }
+  }
+
+  private async deliver(claim: ClaimedDelivery): Promise<void> {
+    const { delivery, body, webhook } = claim;
+    const sentAt = new Date();
+    let result: DeliveryResult;
+    if (!webhook || !webhook.enabled) {
+      result = {
+        status: "failed",
+        statusCode: null,
+        requestHeaders: null,
+        responseBody: null,
+        error: webhook ? "The webhook was disabled before this delivery was sent" : "The webhook was deleted before this delivery was sent",
+        errorClass: "webhook",
+        durationMs: 0,
+        sentAt: sentAt.toISOString(),
+      };
+    } else {
+      const headers = buildDeliveryHeaders({
+        eventId: delivery.eventId,
+        deliveryId: delivery.id,
+        event: delivery.event,
+        rawBody: body,
+        secret: webhook.secret,
+        timestampSeconds: Math.floor(sentAt.getTime() / 1000),
+        version: VERSION,
+      });
+      const sent = await sendWebhook({
+        url: delivery.url,
+        body,
+        headers,
+        timeoutMs: this.opts.timeoutMs,
+        allowPrivate: this.opts.allowPrivate,
+        resolver: this.options.resolver,
+        ca: this.options.ca,
+      });
+      result = {
+        status: sent.ok ? "succeeded" : "failed",
+        statusCode: sent.statusCode,
+        requestHeaders: headers,
+        responseBody: sent.responseBody,
+        error: sent.error,
+        errorClass: sent.errorClass,
+        durationMs: Math.round(sent.durationMs),
+        sentAt: sentAt.toISOString(),
+      };
+    }
+    this.results.push({ id: delivery.id, result });
+    await this.flush();
+  }
+
+  /** Records outcomes in batches: one write transaction for all that finished meanwhile. */
+  private flush(): Promise<void> {
+    if (this.flushing) return this.flushing;
+    if (this.results.length === 0) return Promise.resolve();
+    this.flushing = (async () => {
+      while (this.results.length > 0) {
+        const batch = this.results;
+        this.results = [];
+        try {
+          await this.store.write(async (tx) => {
+            for (const r of batch) await tx.webhooks.complete(this.workerId, r.id, r.result);
+          });
+        } catch (error) {
+          this.options.log?.(`webhook dispatcher: recording ${batch.length} results failed: ${(error as Error).message}`);
+        }
+        for (const r of batch) this.settledEmitter.emit(r.id);
+      }
+    })().finally(() => {
+      this.flushing = null;
+    });
+    return this.flushing;
+  }
+}
