@@ -28,7 +28,15 @@ const MAX_ORIGINS = 64;
 /** How long an idle kept-alive connection stays open (the server's keep-alive hint wins if shorter). */
 const KEEP_ALIVE_MS = 10_000;
 
-export type SendErrorClass = "policy" | "dns" | "timeout" | "refused" | "reset" | "tls" | "http_status" | "network";
+export type SendErrorClass =
+  | "policy"
+  | "dns"
+  | "timeout"
+  | "refused"
+  | "reset"
+  | "tls"
+  | "http_status"
+  | "network";
 
 export interface SendResult {
   /** True only for a 2xx answer received in full (up to the cap) within the deadline. */
@@ -118,7 +126,13 @@ function closeQuietly(pool: Pool): void {
   pool.close().catch(() => {});
 }
 
-function poolFor(url: URL, address: string, family: 4 | 6, addresses: string[], ca: string | undefined): Pool {
+function poolFor(
+  url: URL,
+  address: string,
+  family: 4 | 6,
+  addresses: string[],
+  ca: string | undefined,
+): Pool {
   const key = `${url.origin} ${caKey(ca)}`;
   let entry = origins.get(key);
   if (entry === undefined) {
@@ -158,11 +172,14 @@ function poolFor(url: URL, address: string, family: 4 | 6, addresses: string[], 
   return pool;
 }
 
-/** Closes every kept-alive connection (for shutdown and tests). */
+/**
+ * Closes every kept-alive connection (for shutdown and tests). Sends in flight finish first
+ * (each is bounded by its own deadline); later sends open new connections.
+ */
 export async function closeWebhookConnections(): Promise<void> {
   const pools = [...origins.values()].flatMap((entry) => [...entry.byAddress.values()]);
   origins.clear();
-  await Promise.allSettled(pools.map((pool) => pool.destroy()));
+  await Promise.allSettled(pools.map((pool) => pool.close()));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -241,7 +258,10 @@ function classifyFailure(err: unknown, target: string): { errorClass: SendErrorC
     return { errorClass: "timeout", error: `Timed out talking to ${target} (${message})` };
   }
   const code = codes[0];
-  return { errorClass: "network", error: `Network error talking to ${target}: ${message}${code ? ` (${code})` : ""}` };
+  return {
+    errorClass: "network",
+    error: `Network error talking to ${target}: ${message}${code ? ` (${code})` : ""}`,
+  };
 }
 
 function timeoutMessage(timeoutMs: number, phase: Phase, host: string): string {
@@ -297,7 +317,7 @@ function readCapped(body: Readable, cap: number) {
     const onData = (chunk: Buffer | string) => {
       const buf = typeof chunk === "string" ? Buffer.from(chunk) : chunk;
       const room = cap - size;
-      if (buf.length >= room) {
+      if (buf.length > room) {
         chunks.push(buf.subarray(0, room));
         size += room;
         finish();
@@ -330,9 +350,7 @@ export async function sendWebhook(request: SendRequest): Promise<SendResult> {
     typeof request.timeoutMs === "number" && Number.isFinite(request.timeoutMs) && request.timeoutMs > 0
       ? request.timeoutMs
       : DEFAULT_TIMEOUT_MS;
-  const done = (
-    fields: Omit<SendResult, "durationMs" | "ok"> & { ok?: boolean },
-  ): SendResult => ({
+  const done = (fields: Omit<SendResult, "durationMs" | "ok"> & { ok?: boolean }): SendResult => ({
     ok: fields.ok ?? false,
     statusCode: fields.statusCode,
     responseBody: fields.responseBody,
@@ -342,8 +360,10 @@ export async function sendWebhook(request: SendRequest): Promise<SendResult> {
   });
 
   const controller = new AbortController();
-  const deadline = new DeadlineError(`deadline of ${timeoutMs} ms exceeded`);
-  const timer = setTimeout(() => controller.abort(deadline), timeoutMs);
+  const timer = setTimeout(
+    () => controller.abort(new DeadlineError(`deadline of ${timeoutMs} ms exceeded`)),
+    timeoutMs,
+  );
   let phase: Phase = "resolve";
   let statusCode: number | null = null;
   let host = request.url;
@@ -355,7 +375,12 @@ export async function sendWebhook(request: SendRequest): Promise<SendResult> {
       controller.signal,
     );
     if (!vetted.ok) {
-      return done({ statusCode: null, responseBody: null, errorClass: vetted.errorClass, error: vetted.reason });
+      return done({
+        statusCode: null,
+        responseBody: null,
+        errorClass: vetted.errorClass,
+        error: vetted.reason,
+      });
     }
     const { url, address, family } = vetted;
     host = url.host;
@@ -387,7 +412,12 @@ export async function sendWebhook(request: SendRequest): Promise<SendResult> {
         : `Receiver answered ${statusCode}, a redirect without a Location; redirects are not followed`;
       return done({ statusCode, responseBody, errorClass: "http_status", error });
     }
-    return done({ statusCode, responseBody, errorClass: "http_status", error: `Receiver answered ${statusCode}` });
+    return done({
+      statusCode,
+      responseBody,
+      errorClass: "http_status",
+      error: `Receiver answered ${statusCode}`,
+    });
   } catch (err) {
     if (controller.signal.aborted) {
       return done({

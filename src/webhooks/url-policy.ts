@@ -131,7 +131,10 @@ function classifyV6(v6: ipaddr.IPv6): AddressVerdict {
   }
   const range = v6.range();
   if (range !== "unicast") {
-    return { public: false, reason: `${text} is ${IPV6_RANGE_REASONS[range] ?? `a non-public address (${range})`}` };
+    return {
+      public: false,
+      reason: `${text} is ${IPV6_RANGE_REASONS[range] ?? `a non-public address (${range})`}`,
+    };
   }
   if (!v6.match(GLOBAL_UNICAST_V6)) {
     return { public: false, reason: `${text} is outside the global unicast range (2000::/3)` };
@@ -196,7 +199,8 @@ export function checkWebhookUrl(url: string, options: { allowPrivate?: boolean }
   const literal = literalAddress(parsed);
   if (literal && !options.allowPrivate) {
     const verdict = classifyAddress(literal.address);
-    if (!verdict.public) return { ok: false, reason: `${verdict.reason}; webhooks must target a public address` };
+    if (!verdict.public)
+      return { ok: false, reason: `${verdict.reason}; webhooks must target a public address` };
   }
   return { ok: true, url: parsed };
 }
@@ -229,7 +233,10 @@ export async function vetUrlForSave(url: string, options: UrlPolicyOptions = {})
   }
   const refused = firstNonPublic(records);
   if (refused !== null) {
-    throw new ValidationError("url", `${host} resolves to a non-public address: ${refused}; webhooks must target a public address`);
+    throw new ValidationError(
+      "url",
+      `${host} resolves to a non-public address: ${refused}; webhooks must target a public address`,
+    );
   }
   return check.url;
 }
@@ -251,7 +258,13 @@ export async function resolveForSend(url: string, options: UrlPolicyOptions = {}
   if (!check.ok) return { ok: false, errorClass: "policy", reason: check.reason };
   const literal = literalAddress(check.url);
   if (literal) {
-    return { ok: true, address: literal.address, family: literal.family, url: check.url, addresses: [literal.address] };
+    return {
+      ok: true,
+      address: literal.address,
+      family: literal.family,
+      url: check.url,
+      addresses: [literal.address],
+    };
   }
 
   const host = check.url.hostname;
@@ -262,10 +275,15 @@ export async function resolveForSend(url: string, options: UrlPolicyOptions = {}
     return { ok: false, errorClass: "dns", reason: dnsReason(host, err) };
   }
   const first = records[0];
-  if (first === undefined) return { ok: false, errorClass: "dns", reason: `${host} has no A or AAAA records` };
+  if (first === undefined)
+    return { ok: false, errorClass: "dns", reason: `${host} has no A or AAAA records` };
   for (const record of records) {
     if (isIP(record.address) === 0) {
-      return { ok: false, errorClass: "dns", reason: `${host} resolved to "${record.address}", not an IP address` };
+      return {
+        ok: false,
+        errorClass: "dns",
+        reason: `${host} resolved to "${record.address}", not an IP address`,
+      };
     }
   }
   if (!allowPrivate) {
