@@ -67,11 +67,12 @@ export interface EventDefinition {
   payload: z.ZodObject;
 }
 
+const article = (label: string) => (/^[aeiou]/.test(label) ? `An ${label}` : `A ${label}`);
+
 const WHEN: Record<EventAction, (label: string) => string> = {
-  created: (label) => `A ${label} is created (MCP, web UI, API or import)`,
-  updated: (label) =>
-    `Any ${label} field changes, including a link added or removed from either side and a derived field that moves`,
-  deleted: (label) => `A ${label} is deleted; the payload carries only its id`,
+  created: (label) => `${article(label)} is created (MCP, web UI or API)`,
+  updated: (label) => `Any ${label} field changes, links from either side and derived totals included`,
+  deleted: (label) => `${article(label)} is deleted; the payload carries only its id`,
 };
 
 export const EVENT_CATALOG: readonly EventDefinition[] = ENTITY_TYPES.flatMap((entity) =>
@@ -102,4 +103,10 @@ export function catalogAsJson() {
     payloadKeys: e.payloadKeys,
     payloadSchema: z.toJSONSchema(e.payload, { unrepresentable: "any" }),
   }));
+}
+
+/** The catalog as the README's markdown table. */
+export function catalogAsMarkdown(): string {
+  const rows = EVENT_CATALOG.map((e) => `| \`${e.name}\` | ${e.when} | ${e.payloadKeys.map((k) => `\`${k}\``).join(", ")} |`);
+  return ["| Event | When it fires | Payload keys |", "|---|---|---|", ...rows].join("\n");
 }
