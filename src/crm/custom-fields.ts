@@ -24,7 +24,8 @@ export function checkCustomValue(column: CustomColumn, value: unknown, field: st
   const fail = (what: string): never => {
     throw new ValidationError(field, `column "${column.label}" (${column.id}) is ${column.type}: ${what}`);
   };
-  const str = () => (typeof value === "string" ? value : fail(`expected a string, got ${JSON.stringify(value)}`));
+  const str = () =>
+    typeof value === "string" ? value : fail(`expected a string, got ${JSON.stringify(value)}`);
   switch (column.type) {
     case "number":
     case "currency":
@@ -41,13 +42,15 @@ export function checkCustomValue(column: CustomColumn, value: unknown, field: st
     case "datetime": {
       const s = str();
       const t = Date.parse(s);
-      if (!/^\d{4}-\d{2}-\d{2}T/.test(s) || Number.isNaN(t)) fail("expected an ISO date-time such as 2026-12-31T09:30:00Z");
+      if (!/^\d{4}-\d{2}-\d{2}T/.test(s) || Number.isNaN(t))
+        fail("expected an ISO date-time such as 2026-12-31T09:30:00Z");
       const iso = new Date(t).toISOString();
       return { columnId: column.id, value: iso, text: iso, num: null };
     }
     case "singleSelect": {
       const s = str();
-      if (!column.options.includes(s)) fail(`expected one of ${column.options.map((o) => JSON.stringify(o)).join(", ")}`);
+      if (!column.options.includes(s))
+        fail(`expected one of ${column.options.map((o) => JSON.stringify(o)).join(", ")}`);
       return { columnId: column.id, value: s, text: s, num: null };
     }
     case "email": {

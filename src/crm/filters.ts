@@ -31,16 +31,33 @@ export function filterableFields(type: EntityType, columns: CustomColumn[]): Fie
   const def = ENTITIES[type];
   const out: FieldInfo[] = [{ name: "id", kind: "id", operators: OPERATORS_BY_KIND.id!, sortable: false }];
   for (const s of def.scalars) {
-    out.push({ name: s.name, kind: s.kind, operators: OPERATORS_BY_KIND[s.kind]!, sortable: s.kind !== "stringList" });
+    out.push({
+      name: s.name,
+      kind: s.kind,
+      operators: OPERATORS_BY_KIND[s.kind]!,
+      sortable: s.kind !== "stringList",
+    });
   }
   for (const ts of ["createdAt", "updatedAt"]) {
     out.push({ name: ts, kind: "date", operators: OPERATORS_BY_KIND.date!, sortable: true });
   }
   for (const r of def.relations) {
-    out.push({ name: r.name, kind: "relation", target: r.target, operators: OPERATORS_BY_KIND.relation!, sortable: false });
+    out.push({
+      name: r.name,
+      kind: "relation",
+      target: r.target,
+      operators: OPERATORS_BY_KIND.relation!,
+      sortable: false,
+    });
   }
   if (type === "deal") {
-    out.push({ name: "serviceIds", kind: "relation", target: "service", operators: OPERATORS_BY_KIND.relation!, sortable: false });
+    out.push({
+      name: "serviceIds",
+      kind: "relation",
+      target: "service",
+      operators: OPERATORS_BY_KIND.relation!,
+      sortable: false,
+    });
   }
   for (const c of columns) {
     const kind = c.type === "checkbox" ? "checkbox" : isNumericColumn(c.type) ? "number" : "string";
@@ -85,11 +102,22 @@ export function toStoredFilters(
     }
     const value = checkValue(f, info, at);
     if (info.kind === "relation") {
-      return { kind: "relation", target: info.target as StoredFilter & string, operator: f.operator, value } as StoredFilter;
+      return {
+        kind: "relation",
+        target: info.target as StoredFilter & string,
+        operator: f.operator,
+        value,
+      } as StoredFilter;
     }
     if (f.field.startsWith("col_")) {
       const column = columns.find((c) => c.id === f.field)!;
-      return { kind: "custom", columnId: column.id, numeric: isNumericColumn(column.type), operator: f.operator, value };
+      return {
+        kind: "custom",
+        columnId: column.id,
+        numeric: isNumericColumn(column.type),
+        operator: f.operator,
+        value,
+      };
     }
     if (info.kind === "stringList") return { kind: "list", field: f.field, operator: f.operator, value };
     return { kind: "column", field: f.field, operator: f.operator, value };
@@ -99,7 +127,8 @@ export function toStoredFilters(
 function checkValue(f: FilterInput, info: FieldInfo, at: string): unknown {
   const field = `${at}.value`;
   if (NO_VALUE.has(f.operator)) {
-    if (f.value !== undefined && f.value !== null) throw new ValidationError(field, `${f.operator} takes no value; omit it`);
+    if (f.value !== undefined && f.value !== null)
+      throw new ValidationError(field, `${f.operator} takes no value; omit it`);
     return undefined;
   }
   const scalar = (v: unknown, where: string) => {

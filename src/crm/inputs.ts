@@ -10,9 +10,13 @@ const idList = z.array(z.string().min(1)).max(1000);
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be an ISO date such as 2026-12-31")
-  .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s), {
-    message: "is not a real calendar date",
-  });
+  .refine(
+    (s) =>
+      !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) && new Date(`${s}T00:00:00Z`).toISOString().startsWith(s),
+    {
+      message: "is not a real calendar date",
+    },
+  );
 
 export const customFieldValuesInput = z
   .array(
@@ -71,7 +75,11 @@ function fields(type: EntityType, mode: "create" | "update"): Record<string, z.Z
     if (type === "service" && r.name === "dealIds") continue;
     shape[r.name] = idList
       .optional()
-      .describe(mode === "update" ? "Replaces all current links; use link_entities to add" : `Ids to link (${r.target})`);
+      .describe(
+        mode === "update"
+          ? "Replaces all current links; use link_entities to add"
+          : `Ids to link (${r.target})`,
+      );
   }
   shape.notes = notesInput.optional();
   shape.customFieldValues = customFieldValuesInput.optional();
@@ -107,9 +115,15 @@ export const FILTER_OPERATORS = [
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
 export const filterInput = z.strictObject({
-  field: z.string().min(1).describe("A field, relationship array or custom column id from get_entity_configuration"),
+  field: z
+    .string()
+    .min(1)
+    .describe("A field, relationship array or custom column id from get_entity_configuration"),
   operator: z.enum(FILTER_OPERATORS),
-  value: z.unknown().optional().describe("Omit for isNull/isNotNull; an array for in, notIn, hasSome, hasNone; [low, high] for between"),
+  value: z
+    .unknown()
+    .optional()
+    .describe("Omit for isNull/isNotNull; an array for in, notIn, hasSome, hasNone; [low, high] for between"),
 });
 export type FilterInput = z.infer<typeof filterInput>;
 

@@ -59,7 +59,12 @@ export const ENTITIES: Record<EntityType, EntityDefinition> = {
     type: "organization",
     plural: "organizations",
     scalars: [{ name: "name", kind: "string", required: true }],
-    relations: [rel("contactIds", "contact"), rel("dealIds", "deal"), rel("userIds", "user"), rel("taskIds", "task")],
+    relations: [
+      rel("contactIds", "contact"),
+      rel("dealIds", "deal"),
+      rel("userIds", "user"),
+      rel("taskIds", "task"),
+    ],
     searchFields: ["name"],
   },
   deal: {

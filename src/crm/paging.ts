@@ -28,5 +28,8 @@ export function decodeCursor(cursor: unknown): number {
     const parsed = JSON.parse(Buffer.from(String(cursor), "base64url").toString("utf8"));
     if (Number.isInteger(parsed.o) && parsed.o >= 0) return parsed.o;
   } catch {}
-  throw new ValidationError("cursor", "is not a cursor from this server; pass nextCursor from the previous page unchanged");
+  throw new ValidationError(
+    "cursor",
+    "is not a cursor from this server; pass nextCursor from the previous page unchanged",
+  );
 }

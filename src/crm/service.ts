@@ -10,7 +10,6 @@ import { CREATE_INPUTS, type FilterInput, filterInput, sortInput, UPDATE_INPUTS 
 import {
   type CustomColumn,
   type DealServiceLine,
-  displayName,
   ENTITIES,
   ENTITY_TYPES,
   type EntityRecord,
@@ -96,10 +95,13 @@ export class CrmService {
     const root = ENTITIES[type].plural;
     checkBatch(items, root);
     for (const [i, item] of items.entries()) rejectNullRelations(type, item, `${root}[${i}]`);
-    const inputs = items.map((item, i) => parse(UPDATE_INPUTS[type], item, `${root}[${i}]`) as Input & { id: string });
+    const inputs = items.map(
+      (item, i) => parse(UPDATE_INPUTS[type], item, `${root}[${i}]`) as Input & { id: string },
+    );
     const seen = new Set<string>();
     for (const [i, input] of inputs.entries()) {
-      if (seen.has(input.id)) throw new ValidationError(`${root}[${i}].id`, `"${input.id}" appears twice; merge the two items`);
+      if (seen.has(input.id))
+        throw new ValidationError(`${root}[${i}].id`, `"${input.id}" appears twice; merge the two items`);
       seen.add(input.id);
     }
     return this.store.write(async (tx) => {
@@ -120,7 +122,8 @@ export class CrmService {
         const before = existing.get(input.id)!;
         await recorder.track(type, [input.id]);
         const patch: Record<string, unknown> = {};
-        for (const s of ENTITIES[type].scalars) if (!s.derived && input[s.name] !== undefined) patch[s.name] = input[s.name];
+        for (const s of ENTITIES[type].scalars)
+          if (!s.derived && input[s.name] !== undefined) patch[s.name] = input[s.name];
         if (input.notes !== undefined) patch.notes = p.notes;
         if (Object.keys(patch).length) await tx.crm.update(actor.companyId, type, input.id, patch);
         if (type === "service" && patch.amount !== undefined) {
@@ -135,7 +138,15 @@ export class CrmService {
           const add = ids.filter((x) => !old.has(x));
           const remove = [...old].filter((x) => !next.has(x));
           await this.applyRelations(tx, recorder, actor, type, input.id, new Map([[target, add]]), "add");
-          await this.applyRelations(tx, recorder, actor, type, input.id, new Map([[target, remove]]), "remove");
+          await this.applyRelations(
+            tx,
+            recorder,
+            actor,
+            type,
+            input.id,
+            new Map([[target, remove]]),
+            "remove",
+          );
         }
         if (p.services) await this.replaceDealServices(tx, recorder, actor, input.id, p.services);
         if (p.custom.length) await tx.crm.setCustomValues(actor.companyId, input.id, p.custom);
@@ -150,7 +161,8 @@ export class CrmService {
     return this.store.write(async (tx) => {
       const recorder = new ChangeRecorder(tx, actor);
       const existing = await tx.crm.load(actor.companyId, type, list);
-      for (const [i, id] of list.entries()) if (!existing.has(id)) throw new NotFoundError(type, id, `ids[${i}]`);
+      for (const [i, id] of list.entries())
+        if (!existing.has(id)) throw new NotFoundError(type, id, `ids[${i}]`);
       for (const id of new Set(list)) {
         const before = existing.get(id)!;
         await recorder.track(type, [id]);
@@ -171,12 +183,22 @@ export class CrmService {
     });
   }
 
-  async link(actor: Actor, type: EntityType, id: string, relation: string, ids: string[], mode: "add" | "remove") {
+  async link(
+    actor: Actor,
+    type: EntityType,
+    id: string,
+    relation: string,
+    ids: string[],
+    mode: "add" | "remove",
+  ) {
     const target = relationTarget(type, relation);
     if (!target) {
       const valid = ENTITIES[type].relations.map((r) => r.name);
       if (type === "deal") valid.push("serviceIds");
-      throw new ValidationError("relation", `"${relation}" is not a relationship of ${type}. Use one of: ${valid.join(", ")}`);
+      throw new ValidationError(
+        "relation",
+        `"${relation}" is not a relationship of ${type}. Use one of: ${valid.join(", ")}`,
+      );
     }
     const list = parse(z.array(z.string().min(1)).min(1).max(MAX_BATCH), ids, "ids");
     return this.store.write(async (tx) => {
@@ -197,7 +219,9 @@ export class CrmService {
       parse(
         z.strictObject({
           id: z.string().min(1),
-          customFieldValues: z.array(z.strictObject({ columnId: z.string().min(1), value: z.unknown() })).min(1),
+          customFieldValues: z
+            .array(z.strictObject({ columnId: z.string().min(1), value: z.unknown() }))
+            .min(1),
         }),
         item,
         `items[${i}]`,
@@ -233,7 +257,11 @@ export class CrmService {
   ): Promise<EntityRecord[]> {
     checkBatch(items, "items");
     const inputs = items.map((item, i) =>
-      parse(z.strictObject({ id: z.string().min(1), notes: z.union([z.string(), z.null()]) }), item, `items[${i}]`),
+      parse(
+        z.strictObject({ id: z.string().min(1), notes: z.union([z.string(), z.null()]) }),
+        item,
+        `items[${i}]`,
+      ),
     );
     return this.store.write(async (tx) => {
       const existing = await tx.crm.load(
@@ -273,24 +301,42 @@ export class CrmService {
       const { ids, total } = await tx.crm.find(actor.companyId, type, { ...stored, limit, offset });
       const records = await tx.crm.load(actor.companyId, type, ids);
       const items = ids.map((id) => records.get(id)!).filter(Boolean);
-      return { items, total, nextCursor: offset + ids.length < total ? encodeCursor(offset + ids.length) : null };
+      return {
+        items,
+        total,
+        nextCursor: offset + ids.length < total ? encodeCursor(offset + ids.length) : null,
+      };
     });
   }
 
-  async count(actor: Actor, type: EntityType, query: Omit<FindQuery, "sort" | "limit" | "cursor">): Promise<number> {
+  async count(
+    actor: Actor,
+    type: EntityType,
+    query: Omit<FindQuery, "sort" | "limit" | "cursor">,
+  ): Promise<number> {
     return this.store.read(async (tx) => {
       const stored = await this.storedQuery(tx, actor, type, query);
       return tx.crm.count(actor.companyId, type, stored);
     });
   }
 
-  async searchAll(actor: Actor, searchTerm: string, entities: EntityType[] = [...ENTITY_TYPES], limitPerEntity = 5) {
+  async searchAll(
+    actor: Actor,
+    searchTerm: string,
+    entities: EntityType[] = [...ENTITY_TYPES],
+    limitPerEntity = 5,
+  ) {
     const term = parse(z.string().trim().min(1, "must not be empty"), searchTerm, "searchTerm");
     const limit = parse(z.number().int().min(1).max(25), limitPerEntity, "limitPerEntity");
     return this.store.read(async (tx) => {
       const out: { entity: EntityType; total: number; items: EntityRecord[] }[] = [];
       for (const type of entities) {
-        const { ids, total } = await tx.crm.find(actor.companyId, type, { searchTerm: term, filters: [], limit, offset: 0 });
+        const { ids, total } = await tx.crm.find(actor.companyId, type, {
+          searchTerm: term,
+          filters: [],
+          limit,
+          offset: 0,
+        });
         const records = await tx.crm.load(actor.companyId, type, ids);
         out.push({ entity: type, total, items: ids.map((id) => records.get(id)!) });
       }
@@ -333,7 +379,10 @@ export class CrmService {
       if (data.options && column.type === "singleSelect" && data.options.length === 0) {
         throw new ValidationError("options", "a singleSelect column needs at least one option");
       }
-      const patch = { ...(data.label ? { label: data.label } : {}), ...(data.options ? { options: data.options } : {}) };
+      const patch = {
+        ...(data.label ? { label: data.label } : {}),
+        ...(data.options ? { options: data.options } : {}),
+      };
       const updated = { ...column, ...patch, updatedAt: new Date().toISOString() };
       await tx.columns.update(actor.companyId, data.id, { ...patch, updatedAt: updated.updatedAt });
       return updated;
@@ -364,7 +413,10 @@ export class CrmService {
     const filters = parse(z.array(filterInput).max(50).optional(), query.filters, "filters") ?? [];
     const searchTerm = parse(z.string().max(200).optional(), query.searchTerm, "searchTerm");
     const columns = await tx.columns.list(actor.companyId, type);
-    const stored: Omit<StoredQuery, "limit" | "offset"> = { searchTerm, filters: toStoredFilters(type, filters, columns) };
+    const stored: Omit<StoredQuery, "limit" | "offset"> = {
+      searchTerm,
+      filters: toStoredFilters(type, filters, columns),
+    };
     if (query.sort) {
       const sort = parse(sortInput, query.sort, "sort");
       const info = filterableFields(type, columns).find((f) => f.name === sort.field);
@@ -372,7 +424,10 @@ export class CrmService {
         const valid = filterableFields(type, columns)
           .filter((f) => f.sortable)
           .map((f) => f.name);
-        throw new ValidationError("sort.field", `cannot sort ${type} by "${sort.field}". Sortable: ${valid.join(", ")}`);
+        throw new ValidationError(
+          "sort.field",
+          `cannot sort ${type} by "${sort.field}". Sortable: ${valid.join(", ")}`,
+        );
       }
       const column = columns.find((c) => c.id === sort.field);
       stored.sort = {
@@ -385,7 +440,14 @@ export class CrmService {
   }
 
   /** Checks an item's references and values before anything is written. */
-  private async prepare(tx: Tx, actor: Actor, type: EntityType, input: Input, columns: CustomColumn[], at: string) {
+  private async prepare(
+    tx: Tx,
+    actor: Actor,
+    type: EntityType,
+    input: Input,
+    columns: CustomColumn[],
+    at: string,
+  ) {
     const relations = new Map<LinkTarget, string[]>();
     for (const r of ENTITIES[type].relations) {
       const ids = input[r.name] as string[] | undefined;
@@ -398,7 +460,11 @@ export class CrmService {
       services = input.services as DealServiceLine[];
       const ids = services.map((s) => s.serviceId);
       const dup = ids.findIndex((id, i) => ids.indexOf(id) !== i);
-      if (dup >= 0) throw new ValidationError(`${at}.services[${dup}].serviceId`, "appears twice; give each service once with its quantity");
+      if (dup >= 0)
+        throw new ValidationError(
+          `${at}.services[${dup}].serviceId`,
+          "appears twice; give each service once with its quantity",
+        );
       await this.checkIds(tx, actor, "service", ids, `${at}.services`);
     }
     let notes: unknown;
@@ -406,17 +472,29 @@ export class CrmService {
       try {
         notes = input.notes === null ? null : normalizeNotes(input.notes);
       } catch (error) {
-        if (error instanceof ValidationError) throw new ValidationError(`${at}.notes`, error.message.replace(/^notes: /, ""));
+        if (error instanceof ValidationError)
+          throw new ValidationError(`${at}.notes`, error.message.replace(/^notes: /, ""));
         throw error;
       }
     }
     const custom = input.customFieldValues
-      ? checkCustomValues(type, input.customFieldValues as { columnId: string; value: unknown }[], columns, `${at}.customFieldValues`)
+      ? checkCustomValues(
+          type,
+          input.customFieldValues as { columnId: string; value: unknown }[],
+          columns,
+          `${at}.customFieldValues`,
+        )
       : [];
     return { relations, services, notes, custom };
   }
 
-  private async checkIds(tx: Tx, actor: Actor, target: LinkTarget, ids: string[], field: string): Promise<void> {
+  private async checkIds(
+    tx: Tx,
+    actor: Actor,
+    target: LinkTarget,
+    ids: string[],
+    field: string,
+  ): Promise<void> {
     const found = await tx.crm.existing(actor.companyId, target, ids);
     const missing = ids.findIndex((id) => !found.has(id));
     if (missing >= 0) {
@@ -445,7 +523,12 @@ export class CrmService {
           const lines = current.services as DealServiceLine[];
           const next =
             mode === "add"
-              ? [...lines, ...serviceIds.filter((s) => !lines.some((l) => l.serviceId === s)).map((serviceId) => ({ serviceId, quantity: 1 }))]
+              ? [
+                  ...lines,
+                  ...serviceIds
+                    .filter((s) => !lines.some((l) => l.serviceId === s))
+                    .map((serviceId) => ({ serviceId, quantity: 1 })),
+                ]
               : lines.filter((l) => !serviceIds.includes(l.serviceId));
           await tx.crm.setDealServices(actor.companyId, dealId, next);
           await tx.crm.recomputeDealTotals(actor.companyId, [dealId]);
@@ -457,7 +540,13 @@ export class CrmService {
     }
   }
 
-  private async replaceDealServices(tx: Tx, recorder: ChangeRecorder, actor: Actor, dealId: string, lines: DealServiceLine[]) {
+  private async replaceDealServices(
+    tx: Tx,
+    recorder: ChangeRecorder,
+    actor: Actor,
+    dealId: string,
+    lines: DealServiceLine[],
+  ) {
     const current = (await tx.crm.load(actor.companyId, "deal", [dealId])).get(dealId);
     const old = ((current?.services as DealServiceLine[]) ?? []).map((l) => l.serviceId);
     await recorder.track("service", [...old, ...lines.map((l) => l.serviceId)]);
@@ -469,7 +558,18 @@ export class CrmService {
 const columnCreateInput = z.strictObject({
   entityType: z.enum(ENTITY_TYPES),
   label: z.string().trim().min(1, "must not be empty").max(100),
-  type: z.enum(["text", "number", "currency", "date", "datetime", "singleSelect", "email", "phone", "link", "checkbox"]),
+  type: z.enum([
+    "text",
+    "number",
+    "currency",
+    "date",
+    "datetime",
+    "singleSelect",
+    "email",
+    "phone",
+    "link",
+    "checkbox",
+  ]),
   options: z.array(z.string().trim().min(1)).max(100).default([]),
 });
 
@@ -480,8 +580,10 @@ const columnUpdateInput = z.strictObject({
 });
 
 function checkBatch(items: unknown, root: string): void {
-  if (!Array.isArray(items) || items.length === 0) throw new ValidationError(root, "give between 1 and 100 items");
-  if (items.length > MAX_BATCH) throw new ValidationError(root, `${items.length} items; send at most ${MAX_BATCH} per call`);
+  if (!Array.isArray(items) || items.length === 0)
+    throw new ValidationError(root, "give between 1 and 100 items");
+  if (items.length > MAX_BATCH)
+    throw new ValidationError(root, `${items.length} items; send at most ${MAX_BATCH} per call`);
 }
 
 function rejectNullRelations(type: EntityType, item: unknown, at: string): void {
@@ -505,12 +607,15 @@ function checkCustomValues(
   return values.map((v, i) => {
     const column = columns.find((c) => c.id === v.columnId);
     if (!column) {
-      const valid = columns.map((c) => `${c.id} (${c.label})`).join(", ") || "none yet; create one with create_custom_column";
-      throw new ValidationError(`${at}[${i}].columnId`, `"${v.columnId}" is not a custom column of ${type}. Columns: ${valid}`);
+      const valid =
+        columns.map((c) => `${c.id} (${c.label})`).join(", ") ||
+        "none yet; create one with create_custom_column";
+      throw new ValidationError(
+        `${at}[${i}].columnId`,
+        `"${v.columnId}" is not a custom column of ${type}. Columns: ${valid}`,
+      );
     }
     if (v.value === null || v.value === undefined) return { columnId: column.id, value: null };
     return checkCustomValue(column, v.value, `${at}[${i}].value`);
   });
 }
-
-

@@ -107,6 +107,8 @@ export function catalogAsJson() {
 
 /** The catalog as the README's markdown table. */
 export function catalogAsMarkdown(): string {
-  const rows = EVENT_CATALOG.map((e) => `| \`${e.name}\` | ${e.when} | ${e.payloadKeys.map((k) => `\`${k}\``).join(", ")} |`);
+  const rows = EVENT_CATALOG.map(
+    (e) => `| \`${e.name}\` | ${e.when} | ${e.payloadKeys.map((k) => `\`${k}\``).join(", ")} |`,
+  );
   return ["| Event | When it fires | Payload keys |", "|---|---|---|", ...rows].join("\n");
 }

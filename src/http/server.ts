@@ -57,17 +57,35 @@ function rebindingRefusal(req: IncomingMessage, boundLocal: boolean): string | n
   return null;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-length": Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    "content-type": "application/json; charset=utf-8",
+    "content-length": Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
+}
+
+function actorOf(auth: AuthInfo | undefined): Actor {
+  const actor = auth?.extra?.actor as Actor | undefined;
+  if (!actor) throw new Error("MCP request reached the handler without an authenticated actor");
+  return actor;
 }
 
 function unauthorized(res: ServerResponse) {
   sendJson(
     res,
     401,
-    { error: "Unauthorized: send an API key as `Authorization: Bearer <key>` or `x-api-key: <key>` (make one with `crm-mcp keys create --name NAME`)" },
+    {
+      error:
+        "Unauthorized: send an API key as `Authorization: Bearer <key>` or `x-api-key: <key>` (make one with `crm-mcp keys create --name NAME`)",
+    },
     { "www-authenticate": 'Bearer realm="crm-mcp"' },
   );
 }
@@ -77,17 +95,21 @@ function unauthorized(res: ServerResponse) {
  * /messages, the web UI at /, and /healthz. Every MCP request needs an API key, and the
  * key decides the user and the company.
  */
-export async function startHttpServer(app: App, options: HttpOptions): Promise<{ server: Server; url: string; close(): Promise<void> }> {
+export async function startHttpServer(
+  app: App,
+  options: HttpOptions,
+): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const boundLocal = isLoopbackHost(options.host);
   const mcp = createMcpHandler(
-    (ctx) => buildMcpServer(app, (ctx.authInfo?.extra as { actor: Actor }).actor, options.selection, options.log),
+    (ctx) => buildMcpServer(app, actorOf(ctx.authInfo), options.selection, options.log),
     { onerror: (e) => options.log?.(`mcp: ${e.message}`) },
   );
   const mcpNode = toNodeHandler(mcp);
   const sessions = new Map<string, { transport: SSEServerTransport; actor: Actor }>();
   const ui = uiHandler(app);
 
-  const authenticate = async (req: IncomingMessage): Promise<Actor | null> => app.tenants.authenticate(keyOf(req));
+  const authenticate = async (req: IncomingMessage): Promise<Actor | null> =>
+    app.tenants.authenticate(keyOf(req));
 
   const server = createServer(async (req, res) => {
     try {

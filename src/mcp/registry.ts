@@ -36,8 +36,18 @@ export function defineTool<I extends z.ZodObject>(tool: ToolDefinition<I>): Tool
   return tool as unknown as ToolDefinition;
 }
 
-export const READ: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false };
-export const WRITE: ToolAnnotations = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false };
+export const READ: ToolAnnotations = {
+  readOnlyHint: true,
+  destructiveHint: false,
+  idempotentHint: true,
+  openWorldHint: false,
+};
+export const WRITE: ToolAnnotations = {
+  readOnlyHint: false,
+  destructiveHint: false,
+  idempotentHint: false,
+  openWorldHint: false,
+};
 export const IDEMPOTENT_WRITE: ToolAnnotations = { ...WRITE, idempotentHint: true };
 export const DESTRUCTIVE: ToolAnnotations = { ...WRITE, destructiveHint: true, idempotentHint: true };
 
@@ -47,7 +57,10 @@ export interface ToolSelection {
 }
 
 /** The tools a selection lists; read-only mode follows from each tool's readOnlyHint. */
-export function selectTools(tools: readonly ToolDefinition[], selection: ToolSelection = {}): ToolDefinition[] {
+export function selectTools(
+  tools: readonly ToolDefinition[],
+  selection: ToolSelection = {},
+): ToolDefinition[] {
   const sets = new Set(selection.toolsets ?? TOOLSETS);
   return tools.filter((t) => sets.has(t.toolset) && (!selection.readOnly || t.annotations.readOnlyHint));
 }
@@ -57,7 +70,10 @@ export function selectTools(tools: readonly ToolDefinition[], selection: ToolSel
  * to the handler, which names the failing field the way our services do.
  */
 function listed(schema: z.ZodType, io: "input" | "output") {
-  const json = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as Record<string, unknown>;
+  const json = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as Record<
+    string,
+    unknown
+  >;
   delete json.$schema;
   return {
     "~standard": {
@@ -69,7 +85,10 @@ function listed(schema: z.ZodType, io: "input" | "output") {
   };
 }
 
-const prepared = new WeakMap<ToolDefinition, { input: ReturnType<typeof listed>; output: ReturnType<typeof listed> }>();
+const prepared = new WeakMap<
+  ToolDefinition,
+  { input: ReturnType<typeof listed>; output: ReturnType<typeof listed> }
+>();
 
 function schemasOf(tool: ToolDefinition) {
   let s = prepared.get(tool);
@@ -96,19 +115,36 @@ export function toolError(message: string) {
 }
 
 /** Registers the selected tools on a server, bound to one actor. */
-export function registerTools(server: McpServer, tools: readonly ToolDefinition[], ctx: ToolContext, log?: (m: string) => void) {
+export function registerTools(
+  server: McpServer,
+  tools: readonly ToolDefinition[],
+  ctx: ToolContext,
+  log?: (m: string) => void,
+) {
   for (const tool of tools) {
     const { input, output } = schemasOf(tool);
     server.registerTool(
       tool.name,
-      { title: tool.title, description: tool.description, inputSchema: input, outputSchema: output, annotations: { title: tool.title, ...tool.annotations } },
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: input,
+        outputSchema: output,
+        annotations: { title: tool.title, ...tool.annotations },
+      },
       // biome-ignore lint/suspicious/noExplicitAny: arguments are parsed by the handler itself
       (async (args: any) => {
         try {
           const parsed = parse(tool.input, args ?? {});
           return toolResult(await tool.handler(parsed, ctx));
         } catch (error) {
-          if (!(error instanceof ValidationError || error instanceof NotFoundError || error instanceof ConflictError)) {
+          if (
+            !(
+              error instanceof ValidationError ||
+              error instanceof NotFoundError ||
+              error instanceof ConflictError
+            )
+          ) {
             log?.(`tool ${tool.name} failed: ${(error as Error)?.stack ?? error}`);
           }
           return toolError(errorMessage(error));

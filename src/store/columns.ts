@@ -35,7 +35,11 @@ export class ColumnRepository {
       .run();
   }
 
-  async update(companyId: string, id: string, patch: Partial<Pick<CustomColumn, "label" | "options" | "updatedAt">>) {
+  async update(
+    companyId: string,
+    id: string,
+    patch: Partial<Pick<CustomColumn, "label" | "options" | "updatedAt">>,
+  ) {
     this.db
       .update(customColumns)
       .set(patch)

@@ -1,5 +1,5 @@
 import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
-import type { SQLiteColumn, SQLiteTable } from "drizzle-orm/sqlite-core";
+import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import {
   type CustomFieldValue,
   type DealServiceLine,
@@ -21,8 +21,9 @@ import {
   users,
 } from "./schema/index.js";
 
-// biome-ignore lint/suspicious/noExplicitAny: the five entity tables share only their common columns
-type AnyEntityTable = SQLiteTable & Record<string, SQLiteColumn> & { id: SQLiteColumn; companyId: SQLiteColumn } & any;
+// The five entity tables share only their common columns; fields are looked up by name.
+// biome-ignore lint/suspicious/noExplicitAny: see above
+type AnyEntityTable = any;
 
 const TABLES: Record<EntityType, AnyEntityTable> = {
   contact: contacts,
@@ -141,7 +142,11 @@ export class CrmRepository {
       }
       const custom = new Map<string, CustomFieldValue[]>();
       for (const v of this.db
-        .select({ entityId: customFieldValues.entityId, columnId: customFieldValues.columnId, value: customFieldValues.value })
+        .select({
+          entityId: customFieldValues.entityId,
+          columnId: customFieldValues.columnId,
+          value: customFieldValues.value,
+        })
         .from(customFieldValues)
         .where(inArray(customFieldValues.entityId, found))
         .all()) {
@@ -191,7 +196,12 @@ export class CrmRepository {
     this.db.insert(TABLES[type]).values(row).run();
   }
 
-  async update(companyId: string, type: EntityType, id: string, patch: Record<string, unknown>): Promise<void> {
+  async update(
+    companyId: string,
+    type: EntityType,
+    id: string,
+    patch: Record<string, unknown>,
+  ): Promise<void> {
     const table = TABLES[type];
     this.db
       .update(table)
@@ -214,7 +224,13 @@ export class CrmRepository {
       .run();
   }
 
-  async addLinks(companyId: string, type: LinkTarget, id: string, target: LinkTarget, ids: string[]): Promise<void> {
+  async addLinks(
+    companyId: string,
+    type: LinkTarget,
+    id: string,
+    target: LinkTarget,
+    ids: string[],
+  ): Promise<void> {
     if (ids.length === 0) return;
     this.db
       .insert(links)
@@ -239,7 +255,15 @@ export class CrmRepository {
     if (lines.length === 0) return;
     this.db
       .insert(dealServices)
-      .values(lines.map((l, position) => ({ companyId, dealId, serviceId: l.serviceId, quantity: l.quantity, position })))
+      .values(
+        lines.map((l, position) => ({
+          companyId,
+          dealId,
+          serviceId: l.serviceId,
+          quantity: l.quantity,
+          position,
+        })),
+      )
       .run();
   }
 
@@ -264,7 +288,11 @@ export class CrmRepository {
   }
 
   /** Sets custom values; a null value removes the field. */
-  async setCustomValues(companyId: string, entityId: string, values: (CustomValueRow | { columnId: string; value: null })[]) {
+  async setCustomValues(
+    companyId: string,
+    entityId: string,
+    values: (CustomValueRow | { columnId: string; value: null })[],
+  ) {
     for (const v of values) {
       if (v.value === null) {
         this.db
@@ -276,7 +304,14 @@ export class CrmRepository {
       const row = v as CustomValueRow;
       this.db
         .insert(customFieldValues)
-        .values({ companyId, entityId, columnId: row.columnId, value: row.value, text: row.text, num: row.num })
+        .values({
+          companyId,
+          entityId,
+          columnId: row.columnId,
+          value: row.value,
+          text: row.text,
+          num: row.num,
+        })
         .onConflictDoUpdate({
           target: [customFieldValues.entityId, customFieldValues.columnId],
           set: { value: row.value, text: row.text, num: row.num },
@@ -295,15 +330,14 @@ export class CrmRepository {
       .map((r) => r.id);
   }
 
-  async find(companyId: string, type: EntityType, query: StoredQuery): Promise<{ ids: string[]; total: number }> {
+  async find(
+    companyId: string,
+    type: EntityType,
+    query: StoredQuery,
+  ): Promise<{ ids: string[]; total: number }> {
     const table = TABLES[type];
     const where = this.where(companyId, type, query);
-    const total =
-      this.db
-        .select({ n: sql<number>`count(*)` })
-        .from(table)
-        .where(where)
-        .get()?.n ?? 0;
+    const total = this.db.select({ n: sql<number>`count(*)` }).from(table).where(where).get()?.n ?? 0;
     const order: SQL[] = [];
     if (query.sort) {
       const dir = query.sort.direction === "asc" ? sql`asc` : sql`desc`;
@@ -329,7 +363,11 @@ export class CrmRepository {
     return { ids, total };
   }
 
-  async count(companyId: string, type: EntityType, query: Omit<StoredQuery, "limit" | "offset">): Promise<number> {
+  async count(
+    companyId: string,
+    type: EntityType,
+    query: Omit<StoredQuery, "limit" | "offset">,
+  ): Promise<number> {
     const table = TABLES[type];
     return (
       this.db
@@ -364,7 +402,8 @@ export class CrmRepository {
 
   private filter(type: EntityType, f: StoredFilter): SQL {
     const table = TABLES[type];
-    if (f.kind === "relation") return this.relationFilter(type, f.target, f.operator, f.value as string[] | undefined);
+    if (f.kind === "relation")
+      return this.relationFilter(type, f.target, f.operator, f.value as string[] | undefined);
     if (f.kind === "custom") {
       const col = f.numeric ? sql`v.num` : sql`v.text`;
       const exists = (cond: SQL) =>
@@ -394,7 +433,12 @@ export class CrmRepository {
     return compare(table[f.field], f.operator, f.value);
   }
 
-  private relationFilter(type: EntityType, target: LinkTarget, operator: string, ids: string[] | undefined): SQL {
+  private relationFilter(
+    type: EntityType,
+    target: LinkTarget,
+    operator: string,
+    ids: string[] | undefined,
+  ): SQL {
     const table = TABLES[type];
     let linked: SQL;
     if (type === "deal" && target === "service") {
@@ -462,4 +506,3 @@ function compare(col: SQL | SQLiteColumn, operator: string, value: unknown): SQL
       throw new Error(`unknown operator ${operator}`);
   }
 }
-

@@ -48,7 +48,12 @@ export class TenantRepository {
   }
 
   async keyByHash(hash: string): Promise<(ApiKey & { user: User }) | undefined> {
-    const row = this.db.select().from(apiKeys).innerJoin(users, eq(users.id, apiKeys.userId)).where(eq(apiKeys.hash, hash)).get();
+    const row = this.db
+      .select()
+      .from(apiKeys)
+      .innerJoin(users, eq(users.id, apiKeys.userId))
+      .where(eq(apiKeys.hash, hash))
+      .get();
     return row ? { ...row.api_keys, user: row.users } : undefined;
   }
 }

@@ -75,11 +75,23 @@ export class WebhookRepository {
     const parts: SQL[] = [eq(webhooks.companyId, companyId)];
     if (q.searchTerm) {
       const term = `%${escapeLike(q.searchTerm)}%`;
-      parts.push(or(sql`${webhooks.url} like ${term} escape '\\'`, sql`${webhooks.description} like ${term} escape '\\'`)!);
+      parts.push(
+        or(
+          sql`${webhooks.url} like ${term} escape '\\'`,
+          sql`${webhooks.description} like ${term} escape '\\'`,
+        )!,
+      );
     }
     const where = and(...parts);
     const total = this.db.select({ n: sql<number>`count(*)` }).from(webhooks).where(where).get()?.n ?? 0;
-    const items = this.db.select().from(webhooks).where(where).orderBy(desc(webhooks.id)).limit(q.limit).offset(q.offset).all();
+    const items = this.db
+      .select()
+      .from(webhooks)
+      .where(where)
+      .orderBy(desc(webhooks.id))
+      .limit(q.limit)
+      .offset(q.offset)
+      .all();
     return { items, total };
   }
 
@@ -135,7 +147,13 @@ export class WebhookRepository {
    * and marks them as this worker's. Runs inside a write transaction, so two processes on
    * one file never claim the same row.
    */
-  async claim(workerId: string, limit: number, now: number, leaseMs: number, skipWebhooks: string[] = []): Promise<ClaimedDelivery[]> {
+  async claim(
+    workerId: string,
+    limit: number,
+    now: number,
+    leaseMs: number,
+    skipWebhooks: string[] = [],
+  ): Promise<ClaimedDelivery[]> {
     const skip = skipWebhooks.length
       ? sql` and webhook_id not in (${sql.join(
           skipWebhooks.map((id) => sql`${id}`),
@@ -153,7 +171,8 @@ export class WebhookRepository {
     if (claimed.length === 0) return [];
     const out: ClaimedDelivery[] = [];
     for (const d of claimed) {
-      const body = this.db.select({ body: events.body }).from(events).where(eq(events.id, d.eventId)).get()?.body ?? "";
+      const body =
+        this.db.select({ body: events.body }).from(events).where(eq(events.id, d.eventId)).get()?.body ?? "";
       const hook = this.db
         .select({ url: webhooks.url, secret: webhooks.secret, enabled: webhooks.enabled })
         .from(webhooks)
@@ -180,14 +199,26 @@ export class WebhookRepository {
       this.db
         .update(webhookDeliveries)
         .set({ status: "pending", claimedBy: null, leaseUntil: null })
-        .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.claimedBy, workerId), eq(webhookDeliveries.status, "sending")))
+        .where(
+          and(
+            eq(webhookDeliveries.id, id),
+            eq(webhookDeliveries.claimedBy, workerId),
+            eq(webhookDeliveries.status, "sending"),
+          ),
+        )
         .run();
     }
   }
 
   /** Events of a company, oldest first. */
   async events(companyId: string, limit = 1000): Promise<EventRow[]> {
-    return this.db.select().from(events).where(eq(events.companyId, companyId)).orderBy(events.id).limit(limit).all();
+    return this.db
+      .select()
+      .from(events)
+      .where(eq(events.companyId, companyId))
+      .orderBy(events.id)
+      .limit(limit)
+      .all();
   }
 
   async pendingCount(): Promise<number> {
@@ -200,12 +231,18 @@ export class WebhookRepository {
     );
   }
 
-  async listDeliveries(companyId: string, q: DeliveryQuery): Promise<{ items: DeliveryRow[]; total: number }> {
+  async listDeliveries(
+    companyId: string,
+    q: DeliveryQuery,
+  ): Promise<{ items: DeliveryRow[]; total: number }> {
     const parts: SQL[] = [eq(webhookDeliveries.companyId, companyId)];
     if (q.searchTerm) {
       const term = `%${escapeLike(q.searchTerm)}%`;
       parts.push(
-        or(sql`${webhookDeliveries.url} like ${term} escape '\\'`, sql`${webhookDeliveries.event} like ${term} escape '\\'`)!,
+        or(
+          sql`${webhookDeliveries.url} like ${term} escape '\\'`,
+          sql`${webhookDeliveries.event} like ${term} escape '\\'`,
+        )!,
       );
     }
     if (q.webhookId) parts.push(eq(webhookDeliveries.webhookId, q.webhookId));
@@ -214,7 +251,8 @@ export class WebhookRepository {
     if (q.since) parts.push(sql`${webhookDeliveries.createdAt} >= ${q.since}`);
     if (q.until) parts.push(sql`${webhookDeliveries.createdAt} <= ${q.until}`);
     const where = and(...parts);
-    const total = this.db.select({ n: sql<number>`count(*)` }).from(webhookDeliveries).where(where).get()?.n ?? 0;
+    const total =
+      this.db.select({ n: sql<number>`count(*)` }).from(webhookDeliveries).where(where).get()?.n ?? 0;
     const items = this.db
       .select()
       .from(webhookDeliveries)
@@ -226,7 +264,10 @@ export class WebhookRepository {
     return { items, total };
   }
 
-  async getDelivery(companyId: string, id: string): Promise<{ delivery: DeliveryRow; body: string } | undefined> {
+  async getDelivery(
+    companyId: string,
+    id: string,
+  ): Promise<{ delivery: DeliveryRow; body: string } | undefined> {
     const row = this.db
       .select()
       .from(webhookDeliveries)
@@ -244,7 +285,10 @@ export class WebhookRepository {
    * Failed deliveries in a window whose webhook and event have had no later delivery:
    * the latest attempt of each failed, so each is resent once.
    */
-  async latestFailed(companyId: string, q: { since: string; until?: string; webhookId?: string }): Promise<DeliveryRow[]> {
+  async latestFailed(
+    companyId: string,
+    q: { since: string; until?: string; webhookId?: string },
+  ): Promise<DeliveryRow[]> {
     const parts: SQL[] = [
       eq(webhookDeliveries.companyId, companyId),
       eq(webhookDeliveries.status, "failed"),
@@ -261,5 +305,3 @@ export class WebhookRepository {
       .all();
   }
 }
-
-

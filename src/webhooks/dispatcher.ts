@@ -1,5 +1,5 @@
-import { EventEmitter } from "node:events";
 import { randomBytes } from "node:crypto";
+import { EventEmitter } from "node:events";
 import type { ClaimedDelivery, DeliveryResult, Store } from "../store/index.js";
 import { VERSION } from "../version.js";
 import { sendWebhook } from "./send.js";
@@ -118,7 +118,8 @@ export class Dispatcher {
       new Promise((r) => setTimeout(r, this.opts.timeoutMs + 500).unref()),
     ]);
     await this.flush();
-    if (queued.length) await this.store.write((tx) => tx.webhooks.release(this.workerId, queued)).catch(() => undefined);
+    if (queued.length)
+      await this.store.write((tx) => tx.webhooks.release(this.workerId, queued)).catch(() => undefined);
   }
 
   private queuedCount(): number {
@@ -184,13 +185,15 @@ export class Dispatcher {
     const { delivery, body, webhook } = claim;
     const sentAt = new Date();
     let result: DeliveryResult;
-    if (!webhook || !webhook.enabled) {
+    if (!webhook?.enabled) {
       result = {
         status: "failed",
         statusCode: null,
         requestHeaders: null,
         responseBody: null,
-        error: webhook ? "The webhook was disabled before this delivery was sent" : "The webhook was deleted before this delivery was sent",
+        error: webhook
+          ? "The webhook was disabled before this delivery was sent"
+          : "The webhook was deleted before this delivery was sent",
         errorClass: "webhook",
         durationMs: 0,
         sentAt: sentAt.toISOString(),
@@ -242,7 +245,9 @@ export class Dispatcher {
             for (const r of batch) await tx.webhooks.complete(this.workerId, r.id, r.result);
           });
         } catch (error) {
-          this.options.log?.(`webhook dispatcher: recording ${batch.length} results failed: ${(error as Error).message}`);
+          this.options.log?.(
+            `webhook dispatcher: recording ${batch.length} results failed: ${(error as Error).message}`,
+          );
         }
         for (const r of batch) this.settledEmitter.emit(r.id);
       }

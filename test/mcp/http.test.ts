@@ -25,7 +25,11 @@ afterAll(async () => {
 
 const headers = (k: string) => ({ Authorization: `Bearer ${k}` });
 
-async function structured(client: { callTool: (p: { name: string; arguments: Record<string, unknown> }) => Promise<unknown> }, name: string, args: Record<string, unknown>) {
+async function structured(
+  client: { callTool: (p: { name: string; arguments: Record<string, unknown> }) => Promise<unknown> },
+  name: string,
+  args: Record<string, unknown>,
+) {
   // biome-ignore lint/suspicious/noExplicitAny: result shape differs between SDK lines
   const r = (await client.callTool({ name, arguments: args })) as any;
   expect(r.isError ?? false, JSON.stringify(r.content)).toBe(false);
@@ -51,7 +55,7 @@ describe("HTTP", () => {
         body: method === "POST" ? JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" }) : undefined,
       });
       expect(r.status, path).toBe(401);
-      expect((await r.json()).error).toMatch(/Authorization: Bearer/);
+      expect(((await r.json()) as { error: string }).error).toMatch(/Authorization: Bearer/);
       const bad = await fetch(`${http.url}${path}`, { method, headers: { "x-api-key": "crm_wrong" } });
       expect(bad.status, path).toBe(401);
     }
@@ -68,12 +72,22 @@ describe("HTTP", () => {
 
   it("serves the v2 client over Streamable HTTP, scoped to the key's company", async () => {
     const client = new Client({ name: "v2", version: "1" });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${http.url}/mcp`), { requestInit: { headers: headers(key) } }));
-    const created = await structured(client, "create_organizations", { organizations: [{ name: "Over HTTP" }] });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${http.url}/mcp`), {
+        requestInit: { headers: headers(key) },
+      }),
+    );
+    const created = await structured(client, "create_organizations", {
+      organizations: [{ name: "Over HTTP" }],
+    });
     expect(created.items[0].name).toBe("Over HTTP");
 
     const other = new Client({ name: "v2", version: "1" });
-    await other.connect(new StreamableHTTPClientTransport(new URL(`${http.url}/mcp`), { requestInit: { headers: { "x-api-key": otherKey } } }));
+    await other.connect(
+      new StreamableHTTPClientTransport(new URL(`${http.url}/mcp`), {
+        requestInit: { headers: { "x-api-key": otherKey } },
+      }),
+    );
     const seen = await structured(other, "filter_entity", { entity: "organization" });
     expect(seen.total).toBe(0);
     await client.close();
@@ -85,7 +99,10 @@ describe("HTTP", () => {
     await client.connect(
       new SSEClientTransport(new URL(`${http.url}/sse`), {
         requestInit: { headers: headers(key) },
-        eventSourceInit: { fetch: (u, init) => fetch(u, { ...init, headers: { ...(init?.headers as object), ...headers(key) } }) },
+        eventSourceInit: {
+          fetch: (u, init) =>
+            fetch(u, { ...init, headers: { ...(init?.headers as object), ...headers(key) } }),
+        },
       }),
     );
     const { tools } = await client.listTools();
@@ -104,7 +121,10 @@ describe("HTTP", () => {
     await v1sse.connect(
       new V1SSE(new URL(`${http.url}/sse`), {
         requestInit: { headers: headers(key) },
-        eventSourceInit: { fetch: (u, init) => fetch(u, { ...init, headers: { ...(init?.headers as object), ...headers(key) } }) },
+        eventSourceInit: {
+          fetch: (u, init) =>
+            fetch(u, { ...init, headers: { ...(init?.headers as object), ...headers(key) } }),
+        },
       }),
     );
     const listed = await v1sse.listTools();

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startReceiver, type Receiver } from "../support/https-receiver.js";
+import { type Receiver, startReceiver } from "../support/https-receiver.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const CLI = join(ROOT, "dist", "cli.js");
@@ -53,11 +53,17 @@ describe("stdio", () => {
       out += d;
     });
     const send = (m: unknown) => child.stdin.write(`${JSON.stringify(m)}\n`);
-    send({ jsonrpc: "2.0", id: 1, method: "initialize", params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } } });
+    send({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } },
+    });
     send({ jsonrpc: "2.0", method: "notifications/initialized" });
     send({ jsonrpc: "2.0", id: 2, method: "tools/list" });
     send({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "get_company", arguments: {} } });
-    for (let i = 0; i < 200 && out.split("\n").filter(Boolean).length < 3; i++) await new Promise((r) => setTimeout(r, 50));
+    for (let i = 0; i < 200 && out.split("\n").filter(Boolean).length < 3; i++)
+      await new Promise((r) => setTimeout(r, 50));
     child.stdin.end();
     await new Promise((r) => child.on("exit", r));
     const lines = out.split("\n").filter(Boolean);
@@ -67,7 +73,12 @@ describe("stdio", () => {
   });
 
   it("end to end: webhook, contact change, signed delivery, search, resend", async () => {
-    const transport = new StdioClientTransport({ command: process.execPath, args: [CLI], env: env(), stderr: "pipe" });
+    const transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI],
+      env: env(),
+      stderr: "pipe",
+    });
     const client = new Client({ name: "e2e", version: "1" });
     await client.connect(transport);
     // biome-ignore lint/suspicious/noExplicitAny: reading results freely
@@ -79,7 +90,9 @@ describe("stdio", () => {
     };
     const secret = "e2e-secret-123";
     const hook = await call("create_webhook", { url: receiver.url, events: ["contact.updated"], secret });
-    const contact = (await call("create_contacts", { contacts: [{ firstName: "Max", lastName: "Mustermann" }] })).items[0];
+    const contact = (
+      await call("create_contacts", { contacts: [{ firstName: "Max", lastName: "Mustermann" }] })
+    ).items[0];
     const org = (await call("create_organizations", { organizations: [{ name: "Org 1" }] })).items[0];
     receiver.clear();
     await call("update_contacts", { contacts: [{ id: contact.id, organizationIds: [org.id] }] });

@@ -1,8 +1,8 @@
 import type { Client } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALL_TOOLS } from "../../src/mcp/server.js";
-import { startReceiver, type Receiver } from "../support/https-receiver.js";
 import { call, connect, ok, openTestApp, type TestApp } from "../support/app.js";
+import { type Receiver, startReceiver } from "../support/https-receiver.js";
 
 let t: TestApp;
 let client: Client;
@@ -65,7 +65,15 @@ describe("crm tools", () => {
     const orgId = orgs.items[0].id;
     expect(orgs.items[0].name).toBe("Acme");
     const created = await ok(client, "create_contacts", {
-      contacts: [{ firstName: "Ada", lastName: "Lovelace", emails: ["ada@acme.io"], notes: "# Met at **expo**", organizationIds: [orgId] }],
+      contacts: [
+        {
+          firstName: "Ada",
+          lastName: "Lovelace",
+          emails: ["ada@acme.io"],
+          notes: "# Met at **expo**",
+          organizationIds: [orgId],
+        },
+      ],
     });
     const contactId = created.items[0].id;
     expect(created.items[0]).toEqual({ id: contactId, name: "Ada Lovelace" });
@@ -88,23 +96,47 @@ describe("crm tools", () => {
     expect("notes" in found.items[0]).toBe(false);
     expect(await ok(client, "count_entity", { entity: "contact" })).toEqual({ entity: "contact", count: 1 });
     const search = await ok(client, "search_all_entities", { searchTerm: "acme" });
-    expect(search.results.find((r: { entity: string }) => r.entity === "organization").items[0].id).toBe(orgId);
+    expect(search.results.find((r: { entity: string }) => r.entity === "organization").items[0].id).toBe(
+      orgId,
+    );
     const config = await ok(client, "get_entity_configuration", { entity: "contact" });
     expect(config.fields.map((f: { name: string }) => f.name)).toContain("organizationIds");
 
     await ok(client, "update_contacts", { contacts: [{ id: contactId, lastName: "King" }] });
-    await ok(client, "append_entity_notes", { entity: "contact", items: [{ id: contactId, notes: "- follow up" }] });
-    const notes = await ok(client, "get_entities", { items: [{ entity: "contact", id: contactId, include: "withNotes" }] });
+    await ok(client, "append_entity_notes", {
+      entity: "contact",
+      items: [{ id: contactId, notes: "- follow up" }],
+    });
+    const notes = await ok(client, "get_entities", {
+      items: [{ entity: "contact", id: contactId, include: "withNotes" }],
+    });
     expect(notes.items[0].record.notes).toBe("# Met at **expo**\n\n- follow up");
-    await ok(client, "update_entity_notes", { entity: "contact", items: [{ id: contactId, notes: "plain" }] });
+    await ok(client, "update_entity_notes", {
+      entity: "contact",
+      items: [{ id: contactId, notes: "plain" }],
+    });
 
     const [deal] = (await ok(client, "create_deals", { deals: [{ name: "D1" }] })).items;
-    await ok(client, "link_entities", { entity: "contact", id: contactId, relation: "dealIds", ids: [deal.id] });
+    await ok(client, "link_entities", {
+      entity: "contact",
+      id: contactId,
+      relation: "dealIds",
+      ids: [deal.id],
+    });
     const d = await ok(client, "get_entities", { items: [{ entity: "deal", id: deal.id }] });
     expect(d.items[0].record.contactIds).toEqual([contactId]);
-    await ok(client, "unlink_entities", { entity: "deal", id: deal.id, relation: "contactIds", ids: [contactId] });
+    await ok(client, "unlink_entities", {
+      entity: "deal",
+      id: deal.id,
+      relation: "contactIds",
+      ids: [contactId],
+    });
 
-    const column = await ok(client, "create_custom_column", { entityType: "contact", label: "Score", type: "number" });
+    const column = await ok(client, "create_custom_column", {
+      entityType: "contact",
+      label: "Score",
+      type: "number",
+    });
     await ok(client, "update_entity_custom_fields", {
       entity: "contact",
       items: [{ id: contactId, customFieldValues: [{ columnId: column.id, value: 7 }] }],
@@ -125,23 +157,53 @@ describe("crm tools", () => {
     }
     await ok(client, "update_organizations", { organizations: [{ id: orgId, name: "Acme Inc" }] });
     await ok(client, "update_deals", { deals: [{ id: deal.id, name: "D2" }] });
-    expect(await ok(client, "delete_entities", { entity: "contact", ids: [contactId] })).toEqual({ deleted: [contactId] });
+    expect(await ok(client, "delete_entities", { entity: "contact", ids: [contactId] })).toEqual({
+      deleted: [contactId],
+    });
   });
 
   it("answers bad input with isError naming the field and the fix, and writes nothing", async () => {
     const before = (await ok(client, "count_entity", { entity: "contact" })).count;
     const cases: [string, Record<string, unknown>, RegExp][] = [
-      ["create_contacts", { contacts: [{ firstName: "A" }, { emails: ["nope"] }] }, /^contacts\[1\]\.emails\[0\]: must be an email address/],
+      [
+        "create_contacts",
+        { contacts: [{ firstName: "A" }, { emails: ["nope"] }] },
+        /^contacts\[1\]\.emails\[0\]: must be an email address/,
+      ],
       ["create_organizations", { organizations: [{}] }, /^organizations\[0\]\.name: is required/],
-      ["create_deals", { deals: [{ name: "x", services: [{ serviceId: "svc_x", quantity: 1 }] }] }, /deals\[0\]\.services\[0\]: no service/],
-      ["create_services", { services: [{ name: "x", amount: "ten" }] }, /^services\[0\]\.amount: expected number/],
-      ["create_tasks", { tasks: [{ name: "x", dueDate: "tomorrow" }] }, /^tasks\[0\]\.dueDate: must be an ISO date/],
-      ["update_contacts", { contacts: [{ id: "ct_nope" }] }, /^contacts\[0\]\.id: no contact with id "ct_nope"/],
-      ["update_organizations", { organizations: [{ id: "org_x", contactIds: null }] }, /contactIds: cannot be null.*link_entities/],
+      [
+        "create_deals",
+        { deals: [{ name: "x", services: [{ serviceId: "svc_x", quantity: 1 }] }] },
+        /deals\[0\]\.services\[0\]: no service/,
+      ],
+      [
+        "create_services",
+        { services: [{ name: "x", amount: "ten" }] },
+        /^services\[0\]\.amount: expected number/,
+      ],
+      [
+        "create_tasks",
+        { tasks: [{ name: "x", dueDate: "tomorrow" }] },
+        /^tasks\[0\]\.dueDate: must be an ISO date/,
+      ],
+      [
+        "update_contacts",
+        { contacts: [{ id: "ct_nope" }] },
+        /^contacts\[0\]\.id: no contact with id "ct_nope"/,
+      ],
+      [
+        "update_organizations",
+        { organizations: [{ id: "org_x", contactIds: null }] },
+        /contactIds: cannot be null.*link_entities/,
+      ],
       ["update_deals", { deals: [{ id: "deal_x", bogus: 1 }] }, /unknown field "bogus"/],
       ["update_services", { services: [] }, /^services: /],
       ["update_tasks", { tasks: [{ id: "task_x", status: "later" }] }, /^tasks\[0\]\.status: /],
-      ["filter_entity", { entity: "contact", filters: [{ field: "shoeSize", operator: "equals", value: 1 }] }, /filters\[0\]\.field: "shoeSize" is not a field of contact\. Valid fields: id, firstName/],
+      [
+        "filter_entity",
+        { entity: "contact", filters: [{ field: "shoeSize", operator: "equals", value: 1 }] },
+        /filters\[0\]\.field: "shoeSize" is not a field of contact\. Valid fields: id, firstName/,
+      ],
       ["filter_entity", { entity: "contact", limit: 500 }, /^limit: /],
       ["filter_entity", { entity: "contact", cursor: "garbage" }, /^cursor: is not a cursor/],
       ["count_entity", { entity: "planet" }, /^entity: /],
@@ -149,14 +211,42 @@ describe("crm tools", () => {
       ["get_entities", { items: [] }, /^items: /],
       ["get_entity_configuration", {}, /^entity: is required/],
       ["delete_entities", { entity: "contact", ids: ["ct_nope"] }, /^ids\[0\]: no contact with id "ct_nope"/],
-      ["link_entities", { entity: "contact", id: "ct_x", relation: "friends", ids: ["ct_y"] }, /^relation: "friends" is not a relationship of contact\. Use one of: organizationIds/],
-      ["unlink_entities", { entity: "contact", id: "ct_x", relation: "dealIds", ids: ["deal_y"] }, /^id: no contact with id "ct_x"/],
-      ["update_entity_notes", { entity: "contact", items: [{ id: "ct_x", notes: "hi" }] }, /^items\[0\]\.id: no contact/],
-      ["append_entity_notes", { entity: "contact", items: [{ id: "ct_x", notes: "" }] }, /^items\[0\]\.notes: /],
-      ["update_entity_custom_fields", { entity: "contact", items: [{ id: "ct_x", customFieldValues: [] }] }, /^items\[0\]\.customFieldValues: /],
+      [
+        "link_entities",
+        { entity: "contact", id: "ct_x", relation: "friends", ids: ["ct_y"] },
+        /^relation: "friends" is not a relationship of contact\. Use one of: organizationIds/,
+      ],
+      [
+        "unlink_entities",
+        { entity: "contact", id: "ct_x", relation: "dealIds", ids: ["deal_y"] },
+        /^id: no contact with id "ct_x"/,
+      ],
+      [
+        "update_entity_notes",
+        { entity: "contact", items: [{ id: "ct_x", notes: "hi" }] },
+        /^items\[0\]\.id: no contact/,
+      ],
+      [
+        "append_entity_notes",
+        { entity: "contact", items: [{ id: "ct_x", notes: "" }] },
+        /^items\[0\]\.notes: /,
+      ],
+      [
+        "update_entity_custom_fields",
+        { entity: "contact", items: [{ id: "ct_x", customFieldValues: [] }] },
+        /^items\[0\]\.customFieldValues: /,
+      ],
       ["create_webhook", { url: "http://example.com/hook", events: ["contact.created"] }, /^url: .*https/i],
-      ["create_webhook", { url: "https://example.com/hook", events: ["contact.exploded"] }, /^events\[0\]: "contact.exploded" is not an event/],
-      ["create_webhook", { url: "https://example.com/hook", events: [] }, /^events: choose at least one event/],
+      [
+        "create_webhook",
+        { url: "https://example.com/hook", events: ["contact.exploded"] },
+        /^events\[0\]: "contact.exploded" is not an event/,
+      ],
+      [
+        "create_webhook",
+        { url: "https://example.com/hook", events: [] },
+        /^events: choose at least one event/,
+      ],
       ["update_webhook", { id: "wh_nope", enabled: false }, /^id: no webhook with id "wh_nope"/],
       ["delete_webhook", { id: "wh_nope" }, /^id: no webhook/],
       ["get_webhook", {}, /^id: is required/],
@@ -168,7 +258,11 @@ describe("crm tools", () => {
       ["resend_failed_webhook_deliveries", {}, /^since: is required/],
       ["list_webhook_events", { extra: 1 }, /unknown field "extra"/],
       ["list_custom_columns", { entityType: "planet" }, /^entityType: /],
-      ["create_custom_column", { entityType: "contact", label: "Stage", type: "singleSelect" }, /^options: a singleSelect column needs at least one option/],
+      [
+        "create_custom_column",
+        { entityType: "contact", label: "Stage", type: "singleSelect" },
+        /^options: a singleSelect column needs at least one option/,
+      ],
       ["update_custom_column", { id: "col_nope", label: "x" }, /^id: no custom column/],
       ["delete_custom_column", { id: "col_nope" }, /^id: no custom column/],
       ["get_current_user", { x: 1 }, /unknown field "x"/],
@@ -176,7 +270,8 @@ describe("crm tools", () => {
       ["get_company", { x: 1 }, /unknown field "x"/],
     ];
     const covered = new Set(cases.map((c) => c[0]));
-    for (const tool of ALL_TOOLS) expect(covered.has(tool.name), `bad-input case for ${tool.name}`).toBe(true);
+    for (const tool of ALL_TOOLS)
+      expect(covered.has(tool.name), `bad-input case for ${tool.name}`).toBe(true);
     for (const [name, args, message] of cases) {
       const r = await call(client, name, args);
       expect(r.isError, `${name} ${JSON.stringify(args)}`).toBe(true);
@@ -239,9 +334,18 @@ describe("admin tools", () => {
     expect((await ok(client, "get_current_user")).id).toBe(t.owner.userId);
     expect((await ok(client, "list_users")).items.map((u: { id: string }) => u.id)).toContain(t.owner.userId);
     expect((await ok(client, "get_company")).id).toBe(t.owner.companyId);
-    const col = await ok(client, "create_custom_column", { entityType: "deal", label: "Stage", type: "singleSelect", options: ["a", "b"] });
+    const col = await ok(client, "create_custom_column", {
+      entityType: "deal",
+      label: "Stage",
+      type: "singleSelect",
+      options: ["a", "b"],
+    });
     expect((await ok(client, "update_custom_column", { id: col.id, label: "Phase" })).label).toBe("Phase");
-    expect((await ok(client, "list_custom_columns", { entityType: "deal" })).items.map((c: { id: string }) => c.id)).toContain(col.id);
+    expect(
+      (await ok(client, "list_custom_columns", { entityType: "deal" })).items.map(
+        (c: { id: string }) => c.id,
+      ),
+    ).toContain(col.id);
     expect(await ok(client, "delete_custom_column", { id: col.id })).toEqual({ deleted: [col.id] });
   });
 });
@@ -250,9 +354,14 @@ describe("tenancy", () => {
   it("treats another company's ids as unknown in every tool that takes an id", async () => {
     const other = await t.app.tenants.createCompany("Other", "Eve");
     const theirs = await connect(t.app, other);
-    const contact = (await ok(theirs, "create_contacts", { contacts: [{ firstName: "Secret" }] })).items[0].id;
+    const contact = (await ok(theirs, "create_contacts", { contacts: [{ firstName: "Secret" }] })).items[0]
+      .id;
     const hook = await ok(theirs, "create_webhook", { url: receiver.url, events: ["contact.updated"] });
-    const column = await ok(theirs, "create_custom_column", { entityType: "contact", label: "X", type: "text" });
+    const column = await ok(theirs, "create_custom_column", {
+      entityType: "contact",
+      label: "X",
+      type: "text",
+    });
     await ok(theirs, "update_contacts", { contacts: [{ id: contact, firstName: "Changed" }] });
     let deliveries = await ok(theirs, "list_webhook_deliveries", {});
     for (let i = 0; i < 40 && deliveries.items.length === 0; i++) {
@@ -269,7 +378,13 @@ describe("tenancy", () => {
       ["unlink_entities", { entity: "contact", id: contact, relation: "userIds", ids: [t.owner.userId] }],
       ["update_entity_notes", { entity: "contact", items: [{ id: contact, notes: "x" }] }],
       ["append_entity_notes", { entity: "contact", items: [{ id: contact, notes: "x" }] }],
-      ["update_entity_custom_fields", { entity: "contact", items: [{ id: contact, customFieldValues: [{ columnId: column.id, value: "x" }] }] }],
+      [
+        "update_entity_custom_fields",
+        {
+          entity: "contact",
+          items: [{ id: contact, customFieldValues: [{ columnId: column.id, value: "x" }] }],
+        },
+      ],
       ["get_webhook", { id: hook.id }],
       ["update_webhook", { id: hook.id, enabled: false }],
       ["delete_webhook", { id: hook.id }],
@@ -286,8 +401,12 @@ describe("tenancy", () => {
     const got = await ok(mine, "get_entities", { items: [{ entity: "contact", id: contact }] });
     expect(got.items[0].error).toBeTruthy();
     expect((await ok(mine, "filter_entity", { entity: "contact", searchTerm: "Changed" })).total).toBe(0);
-    expect((await ok(mine, "list_webhooks", {})).items.map((h: { id: string }) => h.id)).not.toContain(hook.id);
-    expect((await ok(mine, "list_webhook_deliveries", {})).items.map((d: { id: string }) => d.id)).not.toContain(delivery);
+    expect((await ok(mine, "list_webhooks", {})).items.map((h: { id: string }) => h.id)).not.toContain(
+      hook.id,
+    );
+    expect(
+      (await ok(mine, "list_webhook_deliveries", {})).items.map((d: { id: string }) => d.id),
+    ).not.toContain(delivery);
     // Their data is untouched.
     const still = await ok(theirs, "get_entities", { items: [{ entity: "contact", id: contact }] });
     expect(still.items[0].record.firstName).toBe("Changed");

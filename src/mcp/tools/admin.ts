@@ -9,11 +9,14 @@ export const adminTools: ToolDefinition[] = [
     name: "list_custom_columns",
     toolset: "admin",
     title: "List custom columns",
-    description: "List the company's custom columns (id, entityType, label, type, options), optionally for one entity type.",
+    description:
+      "List the company's custom columns (id, entityType, label, type, options), optionally for one entity type.",
     input: z.strictObject({ entityType: z.enum(ENTITY_TYPES).optional() }),
     output: z.object({ items: z.array(record) }),
     annotations: READ,
-    handler: async ({ entityType }, { app, actor }) => ({ items: await app.crm.listColumns(actor, entityType) }),
+    handler: async ({ entityType }, { app, actor }) => ({
+      items: await app.crm.listColumns(actor, entityType),
+    }),
   }),
   defineTool({
     name: "create_custom_column",
@@ -34,7 +37,8 @@ export const adminTools: ToolDefinition[] = [
     name: "update_custom_column",
     toolset: "admin",
     title: "Change a custom column",
-    description: "Rename a custom column or change a singleSelect's options. Its type cannot change: create a new column instead.",
+    description:
+      "Rename a custom column or change a singleSelect's options. Its type cannot change: create a new column instead.",
     input: z.strictObject({
       id: z.string().min(1),
       label: z.string().min(1).max(100).optional(),
@@ -48,7 +52,8 @@ export const adminTools: ToolDefinition[] = [
     name: "delete_custom_column",
     toolset: "admin",
     title: "Delete a custom column",
-    description: "Delete a custom column and every value stored in it. Irreversible; each record that held a value emits *.updated.",
+    description:
+      "Delete a custom column and every value stored in it. Irreversible; each record that held a value emits *.updated.",
     input: z.strictObject({ id: z.string().min(1) }),
     output: z.object({ deleted: z.array(z.string()) }),
     annotations: DESTRUCTIVE,
@@ -58,7 +63,8 @@ export const adminTools: ToolDefinition[] = [
     name: "get_current_user",
     toolset: "admin",
     title: "Who am I",
-    description: "The user this connection acts as (the API key's user); its id is the userId of every event this connection causes.",
+    description:
+      "The user this connection acts as (the API key's user); its id is the userId of every event this connection causes.",
     input: z.strictObject({}),
     output: z.looseObject({}),
     annotations: READ,

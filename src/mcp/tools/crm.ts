@@ -36,7 +36,8 @@ const createTools = ENTITY_TYPES.map((type) => {
     input: z.strictObject({ [plural]: z.array(CREATE_INPUTS[type]).min(1).max(MAX_BATCH) }),
     output: namedItems,
     annotations: WRITE,
-    handler: async (args, { app, actor }) => named(type, await app.crm.create(actor, type, args[plural] as unknown[])),
+    handler: async (args, { app, actor }) =>
+      named(type, await app.crm.create(actor, type, args[plural] as unknown[])),
   });
 });
 
@@ -50,7 +51,8 @@ const updateTools = ENTITY_TYPES.map((type) => {
     input: z.strictObject({ [plural]: z.array(UPDATE_INPUTS[type]).min(1).max(MAX_BATCH) }),
     output: namedItems,
     annotations: IDEMPOTENT_WRITE,
-    handler: async (args, { app, actor }) => named(type, await app.crm.update(actor, type, args[plural] as unknown[])),
+    handler: async (args, { app, actor }) =>
+      named(type, await app.crm.update(actor, type, args[plural] as unknown[])),
   });
 });
 
@@ -62,7 +64,12 @@ export const crmTools: ToolDefinition[] = [
     description:
       "List an entity type's fields, relationship arrays and custom columns, with the filter operators each accepts and whether it sorts. Call this before filter_entity or update_entity_custom_fields.",
     input: z.strictObject({ entity }),
-    output: z.object({ entity: z.string(), fields: z.array(record), relations: z.array(record), customColumns: z.array(record) }),
+    output: z.object({
+      entity: z.string(),
+      fields: z.array(record),
+      relations: z.array(record),
+      customColumns: z.array(record),
+    }),
     annotations: READ,
     handler: async ({ entity }, { app, actor }) => app.crm.configuration(actor, entity),
   }),
@@ -90,23 +97,34 @@ export const crmTools: ToolDefinition[] = [
     name: "count_entity",
     toolset: "crm",
     title: "Count records",
-    description: "Count the records of one entity type that match a searchTerm and filters (same rules as filter_entity).",
-    input: z.strictObject({ entity, searchTerm: z.string().max(200).optional(), filters: z.array(filterInput).max(50).optional() }),
+    description:
+      "Count the records of one entity type that match a searchTerm and filters (same rules as filter_entity).",
+    input: z.strictObject({
+      entity,
+      searchTerm: z.string().max(200).optional(),
+      filters: z.array(filterInput).max(50).optional(),
+    }),
     output: z.object({ entity: z.string(), count: z.number() }),
     annotations: READ,
-    handler: async ({ entity, ...query }, { app, actor }) => ({ entity, count: await app.crm.count(actor, entity, query) }),
+    handler: async ({ entity, ...query }, { app, actor }) => ({
+      entity,
+      count: await app.crm.count(actor, entity, query),
+    }),
   }),
   defineTool({
     name: "search_all_entities",
     toolset: "crm",
     title: "Search everything",
-    description: "Search names and emails across entity types at once; returns the best few of each type. Use it to find an id when you only know a name.",
+    description:
+      "Search names and emails across entity types at once; returns the best few of each type. Use it to find an id when you only know a name.",
     input: z.strictObject({
       searchTerm: z.string().min(1).max(200),
       entities: z.array(entity).min(1).optional().describe("Default: all five"),
       limitPerEntity: z.number().int().min(1).max(25).optional().describe("Default 5"),
     }),
-    output: z.object({ results: z.array(z.object({ entity: z.string(), total: z.number(), items: z.array(record) })) }),
+    output: z.object({
+      results: z.array(z.object({ entity: z.string(), total: z.number(), items: z.array(record) })),
+    }),
     annotations: READ,
     handler: async ({ searchTerm, entities, limitPerEntity }, { app, actor }) => {
       const results = await app.crm.searchAll(actor, searchTerm, entities, limitPerEntity);
@@ -173,7 +191,9 @@ export const crmTools: ToolDefinition[] = [
     input: z.strictObject({ entity, ids }),
     output: z.object({ deleted: z.array(z.string()) }),
     annotations: DESTRUCTIVE,
-    handler: async ({ entity, ids }, { app, actor }) => ({ deleted: await app.crm.delete(actor, entity, ids) }),
+    handler: async ({ entity, ids }, { app, actor }) => ({
+      deleted: await app.crm.delete(actor, entity, ids),
+    }),
   }),
   ...(["link", "unlink"] as const).map((mode) =>
     defineTool({
@@ -187,13 +207,18 @@ export const crmTools: ToolDefinition[] = [
       input: z.strictObject({
         entity,
         id: z.string().min(1),
-        relation: z.string().min(1).describe("organizationIds, contactIds, dealIds, serviceIds, taskIds or userIds"),
+        relation: z
+          .string()
+          .min(1)
+          .describe("organizationIds, contactIds, dealIds, serviceIds, taskIds or userIds"),
         ids,
       }),
       output: namedItems,
       annotations: IDEMPOTENT_WRITE,
       handler: async ({ entity, id, relation, ids }, { app, actor }) =>
-        named(entity, [await app.crm.link(actor, entity, id, relation, ids, mode === "link" ? "add" : "remove")]),
+        named(entity, [
+          await app.crm.link(actor, entity, id, relation, ids, mode === "link" ? "add" : "remove"),
+        ]),
     }),
   ),
   ...(["update", "append"] as const).map((mode) =>
@@ -208,7 +233,12 @@ export const crmTools: ToolDefinition[] = [
       input: z.strictObject({
         entity,
         items: z
-          .array(z.strictObject({ id: z.string().min(1), notes: mode === "update" ? z.string().nullable() : z.string().min(1) }))
+          .array(
+            z.strictObject({
+              id: z.string().min(1),
+              notes: mode === "update" ? z.string().nullable() : z.string().min(1),
+            }),
+          )
           .min(1)
           .max(MAX_BATCH),
       }),
@@ -218,7 +248,11 @@ export const crmTools: ToolDefinition[] = [
         named(
           entity,
           await app.crm.writeNotes(actor, entity, items, (old, next) =>
-            mode === "update" ? (next === null ? null : markdownToNotes(next as string)) : appendNotes(old, next as string),
+            mode === "update"
+              ? next === null
+                ? null
+                : markdownToNotes(next as string)
+              : appendNotes(old, next as string),
           ),
         ),
     }),
@@ -235,7 +269,9 @@ export const crmTools: ToolDefinition[] = [
         .array(
           z.strictObject({
             id: z.string().min(1),
-            customFieldValues: z.array(z.strictObject({ columnId: z.string().min(1), value: z.unknown() })).min(1),
+            customFieldValues: z
+              .array(z.strictObject({ columnId: z.string().min(1), value: z.unknown() }))
+              .min(1),
           }),
         )
         .min(1)
@@ -243,6 +279,7 @@ export const crmTools: ToolDefinition[] = [
     }),
     output: namedItems,
     annotations: IDEMPOTENT_WRITE,
-    handler: async ({ entity, items }, { app, actor }) => named(entity, await app.crm.setCustomFields(actor, entity, items)),
+    handler: async ({ entity, items }, { app, actor }) =>
+      named(entity, await app.crm.setCustomFields(actor, entity, items)),
   }),
 ];

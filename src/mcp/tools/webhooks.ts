@@ -27,7 +27,8 @@ export const webhookTools: ToolDefinition[] = [
     name: "update_webhook",
     toolset: "webhooks",
     title: "Change a webhook",
-    description: "Change a webhook's url, events, description, secret (null removes it) or enabled flag. Fields not given keep their value.",
+    description:
+      "Change a webhook's url, events, description, secret (null removes it) or enabled flag. Fields not given keep their value.",
     input: webhookUpdateInput,
     output: z.looseObject({}),
     annotations: { ...IDEMPOTENT_WRITE, openWorldHint: true },
@@ -37,7 +38,8 @@ export const webhookTools: ToolDefinition[] = [
     name: "delete_webhook",
     toolset: "webhooks",
     title: "Delete a webhook",
-    description: "Delete a webhook. Irreversible: no more deliveries are sent to it and its past deliveries can no longer be resent.",
+    description:
+      "Delete a webhook. Irreversible: no more deliveries are sent to it and its past deliveries can no longer be resent.",
     input: id("webhook"),
     output: z.object({ deleted: z.array(z.string()) }),
     annotations: DESTRUCTIVE,
@@ -47,7 +49,8 @@ export const webhookTools: ToolDefinition[] = [
     name: "get_webhook",
     toolset: "webhooks",
     title: "Read a webhook",
-    description: "Read one webhook: url, events, description, enabled, and whether a secret is set (the secret itself is never shown).",
+    description:
+      "Read one webhook: url, events, description, enabled, and whether a secret is set (the secret itself is never shown).",
     input: id("webhook"),
     output: z.looseObject({}),
     annotations: READ,
@@ -57,7 +60,8 @@ export const webhookTools: ToolDefinition[] = [
     name: "list_webhooks",
     toolset: "webhooks",
     title: "List webhooks",
-    description: "List the company's webhooks, newest first, with each one's last delivery status; searchTerm matches url and description.",
+    description:
+      "List the company's webhooks, newest first, with each one's last delivery status; searchTerm matches url and description.",
     input: z.strictObject({
       searchTerm: z.string().max(200).optional(),
       limit: z.number().int().min(1).max(100).optional(),
@@ -82,7 +86,8 @@ export const webhookTools: ToolDefinition[] = [
     name: "get_webhook_delivery",
     toolset: "webhooks",
     title: "Inspect a delivery",
-    description: "One delivery in full: request headers and body, response status and body (first 64 KiB), error and duration.",
+    description:
+      "One delivery in full: request headers and body, response status and body (first 64 KiB), error and duration.",
     input: id("delivery"),
     output: z.looseObject({}),
     annotations: READ,
@@ -100,7 +105,11 @@ export const webhookTools: ToolDefinition[] = [
     handler: async ({ id }, { app, actor }) => {
       const created = await app.deliveries.resend(actor, id);
       await app.dispatcher.settled(created.id, app.config.timeoutMs + SETTLE_MARGIN_MS);
-      const { requestBody: _body, requestHeaders: _headers, ...detail } = await app.deliveries.get(actor, created.id);
+      const {
+        requestBody: _body,
+        requestHeaders: _headers,
+        ...detail
+      } = await app.deliveries.get(actor, created.id);
       return detail;
     },
   }),
@@ -119,7 +128,8 @@ export const webhookTools: ToolDefinition[] = [
     name: "list_webhook_events",
     toolset: "webhooks",
     title: "List webhook events",
-    description: "The catalog of the fifteen events: each name, when it fires, its payload keys and its payload's JSON Schema.",
+    description:
+      "The catalog of the fifteen events: each name, when it fires, its payload keys and its payload's JSON Schema.",
     input: z.strictObject({}),
     output: z.object({ events: z.array(record) }),
     annotations: READ,

@@ -127,5 +127,8 @@ export const customFieldValues = sqliteTable(
     text: text("text"),
     num: real("num"),
   },
-  (t) => [primaryKey({ columns: [t.entityId, t.columnId] }), index("custom_field_values_column").on(t.columnId)],
+  (t) => [
+    primaryKey({ columns: [t.entityId, t.columnId] }),
+    index("custom_field_values_column").on(t.columnId),
+  ],
 );
