@@ -6,7 +6,11 @@ import { ENTITIES, type EntityType } from "./model.js";
  * MCP tools list the same schemas, so there is one rule for both.
  */
 
-const idList = z.array(z.string().min(1)).max(1000);
+const NULL_RELATION =
+  "cannot be null. Give the full array to replace the links, [] to remove them all, or use link_entities / unlink_entities to add or remove some";
+const idList = z
+  .array(z.string().min(1), { error: (issue) => (issue.input === null ? NULL_RELATION : undefined) })
+  .max(1000);
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be an ISO date such as 2026-12-31")

@@ -94,7 +94,6 @@ export class CrmService {
   async update(actor: Actor, type: EntityType, items: unknown[]): Promise<EntityRecord[]> {
     const root = ENTITIES[type].plural;
     checkBatch(items, root);
-    for (const [i, item] of items.entries()) rejectNullRelations(type, item, `${root}[${i}]`);
     const inputs = items.map(
       (item, i) => parse(UPDATE_INPUTS[type], item, `${root}[${i}]`) as Input & { id: string },
     );
@@ -584,18 +583,6 @@ function checkBatch(items: unknown, root: string): void {
     throw new ValidationError(root, "give between 1 and 100 items");
   if (items.length > MAX_BATCH)
     throw new ValidationError(root, `${items.length} items; send at most ${MAX_BATCH} per call`);
-}
-
-function rejectNullRelations(type: EntityType, item: unknown, at: string): void {
-  if (!item || typeof item !== "object") return;
-  for (const r of ENTITIES[type].relations) {
-    if ((item as Input)[r.name] === null) {
-      throw new ValidationError(
-        `${at}.${r.name}`,
-        "cannot be null. Give the full array to replace the links, [] to remove them all, or use link_entities / unlink_entities to add or remove some",
-      );
-    }
-  }
 }
 
 function checkCustomValues(

@@ -13,15 +13,33 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown, root = "")
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const issue = result.error.issues[0]!;
-  throw new ValidationError(pathOf(root, issue.path), describeIssue(issue));
+  throw new ValidationError(pathOf(root, issue.path), describeIssue(issue, valueAt(input, issue.path)));
 }
 
-function describeIssue(issue: z.core.$ZodIssue): string {
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const p of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[p];
+  }
+  return value;
+}
+
+function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
   switch (issue.code) {
     case "invalid_type":
-      return issue.input === undefined
+      if (value === undefined) return `is required (expected ${issue.expected})`;
+      // A message a schema chose itself says more than a generic one.
+      if (!issue.message.startsWith("Invalid input")) return issue.message;
+      return value === undefined
         ? `is required (expected ${issue.expected})`
-        : `expected ${issue.expected}`;
+        : `expected ${issue.expected}, got ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}`;
+    case "invalid_value": {
+      const options = issue.values.map((v) => JSON.stringify(v)).join(", ");
+      return value === undefined
+        ? `is required: one of ${options}`
+        : `${JSON.stringify(value)} is not one of ${options}`;
+    }
     case "unrecognized_keys":
       return `unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}; remove ${issue.keys.length > 1 ? "them" : "it"}`;
     default:
