@@ -1,7 +1,172 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "../../app.js";
+import { ConflictError, NotFoundError, ValidationError } from "../../errors.js";
+import { type Ctx, newNonce, redirect, render, sendPage } from "./context.js";
+import { listDeliveries, resendDelivery, resendFailed, showDelivery } from "./deliveries.js";
+import { eventCatalog } from "./events.js";
+import { FormTooLarge, readForm } from "./forms.js";
+import { html } from "./html.js";
+import { page } from "./layout.js";
+import { showLogin, signIn } from "./login.js";
+import {
+  clearedCookie,
+  cookieValue,
+  csrfMatches,
+  originAllowed,
+  SESSION_COOKIE,
+  SessionStore,
+} from "./sessions.js";
+import {
+  confirmDeleteWebhook,
+  createWebhook,
+  deleteWebhook,
+  editWebhookForm,
+  listWebhooks,
+  newWebhookForm,
+  toggleWebhook,
+  updateWebhook,
+} from "./webhooks.js";
 
-/** The web UI's routes; answers true when it handled the request. */
-export function uiHandler(_app: App) {
-  return async (_req: IncomingMessage, _res: ServerResponse, _url: URL): Promise<boolean> => false;
+type Method = "GET" | "POST";
+
+interface Route {
+  method: Method;
+  pattern: RegExp;
+  handle: (ctx: Ctx, id: string) => Promise<void>;
+}
+
+const ID = "([A-Za-z0-9_-]{1,100})";
+
+/** The signed-in routes. Sign-in, sign-out and `/` are handled before these. */
+const ROUTES: Route[] = [
+  { method: "GET", pattern: /^\/webhooks$/, handle: listWebhooks },
+  { method: "POST", pattern: /^\/webhooks$/, handle: createWebhook },
+  { method: "GET", pattern: /^\/webhooks\/new$/, handle: newWebhookForm },
+  { method: "GET", pattern: new RegExp(`^/webhooks/${ID}/edit$`), handle: editWebhookForm },
+  { method: "POST", pattern: new RegExp(`^/webhooks/${ID}$`), handle: updateWebhook },
+  { method: "POST", pattern: new RegExp(`^/webhooks/${ID}/toggle$`), handle: toggleWebhook },
+  { method: "GET", pattern: new RegExp(`^/webhooks/${ID}/delete$`), handle: confirmDeleteWebhook },
+  { method: "POST", pattern: new RegExp(`^/webhooks/${ID}/delete$`), handle: deleteWebhook },
+  { method: "GET", pattern: /^\/deliveries$/, handle: (ctx) => listDeliveries(ctx) },
+  { method: "POST", pattern: /^\/deliveries\/resend-failed$/, handle: resendFailed },
+  { method: "GET", pattern: new RegExp(`^/deliveries/${ID}$`), handle: showDelivery },
+  { method: "POST", pattern: new RegExp(`^/deliveries/${ID}/resend$`), handle: resendDelivery },
+  { method: "GET", pattern: /^\/events$/, handle: eventCatalog },
+];
+
+const OWN_PATHS = [/^\/$/, /^\/login$/, /^\/logout$/];
+
+function methodOf(req: IncomingMessage): Method | null {
+  if (req.method === "GET" || req.method === "HEAD") return "GET";
+  if (req.method === "POST") return "POST";
+  return null;
+}
+
+function plainPage(res: ServerResponse, status: number, title: string, message: string) {
+  const nonce = newNonce();
+  const body = html`<div class="narrow card"><h1>${title}</h1><p>${message}</p><p><a href="/">Back to the start</a></p></div>`;
+  sendPage(res, status, nonce, page({ title, nonce, body }));
+}
+
+async function problemPage(ctx: Ctx, status: number, title: string, message: string) {
+  const body = html`<div class="card"><h1>${title}</h1><p>${message}</p><p><a href="/webhooks">Back to webhooks</a></p></div>`;
+  await render(ctx, status, { title, body });
+}
+
+/**
+ * The web UI: sign-in with an API key, then Webhooks, Webhook Deliveries and the event
+ * catalog. A thin layer: it routes, parses forms and renders; the services hold the rules.
+ * Answers true when the request was one of its routes.
+ */
+export function uiHandler(app: App) {
+  const sessions = new SessionStore();
+
+  return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
+    const path = url.pathname;
+    const routes = ROUTES.filter((r) => r.pattern.test(path));
+    if (routes.length === 0 && !OWN_PATHS.some((p) => p.test(path))) return false;
+
+    const method = methodOf(req);
+    const allowed = routes.map((r) => r.method);
+    if (path === "/" || path === "/login") allowed.push("GET");
+    if (path === "/login" || path === "/logout") allowed.push("POST");
+    if (!method || !allowed.includes(method)) {
+      res.writeHead(405, {
+        allow: [...new Set(allowed)].join(", "),
+        "content-type": "text/plain; charset=utf-8",
+      });
+      res.end("Method not allowed");
+      return true;
+    }
+
+    let form = new URLSearchParams();
+    if (method === "POST") {
+      // Cookies are SameSite=Strict already; this also stops a page elsewhere that posts a key of its own.
+      if (!originAllowed(req)) {
+        plainPage(res, 403, "Forbidden", "This form was sent from another site, so it was refused.");
+        return true;
+      }
+      try {
+        form = await readForm(req);
+      } catch (error) {
+        if (!(error instanceof FormTooLarge)) throw error;
+        plainPage(res, 413, "Too large", "The form was too large.");
+        return true;
+      }
+    }
+
+    const session = sessions.fromRequest(req);
+    const staleCookie = !session && cookieValue(req.headers.cookie, SESSION_COOKIE) !== null;
+    const toLogin = () => redirect(res, "/login", staleCookie ? { "set-cookie": clearedCookie() } : {});
+
+    if (path === "/") {
+      if (session) redirect(res, "/webhooks");
+      else toLogin();
+      return true;
+    }
+    if (path === "/login") {
+      if (method === "POST") await signIn(app, sessions, req, res, form);
+      else if (session) redirect(res, "/webhooks");
+      else showLogin(res, staleCookie);
+      return true;
+    }
+    if (!session) {
+      toLogin();
+      return true;
+    }
+    if (method === "POST" && !csrfMatches(session, form.get("csrf"))) {
+      plainPage(
+        res,
+        403,
+        "Forbidden",
+        "This form has expired or was not sent from this site. Reload the page and try again.",
+      );
+      return true;
+    }
+    if (path === "/logout") {
+      sessions.end(session);
+      redirect(res, "/login", { "set-cookie": clearedCookie() });
+      return true;
+    }
+
+    const route = routes.find((r) => r.method === method)!;
+    const id = route.pattern.exec(path)?.[1] ?? "";
+    const ctx: Ctx = { app, req, res, url, session, form };
+    try {
+      await route.handle(ctx, id);
+    } catch (error) {
+      if (res.headersSent) throw error;
+      if (error instanceof NotFoundError) {
+        await problemPage(
+          ctx,
+          404,
+          "Not found",
+          `No ${error.entity} with id "${error.id}" exists in this company.`,
+        );
+      } else if (error instanceof ConflictError) await problemPage(ctx, 409, "Not possible", error.message);
+      else if (error instanceof ValidationError) await problemPage(ctx, 400, "Bad request", error.message);
+      else throw error;
+    }
+    return true;
+  };
 }

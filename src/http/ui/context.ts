@@ -1,0 +1,81 @@
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { App } from "../../app.js";
+import type { Html } from "./html.js";
+import { type PageChrome, page, type Section } from "./layout.js";
+import type { Flash, Session } from "./sessions.js";
+
+/** One request to a UI route, with the signed-in session (absent on public routes). */
+export interface Ctx {
+  app: App;
+  req: IncomingMessage;
+  res: ServerResponse;
+  url: URL;
+  session: Session;
+  /** The POSTed form (empty for GET). */
+  form: URLSearchParams;
+}
+
+export function newNonce(): string {
+  return randomBytes(16).toString("base64");
+}
+
+export function htmlHeaders(nonce: string): Record<string, string> {
+  return {
+    "content-type": "text/html; charset=utf-8",
+    "content-security-policy": [
+      "default-src 'none'",
+      `style-src 'nonce-${nonce}'`,
+      `script-src 'nonce-${nonce}'`,
+      "img-src 'self'",
+      "form-action 'self'",
+      "frame-ancestors 'none'",
+      "base-uri 'none'",
+    ].join("; "),
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+    "referrer-policy": "same-origin",
+    "cache-control": "no-store",
+  };
+}
+
+export function sendPage(
+  res: ServerResponse,
+  status: number,
+  nonce: string,
+  body: Html,
+  extra: Record<string, string> = {},
+) {
+  const text = body.toString();
+  res.writeHead(status, {
+    ...htmlHeaders(nonce),
+    "content-length": String(Buffer.byteLength(text)),
+    ...extra,
+  });
+  res.end(text);
+}
+
+/** 303 after a POST (and for sign-in redirects), so the browser follows with a GET. */
+export function redirect(res: ServerResponse, location: string, extra: Record<string, string> = {}) {
+  res.writeHead(303, { location, "cache-control": "no-store", "content-length": "0", ...extra });
+  res.end();
+}
+
+export function redirectWithFlash(ctx: Ctx, location: string, flash: Flash) {
+  ctx.session.flash = flash;
+  redirect(ctx.res, location);
+}
+
+/** Renders a page of the signed-in UI: header, nav, the pending flash message. */
+export async function render(
+  ctx: Ctx,
+  status: number,
+  opts: { title: string; active?: Section; body: Html; refreshSeconds?: number; script?: boolean },
+) {
+  const nonce = newNonce();
+  const company = await ctx.app.tenants.company(ctx.session.actor);
+  const flash = ctx.session.flash;
+  ctx.session.flash = undefined;
+  const chrome: PageChrome = { company: company.name, csrf: ctx.session.csrf, active: opts.active, flash };
+  sendPage(ctx.res, status, nonce, page({ ...opts, nonce, chrome }));
+}

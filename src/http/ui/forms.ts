@@ -1,0 +1,60 @@
+import type { IncomingMessage } from "node:http";
+import type { ValidationError } from "../../errors.js";
+import { type Html, html } from "./html.js";
+
+const MAX_FORM_BYTES = 64 * 1024;
+
+export class FormTooLarge extends Error {}
+
+/** Reads an `application/x-www-form-urlencoded` body (what HTML forms send). */
+export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_FORM_BYTES) throw new FormTooLarge("form too large");
+    chunks.push(chunk as Buffer);
+  }
+  return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+}
+
+/** Messages by form field; `""` holds those that name no field of the form. */
+export type FieldErrors = Record<string, string>;
+
+/**
+ * Files a service's ValidationError under the form field it names: `events[3]` belongs
+ * to `events`. The `field: ` prefix is dropped, the field already says it.
+ */
+export function fieldErrors(error: ValidationError, known: readonly string[]): FieldErrors {
+  const field = error.field.split(/[.[]/)[0] ?? "";
+  const prefix = `${error.field}: `;
+  const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
+  if (known.includes(field)) return { [field]: message };
+  return { "": error.field ? `${error.field}: ${message}` : message };
+}
+
+/** The message under a field, tied to its input by `id`. */
+export function errorFor(errors: FieldErrors, field: string): Html | string {
+  const message = errors[field];
+  return message ? html`<p class="error" id="${field}-error">${message}</p>` : "";
+}
+
+/** Attributes for an input that may be wrong. */
+export function invalidAttrs(errors: FieldErrors, field: string): Html | string {
+  return errors[field] ? html` aria-invalid="true" aria-describedby="${field}-error"` : "";
+}
+
+export function formError(errors: FieldErrors): Html | string {
+  return errors[""] ? html`<div class="flash error" role="alert">${errors[""]}</div>` : "";
+}
+
+/**
+ * A `datetime-local` value (`2026-11-29T10:00`, seconds optional) read as UTC, as an ISO
+ * 8601 time. Anything else is passed on as typed, so the service's own message explains it.
+ */
+export function utcFromLocalInput(value: string): string {
+  const v = value.trim();
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v)) return `${v}:00Z`;
+  if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?$/.test(v)) return `${v}Z`;
+  return v;
+}

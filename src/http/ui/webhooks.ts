@@ -1,0 +1,297 @@
+import { ENTITY_TYPES } from "../../crm/model.js";
+import { ValidationError } from "../../errors.js";
+import { EVENT_ACTIONS, EVENT_CATALOG } from "../../events/catalog.js";
+import type { WebhookView } from "../../webhooks/records.js";
+import { type Ctx, redirectWithFlash, render } from "./context.js";
+import { errorFor, type FieldErrors, fieldErrors, formError, invalidAttrs } from "./forms.js";
+import { type Html, html } from "./html.js";
+import { csrfField, statusBadge } from "./layout.js";
+
+const FORM_FIELDS = ["url", "events", "description", "secret", "enabled"] as const;
+
+interface WebhookForm {
+  url: string;
+  events: string[];
+  description: string;
+  secret: string;
+  removeSecret: boolean;
+  enabled: boolean;
+}
+
+const EMPTY_FORM: WebhookForm = {
+  url: "",
+  events: [],
+  description: "",
+  secret: "",
+  removeSecret: false,
+  enabled: true,
+};
+
+/** `contact.*` when all three, `deal: created, updated` when some; "all events" when every one. */
+export function compactEvents(events: readonly string[]): string[] {
+  const set = new Set(events);
+  if (EVENT_CATALOG.every((e) => set.has(e.name))) return ["all events"];
+  const out: string[] = [];
+  for (const entity of ENTITY_TYPES) {
+    const actions = EVENT_ACTIONS.filter((a) => set.has(`${entity}.${a}`));
+    if (actions.length === EVENT_ACTIONS.length) out.push(`${entity}.*`);
+    else if (actions.length) out.push(`${entity}: ${actions.join(", ")}`);
+  }
+  return out;
+}
+
+function fromView(w: WebhookView): WebhookForm {
+  return {
+    url: w.url,
+    events: w.events,
+    description: w.description ?? "",
+    secret: "",
+    removeSecret: false,
+    enabled: w.enabled,
+  };
+}
+
+function readWebhookForm(form: URLSearchParams): WebhookForm {
+  return {
+    url: form.get("url") ?? "",
+    events: form.getAll("events"),
+    description: form.get("description") ?? "",
+    secret: form.get("secret") ?? "",
+    removeSecret: form.get("removeSecret") === "on",
+    enabled: form.get("enabled") === "on",
+  };
+}
+
+// ---- list -----------------------------------------------------------------------------
+
+export async function listWebhooks(ctx: Ctx) {
+  const q = ctx.url.searchParams.get("q")?.trim() ?? "";
+  const cursor = ctx.url.searchParams.get("cursor") ?? undefined;
+  const page = await ctx.app.webhooks.list(ctx.session.actor, { searchTerm: q || undefined, cursor });
+  const query = (extra: Record<string, string>) =>
+    `/webhooks?${new URLSearchParams({ ...(q ? { q } : {}), ...extra })}`;
+  const rows = page.items.map(
+    (w) => html`<tr>
+  <td class="url" data-label="URL"><a href="/webhooks/${w.id}/edit">${w.url}</a></td>
+  <td data-label="Events"><div>${compactEvents(w.events).map((g) => html`<div class="nowrap small">${g}</div>`)}</div></td>
+  <td data-label="Enabled">${w.enabled ? html`<span class="badge on">enabled</span>` : html`<span class="badge">disabled</span>`}</td>
+  <td data-label="Description">${w.description || html`<span class="muted">—</span>`}</td>
+  <td data-label="Last delivery"><a href="/deliveries?webhookId=${w.id}" title="This webhook's deliveries">${statusBadge(w.lastDeliveryStatus)}</a></td>
+  <td data-label="Actions"><div class="actions">
+    <a class="btn secondary small" href="/webhooks/${w.id}/edit">Edit</a>
+    <form method="post" action="/webhooks/${w.id}/toggle">${csrfField(ctx.session.csrf)}
+      <input type="hidden" name="enabled" value="${w.enabled ? "false" : "true"}">
+      <button class="btn secondary small" type="submit">${w.enabled ? "Disable" : "Enable"}</button>
+    </form>
+    <a class="btn secondary small" href="/webhooks/${w.id}/delete">Delete</a>
+  </div></td>
+</tr>`,
+  );
+  const body = html`<div class="head">
+  <h1>Webhooks</h1>
+  <a class="btn" href="/webhooks/new">New webhook</a>
+</div>
+<form class="filters search" method="get" action="/webhooks" role="search">
+  <div class="field grow"><label for="q">Search url or description</label>
+    <input type="search" id="q" name="q" value="${q}"></div>
+  <button class="btn secondary" type="submit">Search</button>
+</form>
+<div class="table-wrap">
+${
+  page.items.length
+    ? html`<table class="stack">
+  <thead><tr><th>URL</th><th>Events</th><th>Enabled</th><th>Description</th><th>Last delivery</th><th>Actions</th></tr></thead>
+  <tbody>${rows}</tbody>
+</table>`
+    : html`<p class="empty">${q ? "No webhook matches this search." : "No webhooks yet. Create one to be told about every change."}</p>`
+}
+</div>
+<div class="pager">
+  <span class="muted small">${page.total} webhook${page.total === 1 ? "" : "s"}</span>
+  <span class="actions">
+    ${cursor ? html`<a class="btn secondary small" href="${query({})}">First</a>` : ""}
+    ${page.nextCursor ? html`<a class="btn secondary small" href="${query({ cursor: page.nextCursor })}">Next</a>` : ""}
+  </span>
+</div>`;
+  await render(ctx, 200, { title: "Webhooks", active: "webhooks", body });
+}
+
+// ---- new and edit ---------------------------------------------------------------------
+
+function eventChecklist(selected: readonly string[], errors: FieldErrors): Html {
+  const set = new Set(selected);
+  const groups = ENTITY_TYPES.map((entity) => {
+    const events = EVENT_CATALOG.filter((e) => e.entity === entity);
+    const all = events.every((e) => set.has(e.name));
+    return html`<fieldset data-entity="${entity}">
+  <legend>${entity}</legend>
+  <label class="check all" hidden><input type="checkbox" data-select-all${all ? html` checked` : ""}> Select all</label>
+  ${events.map(
+    (e) =>
+      html`<label class="check" title="${e.when}"><input type="checkbox" name="events" value="${e.name}"${
+        set.has(e.name) ? html` checked` : ""
+      }> <code>${e.name}</code></label>`,
+  )}
+</fieldset>`;
+  });
+  return html`<div class="field">
+  <span class="label">Events</span>
+  <div class="events">${groups}</div>
+  ${errorFor(errors, "events")}
+  <p class="hint">Each ticked event is POSTed to the URL as JSON. <a href="/events">What each event carries</a>.</p>
+</div>`;
+}
+
+async function webhookFormPage(
+  ctx: Ctx,
+  status: number,
+  existing: WebhookView | null,
+  values: WebhookForm,
+  errors: FieldErrors,
+) {
+  const editing = existing !== null;
+  const title = editing ? "Edit webhook" : "New webhook";
+  const body = html`<div class="head"><h1>${title}</h1></div>
+${formError(errors)}
+<form class="card" method="post" action="${editing ? `/webhooks/${existing.id}` : "/webhooks"}" novalidate>
+  ${csrfField(ctx.session.csrf)}
+  <div class="field">
+    <label for="url">URL</label>
+    <input type="url" id="url" name="url" value="${values.url}" placeholder="https://hooks.example.com/crm" required${invalidAttrs(errors, "url")}>
+    ${errorFor(errors, "url")}
+    <p class="hint">HTTPS only; private and loopback addresses are refused unless the server allows them.</p>
+  </div>
+  ${eventChecklist(values.events, errors)}
+  <div class="field">
+    <label for="description">Description</label>
+    <input type="text" id="description" name="description" value="${values.description}" maxlength="500"${invalidAttrs(errors, "description")}>
+    ${errorFor(errors, "description")}
+  </div>
+  <div class="field">
+    <label for="secret">Secret</label>
+    <input type="password" id="secret" name="secret" value="${values.secret}" autocomplete="new-password"${invalidAttrs(errors, "secret")}>
+    ${errorFor(errors, "secret")}
+    <p class="hint">${
+      editing
+        ? existing.hasSecret
+          ? "A secret is set. Leave blank to keep it, type a new one to replace it."
+          : "No secret is set. Type one to sign every delivery."
+        : "Optional, at least 8 characters. Signs each delivery (X-Webhook-Signature, HMAC-SHA256)."
+    }</p>
+    ${
+      editing && existing.hasSecret
+        ? html`<label class="check"><input type="checkbox" name="removeSecret"${values.removeSecret ? html` checked` : ""}> Remove the secret (deliveries go unsigned)</label>`
+        : ""
+    }
+  </div>
+  <div class="field">
+    <label class="check"><input type="checkbox" name="enabled"${values.enabled ? html` checked` : ""}> Enabled</label>
+    ${errorFor(errors, "enabled")}
+  </div>
+  <div class="actions">
+    <button class="btn" type="submit">${editing ? "Save" : "Create webhook"}</button>
+    <a class="btn secondary" href="/webhooks">Cancel</a>
+  </div>
+</form>`;
+  await render(ctx, status, { title, active: "webhooks", body, script: true });
+}
+
+export async function newWebhookForm(ctx: Ctx) {
+  await webhookFormPage(ctx, 200, null, EMPTY_FORM, {});
+}
+
+export async function editWebhookForm(ctx: Ctx, id: string) {
+  const webhook = await ctx.app.webhooks.get(ctx.session.actor, id);
+  await webhookFormPage(ctx, 200, webhook, fromView(webhook), {});
+}
+
+export async function createWebhook(ctx: Ctx) {
+  const values = readWebhookForm(ctx.form);
+  try {
+    await ctx.app.webhooks.create(ctx.session.actor, {
+      url: values.url,
+      events: values.events,
+      description: values.description.trim() || undefined,
+      secret: values.secret || undefined,
+      enabled: values.enabled,
+    });
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    return webhookFormPage(ctx, 422, null, values, fieldErrors(error, FORM_FIELDS));
+  }
+  redirectWithFlash(ctx, "/webhooks", { kind: "ok", text: "Webhook created." });
+}
+
+export async function updateWebhook(ctx: Ctx, id: string) {
+  const existing = await ctx.app.webhooks.get(ctx.session.actor, id);
+  const values = readWebhookForm(ctx.form);
+  if (values.removeSecret && values.secret) {
+    return webhookFormPage(ctx, 422, existing, values, {
+      secret: "type a new secret or tick “Remove the secret”, not both",
+    });
+  }
+  try {
+    await ctx.app.webhooks.update(ctx.session.actor, {
+      id,
+      url: values.url,
+      events: values.events,
+      description: values.description.trim() || null,
+      // Blank keeps the current secret: the form never shows it.
+      secret: values.removeSecret ? null : values.secret || undefined,
+      enabled: values.enabled,
+    });
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    return webhookFormPage(ctx, 422, existing, values, fieldErrors(error, FORM_FIELDS));
+  }
+  redirectWithFlash(ctx, "/webhooks", { kind: "ok", text: "Webhook saved." });
+}
+
+export async function toggleWebhook(ctx: Ctx, id: string) {
+  const enabled = ctx.form.get("enabled") === "true";
+  const webhook = await ctx.app.webhooks.update(ctx.session.actor, { id, enabled });
+  redirectWithFlash(ctx, "/webhooks", {
+    kind: "ok",
+    text: `${webhook.url} is now ${webhook.enabled ? "enabled" : "disabled"}.`,
+  });
+}
+
+// ---- delete ---------------------------------------------------------------------------
+
+export async function confirmDeleteWebhook(ctx: Ctx, id: string) {
+  const webhook = await ctx.app.webhooks.get(ctx.session.actor, id);
+  const body = html`<div class="head"><h1>Delete this webhook?</h1></div>
+<div class="card">
+  <dl class="meta">
+    <dt>URL</dt><dd>${webhook.url}</dd>
+    <dt>Events</dt><dd>${compactEvents(webhook.events).join("; ")}</dd>
+    <dt>Description</dt><dd>${webhook.description || "—"}</dd>
+  </dl>
+  <p>No more deliveries will be sent to it, and its past deliveries can no longer be resent. This cannot be undone.</p>
+  <form class="actions" method="post" action="/webhooks/${webhook.id}/delete">
+    ${csrfField(ctx.session.csrf)}
+    <button class="btn danger" type="submit">Delete webhook</button>
+    <a class="btn secondary" href="/webhooks">Cancel</a>
+  </form>
+</div>`;
+  await render(ctx, 200, { title: "Delete webhook", active: "webhooks", body });
+}
+
+export async function deleteWebhook(ctx: Ctx, id: string) {
+  const webhook = await ctx.app.webhooks.get(ctx.session.actor, id);
+  await ctx.app.webhooks.delete(ctx.session.actor, id);
+  redirectWithFlash(ctx, "/webhooks", { kind: "ok", text: `Webhook ${webhook.url} deleted.` });
+}
+
+/** Every webhook of the company, for the filter and bulk-resend pickers. */
+export async function allWebhooks(ctx: Ctx): Promise<WebhookView[]> {
+  const out: WebhookView[] = [];
+  let cursor: string | undefined;
+  for (let i = 0; i < 20; i++) {
+    const page = await ctx.app.webhooks.list(ctx.session.actor, { limit: 100, cursor });
+    out.push(...page.items);
+    if (!page.nextCursor) break;
+    cursor = page.nextCursor;
+  }
+  return out;
+}
