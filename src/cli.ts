@@ -5,7 +5,7 @@ import { type App, openApp } from "./app.js";
 import { ConfigError, readConfig } from "./config.js";
 import type { Actor } from "./events/recorder.js";
 import { startHttpServer } from "./http/server.js";
-import { TOOLSETS, type Toolset, type ToolSelection } from "./mcp/registry.js";
+import { TOOLSETS, type ToolSelection, type Toolset } from "./mcp/registry.js";
 import { buildMcpServer } from "./mcp/server.js";
 import { Store } from "./store/index.js";
 import { TenantService } from "./tenants/service.js";
@@ -43,7 +43,10 @@ function selectionOf(values: { toolsets?: string; "read-only"?: boolean }): Tool
       .map((s) => s.trim())
       .filter(Boolean);
     const bad = sets.find((s) => !(TOOLSETS as readonly string[]).includes(s));
-    if (bad || sets.length === 0) throw new UsageError(`--toolsets: "${bad ?? ""}" is not a toolset; use a comma list of ${TOOLSETS.join(", ")}`);
+    if (bad || sets.length === 0)
+      throw new UsageError(
+        `--toolsets: "${bad ?? ""}" is not a toolset; use a comma list of ${TOOLSETS.join(", ")}`,
+      );
     selection.toolsets = sets as Toolset[];
   }
   return selection;
@@ -52,7 +55,10 @@ function selectionOf(values: { toolsets?: string; "read-only"?: boolean }): Tool
 async function actorFor(app: App): Promise<Actor> {
   if (!app.config.apiKey) return app.tenants.localOwner();
   const actor = await app.tenants.authenticate(app.config.apiKey);
-  if (!actor) throw new ConfigError("CRM_API_KEY is not a key of this database; make one with `crm-mcp keys create --name NAME`");
+  if (!actor)
+    throw new ConfigError(
+      "CRM_API_KEY is not a key of this database; make one with `crm-mcp keys create --name NAME`",
+    );
   return actor;
 }
 
@@ -77,7 +83,9 @@ async function runStdio(selection: ToolSelection) {
   console.debug = console.error;
   const app = await openApp(readConfig(), { log });
   const actor = await actorFor(app);
-  const handle = serveStdio(() => buildMcpServer(app, actor, selection, log), { onerror: (e) => log(`mcp: ${e.message}`) });
+  const handle = serveStdio(() => buildMcpServer(app, actor, selection, log), {
+    onerror: (e) => log(`mcp: ${e.message}`),
+  });
   const stop = onShutdown(async () => {
     await handle.close().catch(() => undefined);
     await app.close();
@@ -89,14 +97,17 @@ async function runStdio(selection: ToolSelection) {
 async function runServe(values: { host?: string; port?: string }, selection: ToolSelection) {
   const host = values.host ?? "127.0.0.1";
   const port = Number(values.port ?? "3000");
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: "${values.port}" is not a port number (0 to 65535)`);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new UsageError(`--port: "${values.port}" is not a port number (0 to 65535)`);
   const app = await openApp(readConfig(), { log });
   const owner = await app.tenants.localOwner();
   const http = await startHttpServer(app, { host, port, selection, log }).catch(async (error) => {
     await app.close();
     throw new ConfigError(`cannot listen on ${host}:${port}: ${(error as Error).message}`);
   });
-  process.stdout.write(`crm-mcp ${VERSION} listening on ${http.url}\n  MCP (Streamable HTTP): ${http.url}/mcp\n  MCP (legacy SSE):      ${http.url}/sse\n  Web UI:                ${http.url}/\n  Database:              ${app.config.dbPath}\n`);
+  process.stdout.write(
+    `crm-mcp ${VERSION} listening on ${http.url}\n  MCP (Streamable HTTP): ${http.url}/mcp\n  MCP (legacy SSE):      ${http.url}/sse\n  Web UI:                ${http.url}/\n  Database:              ${app.config.dbPath}\n`,
+  );
   if (!(await app.tenants.hasApiKeys(owner))) {
     const { key } = await app.tenants.createApiKey(owner, "first start");
     process.stdout.write(`\nAPI key for the local owner (shown once, keep it):\n  ${key}\n`);
@@ -108,7 +119,11 @@ async function runServe(values: { host?: string; port?: string }, selection: Too
 }
 
 async function runKeys(args: string[]) {
-  const { values, positionals } = parseArgs({ args, options: { name: { type: "string" } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args,
+    options: { name: { type: "string" } },
+    allowPositionals: true,
+  });
   if (positionals[0] !== "create") throw new UsageError("usage: crm-mcp keys create --name NAME");
   if (!values.name) throw new UsageError("keys create: --name is required, e.g. --name laptop");
   const store = await Store.open(readConfig().dbPath);
@@ -143,13 +158,20 @@ async function main(argv: string[]) {
     const { values } = parseArgs({ args: rest, options, allowPositionals: false });
     return runServe(values, selectionOf(values));
   }
-  if (command !== undefined && !command.startsWith("--")) throw new UsageError(`unknown command "${command}"; see crm-mcp --help`);
-  const { values } = parseArgs({ args: argv, options: { toolsets: options.toolsets, "read-only": options["read-only"] } });
+  if (command !== undefined && !command.startsWith("--"))
+    throw new UsageError(`unknown command "${command}"; see crm-mcp --help`);
+  const { values } = parseArgs({
+    args: argv,
+    options: { toolsets: options.toolsets, "read-only": options["read-only"] },
+  });
   return runStdio(selectionOf(values));
 }
 
 main(process.argv.slice(2)).catch((error) => {
-  const known = error instanceof UsageError || error instanceof ConfigError || (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+  const known =
+    error instanceof UsageError ||
+    error instanceof ConfigError ||
+    (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
   log(known ? `crm-mcp: ${(error as Error).message}` : `crm-mcp: ${(error as Error).stack ?? error}`);
   process.exit(known ? 2 : 1);
 });

@@ -28,7 +28,9 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const timeout = env.CRM_WEBHOOK_TIMEOUT_MS;
   const timeoutMs = timeout === undefined || timeout === "" ? 5000 : Number(timeout);
   if (!Number.isInteger(timeoutMs) || timeoutMs < 100 || timeoutMs > 120_000) {
-    throw new ConfigError(`CRM_WEBHOOK_TIMEOUT_MS must be a whole number of milliseconds from 100 to 120000, got "${timeout}"`);
+    throw new ConfigError(
+      `CRM_WEBHOOK_TIMEOUT_MS must be a whole number of milliseconds from 100 to 120000, got "${timeout}"`,
+    );
   }
   return {
     dbPath: env.CRM_DB || defaultDbPath(env),

@@ -22,7 +22,9 @@ export class NotFoundError extends Error {
     readonly id: string,
     readonly field = "id",
   ) {
-    super(`${field}: no ${entity} with id "${id}" exists. Look ids up with filter_entity or search_all_entities.`);
+    super(
+      `${field}: no ${entity} with id "${id}" exists. Look ids up with filter_entity or search_all_entities.`,
+    );
   }
 }
 

@@ -15,7 +15,9 @@ describe("events", () => {
   it("fires each of the fifteen events with the catalog's payload keys", async () => {
     const a = w.actor;
     const [org] = await w.crm.create(a, "organization", [{ name: "Acme" }]);
-    const [contact] = await w.crm.create(a, "contact", [{ firstName: "Ada", lastName: "L", emails: ["ada@acme.io"] }]);
+    const [contact] = await w.crm.create(a, "contact", [
+      { firstName: "Ada", lastName: "L", emails: ["ada@acme.io"] },
+    ]);
     const [service] = await w.crm.create(a, "service", [{ name: "Audit", amount: 100 }]);
     const [deal] = await w.crm.create(a, "deal", [{ name: "Big deal" }]);
     const [task] = await w.crm.create(a, "task", [{ name: "Call", dueDate: "2026-12-01" }]);
@@ -116,9 +118,13 @@ describe("events", () => {
       { firstName: "A", customFieldValues: [{ columnId: stage.id, value: "lead" }] },
     ]);
     await expect(
-      w.crm.setCustomFields(w.actor, "contact", [{ id: c!.id, customFieldValues: [{ columnId: stage.id, value: "lost" }] }]),
+      w.crm.setCustomFields(w.actor, "contact", [
+        { id: c!.id, customFieldValues: [{ columnId: stage.id, value: "lost" }] },
+      ]),
     ).rejects.toThrow(/items\[0\]\.customFieldValues\[0\]\.value: .*expected one of "lead", "won"/);
-    await w.crm.setCustomFields(w.actor, "contact", [{ id: c!.id, customFieldValues: [{ columnId: stage.id, value: "won" }] }]);
+    await w.crm.setCustomFields(w.actor, "contact", [
+      { id: c!.id, customFieldValues: [{ columnId: stage.id, value: "won" }] },
+    ]);
     const events = await eventsOf(w);
     expect(events.at(-1)!.data.payload.changes).toEqual({
       customFieldValues: {
@@ -141,7 +147,9 @@ describe("bad input", () => {
   });
 
   it("names an unknown id in a relationship array, and writes nothing", async () => {
-    const error = await w.crm.create(w.actor, "contact", [{ firstName: "A", organizationIds: ["org_nope"] }]).catch((e) => e);
+    const error = await w.crm
+      .create(w.actor, "contact", [{ firstName: "A", organizationIds: ["org_nope"] }])
+      .catch((e) => e);
     expect(error).toBeInstanceOf(NotFoundError);
     expect(error.message).toMatch(/^contacts\[0\]\.organizationIds\[0\]: no organization with id "org_nope"/);
     expect((await w.crm.find(w.actor, "contact", {})).total).toBe(0);
@@ -183,11 +191,13 @@ describe("tenancy", () => {
     const [theirs] = await w.crm.create(other, "organization", [{ name: "Theirs" }]);
     expect((await w.crm.find(w.actor, "organization", {})).items.map((o) => o.id)).toEqual([mine!.id]);
     expect((await w.crm.get(w.actor, "organization", [theirs!.id])).size).toBe(0);
-    await expect(w.crm.update(w.actor, "organization", [{ id: theirs!.id, name: "x" }])).rejects.toBeInstanceOf(NotFoundError);
+    await expect(
+      w.crm.update(w.actor, "organization", [{ id: theirs!.id, name: "x" }]),
+    ).rejects.toBeInstanceOf(NotFoundError);
     await expect(w.crm.delete(w.actor, "organization", [theirs!.id])).rejects.toBeInstanceOf(NotFoundError);
-    await expect(w.crm.create(w.actor, "contact", [{ firstName: "A", organizationIds: [theirs!.id] }])).rejects.toBeInstanceOf(
-      NotFoundError,
-    );
+    await expect(
+      w.crm.create(w.actor, "contact", [{ firstName: "A", organizationIds: [theirs!.id] }]),
+    ).rejects.toBeInstanceOf(NotFoundError);
     expect((await eventsOf(w, other)).map((e) => e.event)).toEqual(["organization.created"]);
   });
 });
@@ -215,17 +225,25 @@ describe("find", () => {
     expect((await w.crm.find(w.actor, "contact", { searchTerm: "person1" })).total).toBe(11);
     expect((await w.crm.find(w.actor, "contact", { searchTerm: "p2@" })).total).toBe(1);
     expect(
-      (await w.crm.find(w.actor, "contact", { filters: [{ field: "organizationIds", operator: "hasSome", value: [org!.id] }] }))
-        .total,
+      (
+        await w.crm.find(w.actor, "contact", {
+          filters: [{ field: "organizationIds", operator: "hasSome", value: [org!.id] }],
+        })
+      ).total,
     ).toBe(3);
     expect(
-      await w.crm.count(w.actor, "contact", { filters: [{ field: "lastName", operator: "equals", value: "Odd" }] }),
+      await w.crm.count(w.actor, "contact", {
+        filters: [{ field: "lastName", operator: "equals", value: "Odd" }],
+      }),
     ).toBe(15);
-    const sorted = await w.crm.find(w.actor, "contact", { sort: { field: "firstName", direction: "asc" }, limit: 2 });
+    const sorted = await w.crm.find(w.actor, "contact", {
+      sort: { field: "firstName", direction: "asc" },
+      limit: 2,
+    });
     expect(sorted.items.map((c) => c.firstName)).toEqual(["Person0", "Person1"]);
-    await expect(w.crm.find(w.actor, "contact", { filters: [{ field: "nope", operator: "equals", value: 1 }] })).rejects.toThrow(
-      /filters\[0\]\.field: "nope" is not a field of contact\. Valid fields: id, firstName/,
-    );
+    await expect(
+      w.crm.find(w.actor, "contact", { filters: [{ field: "nope", operator: "equals", value: 1 }] }),
+    ).rejects.toThrow(/filters\[0\]\.field: "nope" is not a field of contact\. Valid fields: id, firstName/);
   });
 
   it("works on an in-memory database too", async () => {

@@ -10,7 +10,10 @@ describe("diffRecords", () => {
   });
 
   it("compares notes by deep equality", () => {
-    const doc = () => ({ type: "doc", content: [{ type: "paragraph", content: [{ type: "text", text: "hi" }] }] });
+    const doc = () => ({
+      type: "doc",
+      content: [{ type: "paragraph", content: [{ type: "text", text: "hi" }] }],
+    });
     expect(diffRecords({ notes: doc() }, { notes: doc() })).toEqual({});
     const changed = doc();
     changed.content[0]!.content[0]!.text = "ho";
@@ -39,9 +42,9 @@ describe("diffRecords", () => {
   });
 
   it("compares emails in order, since the first is the primary", () => {
-    expect(Object.keys(diffRecords({ emails: ["a@x.io", "b@x.io"] }, { emails: ["b@x.io", "a@x.io"] }))).toEqual([
-      "emails",
-    ]);
+    expect(
+      Object.keys(diffRecords({ emails: ["a@x.io", "b@x.io"] }, { emails: ["b@x.io", "a@x.io"] })),
+    ).toEqual(["emails"]);
   });
 
   it("compares scalars by value and never counts updatedAt", () => {

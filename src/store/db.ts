@@ -1,14 +1,14 @@
 import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { PACKAGE_ROOT } from "../paths.js";
 import * as schema from "./schema/index.js";
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
-const MIGRATIONS = fileURLToPath(new URL("../../drizzle", import.meta.url));
+const MIGRATIONS = join(PACKAGE_ROOT, "drizzle");
 
 /**
  * One SQLite connection with the settings that let several processes share the file:

@@ -1,4 +1,4 @@
-import { and, desc, eq, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, or, type SQL, sql } from "drizzle-orm";
 import { newId } from "../ids.js";
 import type { Db } from "./db.js";
 import { events, webhookDeliveries, webhooks } from "./schema/index.js";
@@ -152,35 +152,51 @@ export class WebhookRepository {
     limit: number,
     now: number,
     leaseMs: number,
-    skipWebhooks: string[] = [],
+    options: { perWebhook?: number; skipWebhooks?: string[] } = {},
   ): Promise<ClaimedDelivery[]> {
-    const skip = skipWebhooks.length
+    const skipIds = options.skipWebhooks ?? [];
+    const skip = skipIds.length
       ? sql` and webhook_id not in (${sql.join(
-          skipWebhooks.map((id) => sql`${id}`),
+          skipIds.map((id) => sql`${id}`),
           sql`, `,
         )})`
       : sql``;
+    // Due rows: pending, or claimed by a process whose lease ran out. A bounded window of
+    // candidates keeps the claim cheap however long the outbox is; at most `perWebhook`
+    // rows of one webhook are taken, so one busy receiver cannot fill the claim.
+    const candidates = sql`select id, webhook_id from ${webhookDeliveries} where status = 'pending'${skip}
+      union all select id, webhook_id from ${webhookDeliveries} where status = 'sending' and lease_until < ${now}${skip}
+      limit ${Math.max(limit * 8, 256)}`;
     const claimed = this.db
       .update(webhookDeliveries)
       .set({ status: "sending", claimedBy: workerId, leaseUntil: now + leaseMs })
       .where(
-        sql`${webhookDeliveries.id} in (select id from ${webhookDeliveries} where status = 'pending'${skip} union all select id from ${webhookDeliveries} where status = 'sending' and lease_until < ${now}${skip} limit ${limit})`,
+        sql`${webhookDeliveries.id} in (select id from (select id, row_number() over (partition by webhook_id) as rn from (${candidates})) where rn <= ${options.perWebhook ?? limit} limit ${limit})`,
       )
       .returning()
       .all();
     if (claimed.length === 0) return [];
-    const out: ClaimedDelivery[] = [];
-    for (const d of claimed) {
-      const body =
-        this.db.select({ body: events.body }).from(events).where(eq(events.id, d.eventId)).get()?.body ?? "";
-      const hook = this.db
-        .select({ url: webhooks.url, secret: webhooks.secret, enabled: webhooks.enabled })
+    const bodies = new Map(
+      this.db
+        .select({ id: events.id, body: events.body })
+        .from(events)
+        .where(inArray(events.id, [...new Set(claimed.map((d) => d.eventId))]))
+        .all()
+        .map((e) => [e.id, e.body]),
+    );
+    const hooks = new Map(
+      this.db
+        .select({ id: webhooks.id, url: webhooks.url, secret: webhooks.secret, enabled: webhooks.enabled })
         .from(webhooks)
-        .where(eq(webhooks.id, d.webhookId))
-        .get();
-      out.push({ delivery: d, body, webhook: hook ?? null });
-    }
-    return out;
+        .where(inArray(webhooks.id, [...new Set(claimed.map((d) => d.webhookId))]))
+        .all()
+        .map((h) => [h.id, { url: h.url, secret: h.secret, enabled: h.enabled }]),
+    );
+    return claimed.map((d) => ({
+      delivery: d,
+      body: bodies.get(d.eventId) ?? "",
+      webhook: hooks.get(d.webhookId) ?? null,
+    }));
   }
 
   /** Records the outcome, if this worker still holds the claim. */

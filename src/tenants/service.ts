@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
+import { parse } from "../crm/validate.js";
 import { NotFoundError } from "../errors.js";
 import type { Actor } from "../events/recorder.js";
 import { newId } from "../ids.js";
-import { parse } from "../crm/validate.js";
 import type { Company, Store, User } from "../store/index.js";
 
 export const KEY_PREFIX = "crm_";
@@ -51,7 +51,8 @@ export class TenantService {
     const key = `${KEY_PREFIX}${randomBytes(24).toString("base64url")}`;
     const id = newId("apiKey");
     await this.store.write(async (tx) => {
-      if (!(await tx.tenants.user(actor.companyId, actor.userId))) throw new NotFoundError("user", actor.userId);
+      if (!(await tx.tenants.user(actor.companyId, actor.userId)))
+        throw new NotFoundError("user", actor.userId);
       await tx.tenants.insertApiKey({
         id,
         companyId: actor.companyId,
@@ -104,6 +105,13 @@ async function createCompanyIn(
   const companyId = newId("company");
   const userId = newId("user");
   await tx.tenants.insertCompany({ id: companyId, name, createdAt: now });
-  await tx.tenants.insertUser({ id: userId, companyId, name: ownerName, email: ownerEmail ?? null, role: "owner", createdAt: now });
+  await tx.tenants.insertUser({
+    id: userId,
+    companyId,
+    name: ownerName,
+    email: ownerEmail ?? null,
+    role: "owner",
+    createdAt: now,
+  });
   return { userId, companyId };
 }

@@ -32,7 +32,10 @@ export interface DeliveryDetail extends DeliverySummary {
   responseBody: string | null;
 }
 
-const isoTime = z.iso.datetime({ offset: true, message: "must be an ISO 8601 time such as 2026-11-29T10:00:00Z" });
+const isoTime = z.iso.datetime({
+  offset: true,
+  message: "must be an ISO 8601 time such as 2026-11-29T10:00:00Z",
+});
 
 export const deliveryListInput = z.strictObject({
   searchTerm: z.string().trim().max(200).optional().describe("Matches the url or the event name"),
@@ -126,7 +129,10 @@ export class DeliveryService {
   }
 
   /** Resends each failed delivery in the window once (the latest failed attempt of each event). */
-  async resendFailed(actor: Actor, input: unknown): Promise<{ resent: DeliverySummary[]; skipped: { id: string; reason: string }[] }> {
+  async resendFailed(
+    actor: Actor,
+    input: unknown,
+  ): Promise<{ resent: DeliverySummary[]; skipped: { id: string; reason: string }[] }> {
     const q = parse(resendFailedInput, input);
     return this.store.write(async (tx) => {
       const failed = await tx.webhooks.latestFailed(actor.companyId, {
@@ -150,7 +156,10 @@ export class DeliveryService {
 
   private async resendIn(tx: Tx, actor: Actor, original: DeliveryRow): Promise<DeliveryRow> {
     const webhook = await tx.webhooks.get(actor.companyId, original.webhookId);
-    if (!webhook) throw new ConflictError(`Webhook ${original.webhookId} was deleted, so delivery ${original.id} cannot be resent`);
+    if (!webhook)
+      throw new ConflictError(
+        `Webhook ${original.webhookId} was deleted, so delivery ${original.id} cannot be resent`,
+      );
     if (!webhook.enabled) {
       throw new ConflictError(
         `Webhook ${webhook.id} is disabled, so delivery ${original.id} cannot be resent; enable it with update_webhook first`,

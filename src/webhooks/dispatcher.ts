@@ -138,7 +138,10 @@ export class Dispatcher {
       let claimed: ClaimedDelivery[];
       try {
         claimed = await this.store.write((tx) =>
-          tx.webhooks.claim(this.workerId, room, Date.now(), this.opts.leaseMs, saturated),
+          tx.webhooks.claim(this.workerId, room, Date.now(), this.opts.leaseMs, {
+            perWebhook: this.opts.perWebhookConcurrency * 2,
+            skipWebhooks: saturated,
+          }),
         );
       } catch (error) {
         this.options.log?.(`webhook dispatcher: claim failed: ${(error as Error).message}`);

@@ -1,10 +1,10 @@
 import { z } from "zod";
+import { decodeCursor, encodeCursor, type Page, pageLimit } from "../crm/paging.js";
+import { parse } from "../crm/validate.js";
 import { NotFoundError } from "../errors.js";
 import { EVENT_NAMES, isEventName } from "../events/catalog.js";
 import type { Actor } from "../events/recorder.js";
 import { newId } from "../ids.js";
-import { decodeCursor, encodeCursor, type Page, pageLimit } from "../crm/paging.js";
-import { parse } from "../crm/validate.js";
 import type { DeliveryStatus, Store, WebhookRow } from "../store/index.js";
 import { type Resolver, vetUrlForSave } from "./url-policy.js";
 
@@ -128,11 +128,18 @@ export class WebhookService {
     return toWebhookView(row);
   }
 
-  async list(actor: Actor, q: { searchTerm?: string; limit?: number; cursor?: string } = {}): Promise<Page<WebhookView>> {
+  async list(
+    actor: Actor,
+    q: { searchTerm?: string; limit?: number; cursor?: string } = {},
+  ): Promise<Page<WebhookView>> {
     const limit = pageLimit(q.limit);
     const offset = decodeCursor(q.cursor);
     return this.store.read(async (tx) => {
-      const { items, total } = await tx.webhooks.list(actor.companyId, { searchTerm: q.searchTerm, limit, offset });
+      const { items, total } = await tx.webhooks.list(actor.companyId, {
+        searchTerm: q.searchTerm,
+        limit,
+        offset,
+      });
       const last = await tx.webhooks.lastStatuses(
         actor.companyId,
         items.map((i) => i.id),
@@ -146,9 +153,10 @@ export class WebhookService {
   }
 
   private async checkUrl(url: string): Promise<string> {
-    const vetted = await vetUrlForSave(url, { allowPrivate: this.policy.allowPrivate, resolver: this.policy.resolver });
+    const vetted = await vetUrlForSave(url, {
+      allowPrivate: this.policy.allowPrivate,
+      resolver: this.policy.resolver,
+    });
     return vetted.toString();
   }
 }
-
-

@@ -16,7 +16,9 @@ export interface TestApp {
 }
 
 /** A real app over a temp database file; webhooks may target 127.0.0.1 and trust `ca`. */
-export async function openTestApp(options: { ca?: string; timeoutMs?: number; dispatch?: boolean } = {}): Promise<TestApp> {
+export async function openTestApp(
+  options: { ca?: string; timeoutMs?: number; dispatch?: boolean } = {},
+): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), "crm-app-"));
   const dbPath = join(dir, "crm.db");
   const app = await openApp(
@@ -52,7 +54,11 @@ export interface CallResult {
   data: Record<string, unknown>;
 }
 
-export async function call(client: Client, name: string, args: Record<string, unknown> = {}): Promise<CallResult> {
+export async function call(
+  client: Client,
+  name: string,
+  args: Record<string, unknown> = {},
+): Promise<CallResult> {
   const r = (await client.callTool({ name, arguments: args })) as {
     isError?: boolean;
     content: { type: string; text: string }[];

@@ -40,5 +40,12 @@ export async function openWorld(kind: "file" | "memory" = "file"): Promise<World
 /** The events written for a company, parsed. */
 export async function eventsOf(world: World, actor = world.actor) {
   const rows = await world.store.read((tx) => tx.webhooks.events(actor.companyId));
-  return rows.map((r) => JSON.parse(r.body) as { event: string; data: { entityId: string; userId: string; companyId: string; payload: Record<string, unknown> }; timestamp: string });
+  return rows.map(
+    (r) =>
+      JSON.parse(r.body) as {
+        event: string;
+        data: { entityId: string; userId: string; companyId: string; payload: Record<string, unknown> };
+        timestamp: string;
+      },
+  );
 }

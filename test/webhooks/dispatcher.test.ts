@@ -1,0 +1,185 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { type Receiver, startReceiver } from "../support/https-receiver.js";
+import { openTestApp, type TestApp } from "../support/app.js";
+
+const CLI = join(import.meta.dirname, "..", "..", "dist", "cli.js");
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function setup(options: { dispatch?: boolean; timeoutMs?: number } = {}) {
+  const receiver = await startReceiver({ respond: { status: 200, body: "ok" } });
+  const t = await openTestApp({ ca: receiver.ca, dispatch: options.dispatch, timeoutMs: options.timeoutMs });
+  cleanups.push(() => receiver.close(), () => t.close());
+  return { receiver, t };
+}
+
+/** Writes `n` contacts, so each subscribed webhook gets `n` deliveries. */
+async function burst(t: TestApp, n: number) {
+  for (let i = 0; i < n; i += 100) {
+    const size = Math.min(100, n - i);
+    await t.app.crm.create(
+      t.owner,
+      "contact",
+      Array.from({ length: size }, (_, j) => ({ firstName: `C${i + j}` })),
+    );
+  }
+}
+
+function deliveryIds(receiver: Receiver): string[] {
+  return receiver.requests.map((r) => r.headers["x-webhook-delivery"] as string);
+}
+
+async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
+  const end = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+function spawnServer(t: TestApp, receiver: Receiver): ChildProcess {
+  const caFile = join(t.dir, "ca.pem");
+  writeFileSync(caFile, receiver.ca);
+  const child = spawn(process.execPath, [CLI, "serve", "--port", "0"], {
+    env: {
+      PATH: process.env.PATH ?? "",
+      HOME: t.dir,
+      CRM_DB: t.dbPath,
+      CRM_WEBHOOK_ALLOW_PRIVATE: "1",
+      CRM_WEBHOOK_TIMEOUT_MS: "1000",
+      NODE_EXTRA_CA_CERTS: caFile,
+    },
+    stdio: ["ignore", "ignore", "pipe"],
+  });
+  child.stderr!.on("data", (d) => process.stderr.write(`[child ${child.pid}] ${d}`));
+  cleanups.push(() => {
+    if (child.exitCode === null) child.kill("SIGKILL");
+  });
+  return child;
+}
+
+describe("dispatcher", () => {
+  it("sends right after the commit, signed, and records the outcome", async () => {
+    const { receiver, t } = await setup();
+    const hook = await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"], secret: "abcdefgh" });
+    await t.app.crm.create(t.owner, "contact", [{ firstName: "Now" }]);
+    const [req] = await receiver.waitFor(1, 5000);
+    expect(req!.headers["x-webhook-event"]).toBe("contact.created");
+    await until(async () => (await t.app.deliveries.list(t.owner, { status: "succeeded" })).total === 1, 5000, "record");
+    const [d] = (await t.app.deliveries.list(t.owner, {})).items;
+    expect(d!.webhookId).toBe(hook.id);
+    expect(d!.statusCode).toBe(200);
+  });
+
+  it("records failures with their class and never retries on its own", async () => {
+    const { receiver, t } = await setup({ timeoutMs: 500 });
+    receiver.respond = { status: 503, body: "down" };
+    await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"] });
+    await t.app.crm.create(t.owner, "contact", [{ firstName: "Fail" }]);
+    await until(async () => (await t.app.deliveries.list(t.owner, { status: "failed" })).total === 1, 5000, "failure");
+    const d = await t.app.deliveries.get(t.owner, (await t.app.deliveries.list(t.owner, {})).items[0]!.id);
+    expect(d.statusCode).toBe(503);
+    expect(d.errorClass).toBe("http_status");
+    expect(d.responseBody).toBe("down");
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(receiver.requests.length).toBe(1);
+  });
+
+  it("keeps a slow receiver from starving the others", async () => {
+    const { receiver: fast, t } = await setup({ timeoutMs: 3000 });
+    const slow = await startReceiver({ respond: { kind: "never" } });
+    cleanups.push(() => slow.close());
+    await t.app.webhooks.create(t.owner, { url: slow.url, events: ["contact.created"] });
+    await burst(t, 100);
+    await t.app.webhooks.create(t.owner, { url: fast.url, events: ["contact.updated"] });
+    const started = Date.now();
+    const [c] = await t.app.crm.create(t.owner, "contact", [{ firstName: "x" }]);
+    await t.app.crm.update(t.owner, "contact", [{ id: c!.id, firstName: "y" }]);
+    await fast.waitFor(1, 2500);
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
+
+  it("fails a delivery whose webhook was deleted before it was sent, and will not resend it", async () => {
+    const { receiver, t } = await setup({ dispatch: false });
+    const hook = await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"] });
+    await t.app.crm.create(t.owner, "contact", [{ firstName: "Orphan" }]);
+    await t.app.webhooks.delete(t.owner, hook.id);
+    t.app.dispatcher.start();
+    await until(async () => (await t.app.deliveries.list(t.owner, { status: "failed" })).total === 1, 5000, "failure");
+    const [d] = (await t.app.deliveries.list(t.owner, {})).items;
+    expect(d!.error).toMatch(/deleted/);
+    await expect(t.app.deliveries.resend(t.owner, d!.id)).rejects.toThrow(/was deleted, so delivery .* cannot be resent/);
+    expect(receiver.requests.length).toBe(0);
+  });
+
+  it("resends a failed delivery as a new row with the same body; the original never changes", async () => {
+    const { receiver, t } = await setup({ timeoutMs: 1000 });
+    receiver.respond = { status: 500 };
+    await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"], secret: "first-secret" });
+    await t.app.crm.create(t.owner, "contact", [{ firstName: "Again" }]);
+    await until(async () => (await t.app.deliveries.list(t.owner, { status: "failed" })).total === 1, 5000, "failure");
+    const original = (await t.app.deliveries.list(t.owner, {})).items[0]!;
+    const before = await t.app.deliveries.get(t.owner, original.id);
+    receiver.respond = { status: 204 };
+    const since = new Date(Date.now() - 60_000).toISOString();
+    const { resent } = await t.app.deliveries.resendFailed(t.owner, { since });
+    expect(resent).toHaveLength(1);
+    expect(resent[0]!.resendOf).toBe(original.id);
+    await until(async () => (await t.app.deliveries.list(t.owner, { status: "succeeded" })).total === 1, 5000, "resend");
+    expect(receiver.requests[1]!.body).toBe(receiver.requests[0]!.body);
+    expect(receiver.requests[1]!.headers["x-webhook-id"]).toBe(receiver.requests[0]!.headers["x-webhook-id"]);
+    expect(await t.app.deliveries.get(t.owner, original.id)).toEqual(before);
+    // The latest attempt of that event succeeded: nothing is left to resend.
+    expect((await t.app.deliveries.resendFailed(t.owner, { since })).resent).toHaveLength(0);
+  });
+
+  it("leaves pending deliveries for the next process when it stops", async () => {
+    const { receiver, t } = await setup({ dispatch: false });
+    await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"] });
+    await burst(t, 50);
+    expect(receiver.requests.length).toBe(0);
+    const child = spawnServer(t, receiver);
+    await until(() => new Set(deliveryIds(receiver)).size === 50, 20_000, "50 deliveries from the next process");
+    child.kill("SIGTERM");
+  });
+
+  it("two processes on one database file send each of 2,000 deliveries exactly once", async () => {
+    const { receiver, t } = await setup({ dispatch: false });
+    await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"] });
+    spawnServer(t, receiver);
+    spawnServer(t, receiver);
+    await burst(t, 2000);
+    await until(() => receiver.requests.length >= 2000, 60_000, "2000 deliveries");
+    await new Promise((r) => setTimeout(r, 1500));
+    const ids = deliveryIds(receiver);
+    expect(ids.length).toBe(2000);
+    expect(new Set(ids).size).toBe(2000);
+    const senders = new Set(receiver.requests.map((r) => r.remotePort));
+    expect(senders.size).toBeGreaterThan(1);
+  }, 90_000);
+
+  it("a process killed in a burst of 5,000: after restart every delivery is sent, duplicates at most the in-flight count", async () => {
+    const { receiver, t } = await setup({ dispatch: false });
+    await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"] });
+    await burst(t, 5000);
+    const first = spawnServer(t, receiver);
+    await until(() => receiver.requests.length >= 1000, 60_000, "first 1000 deliveries");
+    first.kill("SIGKILL");
+    await new Promise((r) => first.once("exit", r));
+    const sentBefore = receiver.requests.length;
+    expect(sentBefore).toBeLessThan(5000);
+    spawnServer(t, receiver);
+    await until(() => new Set(deliveryIds(receiver)).size === 5000, 90_000, "all 5000 deliveries");
+    const ids = deliveryIds(receiver);
+    const duplicates = ids.length - new Set(ids).size;
+    expect(duplicates).toBeLessThanOrEqual(32);
+    const pending = await t.app.store.read((tx) => tx.webhooks.pendingCount());
+    expect(pending).toBe(0);
+  }, 120_000);
+});
