@@ -55,7 +55,10 @@ export class CrmService {
     checkBatch(items, root);
     const inputs = items.map((item, i) => parse(CREATE_INPUTS[type], item, `${root}[${i}]`) as Input);
     return this.store.write(async (tx) => {
-      const columns = await tx.columns.list(actor.companyId, type);
+      // Custom columns matter only to items that set custom values.
+      const columns = inputs.some((i) => i.customFieldValues)
+        ? await tx.columns.list(actor.companyId, type)
+        : [];
       const recorder = new ChangeRecorder(tx, actor);
       const now = new Date().toISOString();
       const ids: string[] = [];
@@ -104,13 +107,17 @@ export class CrmService {
       seen.add(input.id);
     }
     return this.store.write(async (tx) => {
-      const columns = await tx.columns.list(actor.companyId, type);
+      // Custom columns matter only to items that set custom values.
+      const columns = inputs.some((i) => i.customFieldValues)
+        ? await tx.columns.list(actor.companyId, type)
+        : [];
       const recorder = new ChangeRecorder(tx, actor);
       const existing = await tx.crm.load(
         actor.companyId,
         type,
         inputs.map((i) => i.id),
       );
+      recorder.remember(type, existing);
       const prepared = [];
       for (const [i, input] of inputs.entries()) {
         if (!existing.has(input.id)) throw new NotFoundError(type, input.id, `${root}[${i}].id`);
@@ -119,7 +126,6 @@ export class CrmService {
       for (const [i, input] of inputs.entries()) {
         const p = prepared[i]!;
         const before = existing.get(input.id)!;
-        await recorder.track(type, [input.id]);
         const patch: Record<string, unknown> = {};
         for (const s of ENTITIES[type].scalars)
           if (!s.derived && input[s.name] !== undefined) patch[s.name] = input[s.name];

@@ -32,6 +32,13 @@ export class ChangeRecorder {
     for (const id of fresh) this.before.set(key(type, id), { type, id, record: loaded.get(id) ?? null });
   }
 
+  /** Keeps records the caller already loaded in this transaction as their "before". */
+  remember(type: EntityType, records: Map<string, EntityRecord>): void {
+    for (const [id, record] of records) {
+      if (!this.before.has(key(type, id))) this.before.set(key(type, id), { type, id, record });
+    }
+  }
+
   /** Marks entities created by this write (they have no "before"). */
   created(type: EntityType, ids: Iterable<string>): void {
     for (const id of ids) this.before.set(key(type, id), { type, id, record: null });

@@ -6,7 +6,8 @@ import { md } from "./tokenizer.js";
 
 /** Characters that can start inline syntax anywhere in a line. */
 const INLINE_SPECIAL = /[\\`*_~[\]<|&]/;
-const INLINE_SPECIAL_ALL = /[\\`*_~[\]<|]|&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{0,31};)/g;
+const INLINE_SPECIAL_ALL =
+  /[\\`*_~[\]<|]|&(?=#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{0,31};)/g;
 const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
 
 function isWordChar(ch: string | undefined): boolean {
@@ -29,6 +30,7 @@ const CH_PLUS = 43;
 const CH_MINUS = 45;
 const CH_GT = 62;
 const CH_EQ = 61;
+const CH_COLON = 58;
 const CH_0 = 48;
 const CH_9 = 57;
 const CH_DOT = 46;
@@ -44,12 +46,14 @@ function blankOrEnd(text: string, index: number): boolean {
 
 /**
  * Escapes what only has meaning at the start of a line: ATX headings, list
- * markers, block quotes, and (after a hard break) setext underlines.
+ * markers, block quotes, and (after a hard break) setext underlines and table
+ * delimiter rows.
  * `text` has already been through escapeInline.
  */
 export function escapeLineStart(text: string, afterBreak: boolean): string {
   const c = text.charCodeAt(0);
-  if (c === CH_MINUS || c === CH_PLUS || c === CH_GT || (c === CH_EQ && afterBreak)) return `\\${text}`;
+  if (c === CH_MINUS || c === CH_PLUS || c === CH_GT) return `\\${text}`;
+  if (afterBreak && (c === CH_EQ || c === CH_COLON)) return `\\${text}`;
   if (c === CH_HASH) {
     let n = 1;
     while (text.charCodeAt(n) === CH_HASH) n++;

@@ -5,11 +5,11 @@
  * is built once, headless: `getSchema` needs no editor view and no DOM.
  */
 import { type Extensions, getSchema } from "@tiptap/core";
-import type { MarkType, NodeType, Schema } from "@tiptap/pm/model";
 import { Image } from "@tiptap/extension-image";
 import { TaskItem, TaskList } from "@tiptap/extension-list";
 import { Mention } from "@tiptap/extension-mention";
 import { TableKit } from "@tiptap/extension-table";
+import type { MarkType, NodeType, Schema } from "@tiptap/pm/model";
 import { StarterKit } from "@tiptap/starter-kit";
 
 /**

@@ -6,6 +6,7 @@ import { Fragment, type Mark, type MarkType, type Node as PMNode } from "@tiptap
 import { MarkdownSerializer, type MarkdownSerializerState } from "prosemirror-markdown";
 
 type MarkSerializerSpec = ConstructorParameters<typeof MarkdownSerializer>[1][string];
+
 import { ValidationError } from "../errors.js";
 import { buildDoc, mentionText } from "./build.js";
 import {
@@ -50,11 +51,13 @@ const CH_TAB = 9;
 const CH_HASH = 35;
 const CH_BACKTICK = 96;
 const CH_STAR = 42;
+const CH_BANG = 33;
 const CH_TILDE = 126;
 const MAX_LIST_NUMBER = 999_999_999;
 
 const LEADING_BLANKS = /^[ \t]+/;
 const TRAILING_BLANKS = /[ \t]+$/;
+const BLANK_ONLY = /^\s+$/;
 const WHITESPACE_RUN = /\s+/g;
 const LINE_BREAKS = /[\r\n]+/g;
 const NOT_SPACE = /[^ ]/;
@@ -94,6 +97,19 @@ function hasEmphasis(node: PMNode): boolean {
   return false;
 }
 
+function withoutEmphasis(marks: readonly Mark[]): readonly Mark[] {
+  return marks.filter((mark) => !EMPHASIS_WIDTH.has(mark.type));
+}
+
+/**
+ * Blank text with emphasis. The serializer moves such blanks out of the
+ * emphasis without closing it first, leaving a closer after a blank; blanks
+ * show no emphasis anyway, so it is dropped from them.
+ */
+function emphasizedBlank(node: PMNode): boolean {
+  return node.isText && !hasCode(node) && hasEmphasis(node) && BLANK_ONLY.test(node.text!);
+}
+
 /** Text ending in blanks, with emphasis, right before a hard break: the blanks must leave the emphasis. */
 function blanksBeforeBreak(block: PMNode, i: number, last: number): boolean {
   return (
@@ -120,7 +136,8 @@ function prepareInline(block: PMNode): PMNode {
   for (let i = 1; !needed && i <= last; i++) {
     needed =
       (block.child(i - 1).type === N.hardBreak && trimmable(block.child(i), LEADING_BLANKS)) ||
-      blanksBeforeBreak(block, i - 1, last);
+      blanksBeforeBreak(block, i - 1, last) ||
+      emphasizedBlank(block.child(i));
   }
   if (!needed) return block;
 
@@ -158,12 +175,18 @@ function prepareInline(block: PMNode): PMNode {
   for (let i = 0; i < kids.length; i++) {
     const kid = kids[i];
     if (!kid) continue;
-    if (kids[i + 1]?.type === N.hardBreak && i < last && trimmable(kid, TRAILING_BLANKS) && hasEmphasis(kid)) {
+    if (emphasizedBlank(kid)) {
+      out.push(notesSchema.text(kid.text!, withoutEmphasis(kid.marks)));
+    } else if (
+      kids[i + 1]?.type === N.hardBreak &&
+      i < last &&
+      trimmable(kid, TRAILING_BLANKS) &&
+      hasEmphasis(kid)
+    ) {
       const value = kid.text!;
       const rest = value.replace(TRAILING_BLANKS, "");
-      const plainMarks = kid.marks.filter((mark) => !EMPHASIS_WIDTH.has(mark.type));
       if (rest) out.push(notesSchema.text(rest, kid.marks));
-      out.push(notesSchema.text(value.slice(rest.length), plainMarks));
+      out.push(notesSchema.text(value.slice(rest.length), withoutEmphasis(kid.marks)));
     } else {
       out.push(kid);
     }
@@ -264,7 +287,12 @@ function fixFlanking(s: StateInternals, content: string): string {
   const firstRun = runs[0]!;
   // A run that opens fails when plain text is before it and punctuation after it.
   const afterFirstRun = runs.length > 1 ? runs[1]!.char : first;
-  if (firstRun.opens && isPlainChar(before.code) && isPunctChar(afterFirstRun) && canEncode(out, before.start, previous)) {
+  if (
+    firstRun.opens &&
+    isPlainChar(before.code) &&
+    isPunctChar(afterFirstRun) &&
+    canEncode(out, before.start, previous)
+  ) {
     s.out = out.slice(0, before.start) + charReference(before.code) + out.slice(regionStart);
   }
   lastContent = { start: s.out.length, afterOpener: lastRun.opens };
@@ -274,6 +302,13 @@ function fixFlanking(s: StateInternals, content: string): string {
     return charReference(first) + content.slice(first > 0xffff ? 2 : 1);
   }
   return content;
+}
+
+/** Whether a link starts right after this node: a "!" before its "[" would make it an image. */
+function opensLink(node: PMNode, parent: PMNode, index: number): boolean {
+  if (index + 1 >= parent.childCount) return false;
+  const link = M.link.isInSet(parent.child(index + 1).marks);
+  return link !== undefined && !link.isInSet(node.marks);
 }
 
 /** Whether the child at `index` is the first thing written on its line ("block" start or after a break). */
@@ -294,6 +329,8 @@ const text: NodeSerializer = (state, node, parent, index) => {
     return;
   }
   let out = escapeInline(raw);
+  if (out.charCodeAt(out.length - 1) === CH_BANG && opensLink(node, parent, index))
+    out = `${out.slice(0, -1)}\\!`;
   const lineStart = lineStartAt(parent, index);
   if (lineStart) out = escapeLineStart(out, lineStart === "break");
   state.text(fixFlanking(s, out), false);
@@ -422,8 +459,10 @@ const codeBlock: NodeSerializer = (state, node) => {
   state.closeBlock(node);
 };
 
-const horizontalRule: NodeSerializer = (state, node) => {
-  if (cellDepth === 0) state.write("---");
+const horizontalRule: NodeSerializer = (state, node, parent, index) => {
+  // Right after a list marker ("- " skipping an empty paragraph) "---" would read as a rule of its own.
+  const onMarkerLine = index === 1 && parent.type === N.listItem && isEmptyParagraph(parent.child(0));
+  if (cellDepth === 0) state.write(onMarkerLine ? "___" : "---");
   state.closeBlock(node);
 };
 
@@ -479,7 +518,9 @@ const taskList: NodeSerializer = (state, node, parent, index) => {
   }
   const bullet = siblingsOfKind(parent, index, BULLET_KINDS) % 2 === 0 ? "-" : "*";
   separateList(state, node);
-  state.renderList(node, "  ", (i) => (node.child(i).attrs.checked === true ? `${bullet} [x] ` : `${bullet} [ ] `));
+  state.renderList(node, "  ", (i) =>
+    node.child(i).attrs.checked === true ? `${bullet} [x] ` : `${bullet} [ ] `,
+  );
 };
 
 const orderedList: NodeSerializer = (state, node, parent, index) => {
@@ -508,8 +549,7 @@ function isEmptyParagraph(node: PMNode): boolean {
  * list, a heading, ...) starts that content on the marker line: `- # Title`.
  */
 const listItem: NodeSerializer = (state, node) => {
-  const skipFirst =
-    node.childCount > 1 && isEmptyParagraph(node.child(0)) && node.child(1).type !== N.horizontalRule;
+  const skipFirst = node.childCount > 1 && isEmptyParagraph(node.child(0));
   node.forEach((child, _offset, i) => {
     if (i > 0 || !skipFirst) state.render(child, node, i);
   });
@@ -526,7 +566,9 @@ const taskItem: NodeSerializer = (state, node) => {
 function escapeCodePipes(node: PMNode): PMNode {
   if (node.isText) {
     const value = node.text!;
-    return hasCode(node) && value.includes("|") ? notesSchema.text(value.replace(PIPE, "\\|"), node.marks) : node;
+    return hasCode(node) && value.includes("|")
+      ? notesSchema.text(value.replace(PIPE, "\\|"), node.marks)
+      : node;
   }
   if (node.childCount === 0) return node;
   const kids: PMNode[] = [];

@@ -12,7 +12,12 @@
  */
 import MarkdownIt, { type StateCore, type Token } from "markdown-it";
 
-export const md = new MarkdownIt("commonmark", { html: false, linkify: false, typographer: false });
+export const md = new MarkdownIt("commonmark", {
+  html: false,
+  linkify: false,
+  typographer: false,
+  maxNesting: 100,
+});
 md.enable(["table", "strikethrough"]);
 
 const TASK_MARKER = /^\[([ xX])\](?=[ \t]|$)/;

@@ -1,4 +1,4 @@
-import { and, eq, inArray, type SQL, sql } from "drizzle-orm";
+import { and, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
 import {
   type CustomFieldValue,
@@ -18,8 +18,8 @@ import {
   organizations,
   services,
   tasks,
-  users,
 } from "./schema/index.js";
+import { jsonList, type Statements } from "./statements.js";
 
 // The five entity tables share only their common columns; fields are looked up by name.
 // biome-ignore lint/suspicious/noExplicitAny: see above
@@ -40,6 +40,27 @@ const TABLE_NAMES: Record<EntityType, string> = {
   service: "services",
   task: "tasks",
 };
+
+/** Per entity type: table name, column names by field, JSON fields, and a select list. */
+const SHAPES = Object.fromEntries(
+  (Object.keys(TABLES) as EntityType[]).map((type) => {
+    const columns = getTableColumns(TABLES[type]) as Record<string, { name: string; dataType: string }>;
+    const byField = Object.fromEntries(Object.entries(columns).map(([field, c]) => [field, c.name]));
+    return [
+      type,
+      {
+        name: TABLE_NAMES[type],
+        columns: byField,
+        json: Object.entries(columns)
+          .filter(([, c]) => c.dataType === "json")
+          .map(([field]) => field),
+        select: Object.entries(byField)
+          .map(([field, column]) => `"${column}" as "${field}"`)
+          .join(", "),
+      },
+    ];
+  }),
+) as Record<EntityType, { name: string; columns: Record<string, string>; json: string[]; select: string }>;
 
 /** A filter the service has already checked against the entity's fields. */
 export type StoredFilter =
@@ -74,7 +95,7 @@ function pair(type: LinkTarget, id: string, otherType: LinkTarget, otherId: stri
     : { aType: otherType, aId: otherId, bType: type, bId: id };
 }
 
-function chunks<T>(items: T[], size = 500): T[][] {
+function _chunks<T>(items: T[], size = 500): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
@@ -82,132 +103,132 @@ function chunks<T>(items: T[], size = 500): T[][] {
 
 /** Entity rows, their links, deal lines and custom values, for one company at a time. */
 export class CrmRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly st: Statements,
+  ) {}
 
   /** Whole records as the outside world sees them, keyed by id; unknown ids are absent. */
   async load(companyId: string, type: EntityType, ids: string[]): Promise<Map<string, EntityRecord>> {
     const out = new Map<string, EntityRecord>();
     if (ids.length === 0) return out;
-    const table = TABLES[type];
     const def = ENTITIES[type];
-    for (const part of chunks([...new Set(ids)])) {
-      const rows = this.db
-        .select()
-        .from(table)
-        .where(and(eq(table.companyId, companyId), inArray(table.id, part)))
-        .all() as EntityRow[];
-      if (rows.length === 0) continue;
-      const found = rows.map((r) => r.id);
-      const related = new Map<string, Map<LinkTarget, string[]>>();
-      for (const id of found) related.set(id, new Map());
-      const push = (id: string, target: LinkTarget, other: string) => {
-        const byTarget = related.get(id)!;
-        const list = byTarget.get(target);
-        if (list) list.push(other);
-        else byTarget.set(target, [other]);
+    const shape = SHAPES[type];
+    const st = this.st;
+    const list = jsonList([...new Set(ids)]);
+    const rows = st.all<EntityRow>(
+      `select ${shape.select} from ${shape.name} where company_id = ? and id in (select value from json_each(?))`,
+      companyId,
+      list,
+    );
+    if (rows.length === 0) return out;
+    const found = rows.length === ids.length ? list : jsonList(rows.map((r) => r.id));
+    const related = new Map<string, Map<LinkTarget, string[]>>();
+    for (const row of rows) related.set(row.id, new Map());
+    const push = (id: string, target: LinkTarget, other: string) => {
+      const byTarget = related.get(id)!;
+      const list = byTarget.get(target);
+      if (list) list.push(other);
+      else byTarget.set(target, [other]);
+    };
+    for (const l of st.all<{ id: string; type: LinkTarget; other: string }>(
+      `select a_id as id, b_type as type, b_id as other from links where a_id in (select value from json_each(?))
+       union all select b_id, a_type, a_id from links where b_id in (select value from json_each(?))`,
+      found,
+      found,
+    ))
+      push(l.id, l.type, l.other);
+    const lines = new Map<string, DealServiceLine[]>();
+    if (type === "deal") {
+      for (const l of st.all<{ dealId: string; serviceId: string; quantity: number }>(
+        "select deal_id as dealId, service_id as serviceId, quantity from deal_services where deal_id in (select value from json_each(?)) order by position",
+        found,
+      )) {
+        const list = lines.get(l.dealId) ?? [];
+        list.push({ serviceId: l.serviceId, quantity: l.quantity });
+        lines.set(l.dealId, list);
+      }
+    }
+    if (type === "service") {
+      for (const l of st.all<{ dealId: string; serviceId: string }>(
+        "select deal_id as dealId, service_id as serviceId from deal_services where service_id in (select value from json_each(?))",
+        found,
+      ))
+        push(l.serviceId, "deal", l.dealId);
+    }
+    const custom = new Map<string, CustomFieldValue[]>();
+    for (const v of st.all<{ entityId: string; columnId: string; value: string }>(
+      "select entity_id as entityId, column_id as columnId, value from custom_field_values where entity_id in (select value from json_each(?))",
+      found,
+    )) {
+      const list = custom.get(v.entityId) ?? [];
+      list.push({ columnId: v.columnId, value: JSON.parse(v.value) });
+      custom.set(v.entityId, list);
+    }
+
+    for (const row of rows) {
+      for (const key of shape.json)
+        if (typeof row[key] === "string") row[key] = JSON.parse(row[key] as string);
+      const record: EntityRecord = {
+        id: row.id,
+        notes: null,
+        customFieldValues: [],
+        createdAt: "",
+        updatedAt: "",
       };
-      for (const l of this.db
-        .select({ aId: links.aId, bType: links.bType, bId: links.bId })
-        .from(links)
-        .where(inArray(links.aId, found))
-        .all())
-        push(l.aId, l.bType as LinkTarget, l.bId);
-      for (const l of this.db
-        .select({ bId: links.bId, aType: links.aType, aId: links.aId })
-        .from(links)
-        .where(inArray(links.bId, found))
-        .all())
-        push(l.bId, l.aType as LinkTarget, l.aId);
-
-      const lines = new Map<string, DealServiceLine[]>();
-      if (type === "deal") {
-        for (const l of this.db
-          .select()
-          .from(dealServices)
-          .where(inArray(dealServices.dealId, found))
-          .orderBy(dealServices.position)
-          .all()) {
-          const list = lines.get(l.dealId) ?? [];
-          list.push({ serviceId: l.serviceId, quantity: l.quantity });
-          lines.set(l.dealId, list);
-        }
-      }
-      if (type === "service") {
-        for (const l of this.db
-          .select({ dealId: dealServices.dealId, serviceId: dealServices.serviceId })
-          .from(dealServices)
-          .where(inArray(dealServices.serviceId, found))
-          .all())
-          push(l.serviceId, "deal", l.dealId);
-      }
-      const custom = new Map<string, CustomFieldValue[]>();
-      for (const v of this.db
-        .select({
-          entityId: customFieldValues.entityId,
-          columnId: customFieldValues.columnId,
-          value: customFieldValues.value,
-        })
-        .from(customFieldValues)
-        .where(inArray(customFieldValues.entityId, found))
-        .all()) {
-        const list = custom.get(v.entityId) ?? [];
-        list.push({ columnId: v.columnId, value: v.value });
-        custom.set(v.entityId, list);
-      }
-
-      for (const row of rows) {
-        const record: EntityRecord = {
-          id: row.id,
-          notes: null,
-          customFieldValues: [],
-          createdAt: "",
-          updatedAt: "",
-        };
-        for (const s of def.scalars) record[s.name] = row[s.name] ?? null;
-        if (type === "deal") record.services = lines.get(row.id) ?? [];
-        const byTarget = related.get(row.id)!;
-        for (const r of def.relations) record[r.name] = byTarget.get(r.target) ?? [];
-        record.notes = row.notes ?? null;
-        record.customFieldValues = custom.get(row.id) ?? [];
-        record.createdAt = row.createdAt as string;
-        record.updatedAt = row.updatedAt as string;
-        out.set(row.id, record);
-      }
+      for (const s of def.scalars) record[s.name] = row[s.name] ?? null;
+      if (type === "deal") record.services = lines.get(row.id) ?? [];
+      const byTarget = related.get(row.id)!;
+      for (const r of def.relations) record[r.name] = byTarget.get(r.target) ?? [];
+      record.notes = row.notes ?? null;
+      record.customFieldValues = custom.get(row.id) ?? [];
+      record.createdAt = row.createdAt as string;
+      record.updatedAt = row.updatedAt as string;
+      out.set(row.id, record);
     }
     return out;
   }
 
   /** Which of `ids` exist in the company as `target` (an entity type or a user). */
   async existing(companyId: string, target: LinkTarget, ids: string[]): Promise<Set<string>> {
-    const found = new Set<string>();
-    const table = target === "user" ? users : TABLES[target];
-    for (const part of chunks([...new Set(ids)])) {
-      for (const r of this.db
-        .select({ id: table.id })
-        .from(table)
-        .where(and(eq(table.companyId, companyId), inArray(table.id, part)))
-        .all() as { id: string }[])
-        found.add(r.id);
-    }
-    return found;
+    const name = target === "user" ? "users" : SHAPES[target].name;
+    const rows = this.st.all<{ id: string }>(
+      `select id from ${name} where company_id = ? and id in (select value from json_each(?))`,
+      companyId,
+      jsonList([...new Set(ids)]),
+    );
+    return new Set(rows.map((r) => r.id));
   }
 
   async insert(type: EntityType, row: EntityRow & { companyId: string }): Promise<void> {
     this.db.insert(TABLES[type]).values(row).run();
   }
 
+  /** Sets fields of one entity (field names as on the record; JSON columns are encoded here). */
   async update(
     companyId: string,
     type: EntityType,
     id: string,
     patch: Record<string, unknown>,
   ): Promise<void> {
-    const table = TABLES[type];
-    this.db
-      .update(table)
-      .set(patch)
-      .where(and(eq(table.companyId, companyId), eq(table.id, id)))
-      .run();
+    const shape = SHAPES[type];
+    const keys = Object.keys(patch);
+    if (keys.length === 0) return;
+    const set = keys.map((k) => {
+      const column = shape.columns[k];
+      if (!column) throw new Error(`${type} has no column for ${k}`);
+      return `"${column}" = ?`;
+    });
+    const values = keys.map((k) => {
+      const v = patch[k];
+      return shape.json.includes(k) ? (v === null || v === undefined ? null : JSON.stringify(v)) : v;
+    });
+    this.st.run(
+      `update ${shape.name} set ${set.join(", ")} where company_id = ? and id = ?`,
+      ...values,
+      companyId,
+      id,
+    );
   }
 
   /** Removes the row and everything that hangs off it: links, deal lines, custom values. */

@@ -21,6 +21,7 @@ export function openDatabase(path: string): { sqlite: Database.Database; db: Db 
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("synchronous = NORMAL");
+  sqlite.pragma("wal_autocheckpoint = 10000");
   const db = drizzle(sqlite, { schema });
   applyMigrations(db);
   return { sqlite, db };

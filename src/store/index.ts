@@ -2,6 +2,7 @@ import { EventEmitter } from "node:events";
 import { ColumnRepository } from "./columns.js";
 import { CrmRepository } from "./crm.js";
 import { type Db, openDatabase, Serial } from "./db.js";
+import { Statements } from "./statements.js";
 import { TenantRepository } from "./tenants.js";
 import { WebhookRepository } from "./webhooks.js";
 
@@ -17,6 +18,13 @@ export type {
   WebhookRow,
 } from "./webhooks.js";
 
+interface Repositories {
+  crm: CrmRepository;
+  tenants: TenantRepository;
+  columns: ColumnRepository;
+  webhooks: WebhookRepository;
+}
+
 /** What a unit of work sees: the repositories, all on the same connection. */
 export class Tx {
   readonly crm: CrmRepository;
@@ -25,11 +33,11 @@ export class Tx {
   readonly webhooks: WebhookRepository;
   private deliveriesWritten = 0;
 
-  constructor(db: Db) {
-    this.crm = new CrmRepository(db);
-    this.tenants = new TenantRepository(db);
-    this.columns = new ColumnRepository(db);
-    this.webhooks = new WebhookRepository(db);
+  constructor(repos: Repositories) {
+    this.crm = repos.crm;
+    this.tenants = repos.tenants;
+    this.columns = repos.columns;
+    this.webhooks = repos.webhooks;
   }
 
   /** Counts outbox rows so the store can wake the dispatcher once the write commits. */
@@ -50,13 +58,21 @@ export class Store {
   private readonly serial = new Serial();
   private readonly emitter = new EventEmitter();
   private closed = false;
+  private readonly repos: Repositories;
 
   private constructor(
     private readonly sqlite: ReturnType<typeof openDatabase>["sqlite"],
-    private readonly db: Db,
+    readonly db: Db,
     readonly path: string,
   ) {
     this.emitter.setMaxListeners(50);
+    const statements = new Statements(sqlite);
+    this.repos = {
+      crm: new CrmRepository(db, statements),
+      tenants: new TenantRepository(db),
+      columns: new ColumnRepository(db),
+      webhooks: new WebhookRepository(db, statements),
+    };
   }
 
   static async open(path: string): Promise<Store> {
@@ -66,7 +82,7 @@ export class Store {
 
   /** Reads that see one consistent state. */
   read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.serial.run(() => work(new Tx(this.db)));
+    return this.serial.run(() => work(new Tx(this.repos)));
   }
 
   /**
@@ -76,7 +92,7 @@ export class Store {
   write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.serial.run(async () => {
       if (this.closed) throw new Error("The store is closed");
-      const tx = new Tx(this.db);
+      const tx = new Tx(this.repos);
       this.sqlite.exec("BEGIN IMMEDIATE");
       let result: T;
       try {

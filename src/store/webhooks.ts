@@ -2,6 +2,7 @@ import { and, desc, eq, inArray, or, type SQL, sql } from "drizzle-orm";
 import { newId } from "../ids.js";
 import type { Db } from "./db.js";
 import { events, webhookDeliveries, webhooks } from "./schema/index.js";
+import type { Statements } from "./statements.js";
 
 export type WebhookRow = typeof webhooks.$inferSelect;
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
@@ -42,7 +43,10 @@ function escapeLike(s: string): string {
 }
 
 export class WebhookRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly st: Statements,
+  ) {}
 
   async insert(row: WebhookRow): Promise<void> {
     this.db.insert(webhooks).values(row).run();
@@ -95,51 +99,30 @@ export class WebhookRepository {
     return { items, total };
   }
 
-  /** The status of each webhook's newest delivery, for list views. */
-  async lastStatuses(companyId: string, ids: string[]): Promise<Map<string, DeliveryStatus>> {
-    const out = new Map<string, DeliveryStatus>();
-    for (const id of ids) {
-      const row = this.db
-        .select({ status: webhookDeliveries.status })
-        .from(webhookDeliveries)
-        .where(and(eq(webhookDeliveries.companyId, companyId), eq(webhookDeliveries.webhookId, id)))
-        .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
-        .limit(1)
-        .get();
-      if (row) out.set(id, row.status);
-    }
-    return out;
-  }
-
   /** Writes events and one pending delivery per enabled, subscribed webhook; returns the delivery count. */
   async recordEvents(companyId: string, rows: EventRow[]): Promise<number> {
     if (rows.length === 0) return 0;
-    this.db.insert(events).values(rows).run();
-    const hooks = this.db
-      .select({ id: webhooks.id, url: webhooks.url, events: webhooks.events })
-      .from(webhooks)
-      .where(and(eq(webhooks.companyId, companyId), eq(webhooks.enabled, true)))
-      .all();
+    const insertEvent =
+      "insert into events (id, company_id, event, entity_id, user_id, body, created_at) values (?, ?, ?, ?, ?, ?, ?)";
+    for (const e of rows)
+      this.st.run(insertEvent, e.id, companyId, e.event, e.entityId, e.userId, e.body, e.createdAt);
+    const hooks = this.st.all<{ id: string; url: string; events: string }>(
+      "select id, url, events from webhooks where company_id = ? and enabled = 1",
+      companyId,
+    );
     if (hooks.length === 0) return 0;
-    const deliveries: (typeof webhookDeliveries.$inferInsert)[] = [];
-    for (const e of rows) {
-      for (const h of hooks) {
-        if (!h.events.includes(e.event)) continue;
-        deliveries.push({
-          id: newId("delivery"),
-          companyId,
-          webhookId: h.id,
-          eventId: e.id,
-          event: e.event,
-          url: h.url,
-          status: "pending",
-          attempt: 1,
-          createdAt: e.createdAt,
-        });
+    const insertDelivery =
+      "insert into webhook_deliveries (id, company_id, webhook_id, event_id, event, url, status, attempt, created_at) values (?, ?, ?, ?, ?, ?, 'pending', 1, ?)";
+    let written = 0;
+    for (const h of hooks) {
+      const subscribed = new Set(JSON.parse(h.events) as string[]);
+      for (const e of rows) {
+        if (!subscribed.has(e.event)) continue;
+        this.st.run(insertDelivery, newId("delivery"), companyId, h.id, e.id, e.event, h.url, e.createdAt);
+        written++;
       }
     }
-    if (deliveries.length > 0) this.db.insert(webhookDeliveries).values(deliveries).run();
-    return deliveries.length;
+    return written;
   }
 
   /**
@@ -200,13 +183,30 @@ export class WebhookRepository {
   }
 
   /** Records the outcome, if this worker still holds the claim. */
-  async complete(workerId: string, id: string, result: DeliveryResult): Promise<boolean> {
-    const r = this.db
-      .update(webhookDeliveries)
-      .set({ ...result, claimedBy: null, leaseUntil: null })
-      .where(and(eq(webhookDeliveries.id, id), eq(webhookDeliveries.claimedBy, workerId)))
-      .run();
-    return r.changes > 0;
+  async complete(workerId: string, id: string, r: DeliveryResult): Promise<boolean> {
+    const done = this.st.run(
+      `update webhook_deliveries set status = ?, status_code = ?, request_headers = ?, response_body = ?, error = ?,
+         error_class = ?, duration_ms = ?, sent_at = ?, claimed_by = null, lease_until = null
+       where id = ? and claimed_by = ?`,
+      r.status,
+      r.statusCode,
+      r.requestHeaders === null ? null : JSON.stringify(r.requestHeaders),
+      r.responseBody,
+      r.error,
+      r.errorClass,
+      r.durationMs,
+      r.sentAt,
+      id,
+      workerId,
+    );
+    if (done.changes === 0) return false;
+    this.st.run(
+      "update webhooks set last_delivery_status = ?, last_delivery_at = ? where id = (select webhook_id from webhook_deliveries where id = ?)",
+      r.status,
+      r.sentAt,
+      id,
+    );
+    return true;
   }
 
   /** Hands unsent claims back (a process that stops before sending them). */
@@ -309,15 +309,26 @@ export class WebhookRepository {
       eq(webhookDeliveries.companyId, companyId),
       eq(webhookDeliveries.status, "failed"),
       sql`${webhookDeliveries.createdAt} >= ${q.since}`,
-      sql`not exists (select 1 from ${webhookDeliveries} later where later.event_id = ${webhookDeliveries.eventId} and later.webhook_id = ${webhookDeliveries.webhookId} and later.id > ${webhookDeliveries.id})`,
+      // Not resent yet: a resend chain's last link is its latest attempt.
+      sql`not exists (select 1 from ${webhookDeliveries} r where r.resend_of = ${webhookDeliveries.id})`,
     ];
     if (q.until) parts.push(sql`${webhookDeliveries.createdAt} <= ${q.until}`);
     if (q.webhookId) parts.push(eq(webhookDeliveries.webhookId, q.webhookId));
-    return this.db
+    const rows = this.db
       .select()
       .from(webhookDeliveries)
       .where(and(...parts))
-      .orderBy(webhookDeliveries.createdAt)
+      .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
       .all();
+    // One per event and webhook, even if a delivery was resent by hand more than once.
+    const seen = new Set<string>();
+    return rows
+      .filter((d) => {
+        const k = `${d.eventId} ${d.webhookId}`;
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      })
+      .reverse();
   }
 }

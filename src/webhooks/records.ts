@@ -18,7 +18,8 @@ export interface WebhookView {
   hasSecret: boolean;
   createdAt: string;
   updatedAt: string;
-  lastDeliveryStatus?: DeliveryStatus | null;
+  lastDeliveryStatus: DeliveryStatus | null;
+  lastDeliveryAt: string | null;
 }
 
 export interface WebhookPolicy {
@@ -66,6 +67,8 @@ export function toWebhookView(row: WebhookRow): WebhookView {
     description: row.description,
     enabled: row.enabled,
     hasSecret: Boolean(row.secret),
+    lastDeliveryStatus: (row.lastDeliveryStatus as DeliveryStatus | null) ?? null,
+    lastDeliveryAt: row.lastDeliveryAt ?? null,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -90,6 +93,8 @@ export class WebhookService {
       description: data.description ?? null,
       secret: data.secret ?? null,
       enabled: data.enabled ?? true,
+      lastDeliveryStatus: null,
+      lastDeliveryAt: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -140,12 +145,8 @@ export class WebhookService {
         limit,
         offset,
       });
-      const last = await tx.webhooks.lastStatuses(
-        actor.companyId,
-        items.map((i) => i.id),
-      );
       return {
-        items: items.map((row) => ({ ...toWebhookView(row), lastDeliveryStatus: last.get(row.id) ?? null })),
+        items: items.map(toWebhookView),
         total,
         nextCursor: offset + items.length < total ? encodeCursor(offset + items.length) : null,
       };

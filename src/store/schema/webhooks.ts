@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { tenant, timestamps } from "./columns.js";
 
@@ -26,6 +27,9 @@ export const webhooks = sqliteTable(
     description: text("description"),
     secret: text("secret"),
     enabled: integer("enabled", { mode: "boolean" }).notNull(),
+    /** Kept by the dispatcher when it records a delivery, so lists need not search the log. */
+    lastDeliveryStatus: text("last_delivery_status"),
+    lastDeliveryAt: text("last_delivery_at"),
     ...timestamps,
   },
   (t) => [index("webhooks_company").on(t.companyId)],
@@ -58,8 +62,11 @@ export const webhookDeliveries = sqliteTable(
     sentAt: text("sent_at"),
   },
   (t) => [
-    index("deliveries_pending").on(t.status, t.leaseUntil),
+    // Every outbox write pays for each index, so they are few, and the claim indexes are
+    // partial: they hold only rows still to send, and stay small however long the log grows.
+    index("deliveries_pending").on(t.createdAt).where(sql`status = 'pending'`),
+    index("deliveries_sending").on(t.leaseUntil).where(sql`status = 'sending'`),
     index("deliveries_company").on(t.companyId, t.createdAt),
-    index("deliveries_webhook").on(t.webhookId, t.createdAt),
+    index("deliveries_resends").on(t.resendOf).where(sql`resend_of is not null`),
   ],
 );

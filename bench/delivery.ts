@@ -1,0 +1,137 @@
+import { rmSync } from "node:fs";
+import { join } from "node:path";
+import { Pool } from "undici";
+import { openApp } from "../src/app.js";
+import { percentile, sleep, startReceiverProcess, tempDir } from "./support.js";
+
+/** Concurrency of one webhook in the dispatcher; the bare loop uses the same. */
+const CONCURRENCY = 8;
+
+async function appWith(ca: string, dispatch: boolean) {
+  const dir = tempDir("delivery");
+  const app = await openApp(
+    { dbPath: join(dir, "crm.db"), apiKey: undefined, allowPrivate: true, timeoutMs: 5000 },
+    { ca, dispatch },
+  );
+  const owner = await app.tenants.localOwner();
+  return {
+    app,
+    owner,
+    async close() {
+      await app.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * Deliveries per second through the dispatcher (claim, sign, POST, record) against a bare
+ * undici POST loop with the same concurrency, to the same receiver, in the same run.
+ */
+export async function benchDeliveryThroughput(opts: { quick: boolean }) {
+  const n = opts.quick ? 2000 : 6000;
+  const receiver = await startReceiverProcess(false);
+  const { app, owner, close } = await appWith(receiver.ca, false);
+  try {
+    await app.webhooks.create(owner, { url: receiver.url, events: ["contact.created"], secret: "bench-secret" });
+    for (let i = 0; i < n; i += 100) {
+      await app.crm.create(
+        owner,
+        "contact",
+        Array.from({ length: Math.min(100, n - i) }, (_, j) => ({ firstName: `Bench${i + j}`, lastName: "Receiver" })),
+      );
+    }
+    const sample = (await app.store.read((tx) => tx.webhooks.events(owner.companyId, 1)))[0]!.body;
+
+    // Baseline: a bare POST loop with a keep-alive pool.
+    const origin = new URL(receiver.url).origin;
+    const pool = new Pool(origin, { connections: CONCURRENCY, connect: { ca: receiver.ca } });
+    let next = 0;
+    const bareStart = performance.now();
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < n) {
+          next++;
+          const r = await pool.request({
+            path: "/hook",
+            method: "POST",
+            headers: { "content-type": "application/json" },
+            body: sample,
+          });
+          await r.body.text();
+        }
+      }),
+    );
+    const bareSeconds = (performance.now() - bareStart) / 1000;
+    await pool.close();
+
+    const before = receiver.count();
+    const start = performance.now();
+    app.dispatcher.start();
+    for (;;) {
+      const left = await app.store.read((tx) => tx.webhooks.pendingCount());
+      if (left === 0) break;
+      await sleep(5);
+    }
+    const seconds = (performance.now() - start) / 1000;
+    const sent = receiver.count() - before;
+    const bare = n / bareSeconds;
+    const dispatcher = sent / seconds;
+    return {
+      deliveries_per_s: Math.round(dispatcher),
+      bare_http_posts_per_s: Math.round(bare),
+      delivery_vs_bare_http_ratio: dispatcher / bare,
+    };
+  } finally {
+    await close();
+    await receiver.stop();
+  }
+}
+
+/** From commit to the receiver having the body, at a steady 500 writes per second. */
+export async function benchWriteToReceipt(opts: { quick: boolean }) {
+  const rate = 500;
+  const seconds = opts.quick ? 3 : 8;
+  const n = rate * seconds;
+  const receiver = await startReceiverProcess(true);
+  const { app, owner, close } = await appWith(receiver.ca, true);
+  try {
+    const ids: string[] = [];
+    for (let i = 0; i < n; i += 100) {
+      const made = await app.crm.create(
+        owner,
+        "contact",
+        Array.from({ length: Math.min(100, n - i) }, (_, j) => ({ firstName: `L${i + j}` })),
+      );
+      ids.push(...made.map((c) => c.id));
+    }
+    await app.webhooks.create(owner, { url: receiver.url, events: ["contact.updated"], secret: "bench-secret" });
+    const committed = new Map<string, number>();
+    const t0 = performance.now() + 20;
+    for (let i = 0; i < n; i++) {
+      const due = t0 + (i * 1000) / rate;
+      const wait = due - performance.now();
+      if (wait > 1) await sleep(wait);
+      const id = ids[i]!;
+      await app.crm.update(owner, "contact", [{ id, lastName: "Moved" }]);
+      committed.set(id, performance.timeOrigin + performance.now());
+    }
+    const end = Date.now() + 15_000;
+    while (receiver.receipts.size < n && Date.now() < end) await sleep(20);
+    const latencies: number[] = [];
+    for (const [id, at] of committed) {
+      const got = receiver.receipts.get(id);
+      if (got !== undefined) latencies.push(got - at);
+    }
+    const achieved = n / ((performance.now() - t0) / 1000);
+    return {
+      write_to_receipt_p50_ms: percentile(latencies, 50),
+      write_to_receipt_p99_ms: percentile(latencies, 99),
+      write_to_receipt_received: latencies.length,
+      write_to_receipt_rate_per_s: Math.round(Math.min(achieved, rate)),
+    };
+  } finally {
+    await close();
+    await receiver.stop();
+  }
+}

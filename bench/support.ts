@@ -1,0 +1,60 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { testCert } from "../test/support/certs.js";
+
+export function tempDir(prefix: string): string {
+  return mkdtempSync(join(tmpdir(), `crm-bench-${prefix}-`));
+}
+
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export interface ReceiverProcess {
+  url: string;
+  ca: string;
+  child: ChildProcess;
+  /** Receipts reported so far: entityId -> epoch ms. */
+  receipts: Map<string, number>;
+  count(): number;
+  stop(): Promise<void>;
+}
+
+/** Starts bench/receiver.js in its own process. */
+export async function startReceiverProcess(report = false): Promise<ReceiverProcess> {
+  const cert = await testCert();
+  const child = spawn(process.execPath, [join(import.meta.dirname, "receiver.js")], {
+    env: { ...process.env, BENCH_KEY: cert.key, BENCH_CERT: cert.cert, BENCH_REPORT: report ? "1" : "0" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const receipts = new Map<string, number>();
+  let lines = 0;
+  const port = await new Promise<number>((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.on("line", (line) => {
+      if (line.startsWith("PORT ")) return resolve(Number(line.slice(5)));
+      lines++;
+      const [at, id] = line.split(" ");
+      receipts.set(id!, Number(at));
+    });
+    child.once("exit", (code) => reject(new Error(`receiver exited with ${code}`)));
+  });
+  return {
+    url: `https://127.0.0.1:${port}/hook`,
+    ca: cert.ca,
+    child,
+    receipts,
+    count: () => lines,
+    async stop() {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.once("exit", r));
+    },
+  };
+}
