@@ -19,4 +19,7 @@ for (const [name, run] of parts) {
   Object.assign(results, await run({ quick }));
 }
 console.log(JSON.stringify(results, null, 2));
-writeFileSync(join(import.meta.dirname, "..", "..", "bench", "results.json"), `${JSON.stringify(results, null, 2)}\n`);
+writeFileSync(
+  join(import.meta.dirname, "..", "..", "bench", "results.json"),
+  `${JSON.stringify(results, null, 2)}\n`,
+);

@@ -2,7 +2,7 @@ import { and, desc, eq, inArray, or, type SQL, sql } from "drizzle-orm";
 import { newId } from "../ids.js";
 import type { Db } from "./db.js";
 import { events, webhookDeliveries, webhooks } from "./schema/index.js";
-import type { Statements } from "./statements.js";
+import { jsonList, type Statements } from "./statements.js";
 
 export type WebhookRow = typeof webhooks.$inferSelect;
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
@@ -36,6 +36,31 @@ export interface DeliveryResult {
   errorClass: string | null;
   durationMs: number;
   sentAt: string;
+}
+
+/** A row as `returning *` gives it (column names) into the shape drizzle reads. */
+function toDeliveryRow(r: Record<string, unknown>): DeliveryRow {
+  return {
+    id: r.id as string,
+    companyId: r.company_id as string,
+    webhookId: r.webhook_id as string,
+    eventId: r.event_id as string,
+    event: r.event as string,
+    url: r.url as string,
+    status: r.status as DeliveryRow["status"],
+    statusCode: (r.status_code as number | null) ?? null,
+    requestHeaders: r.request_headers ? JSON.parse(r.request_headers as string) : null,
+    responseBody: (r.response_body as string | null) ?? null,
+    error: (r.error as string | null) ?? null,
+    errorClass: (r.error_class as string | null) ?? null,
+    durationMs: (r.duration_ms as number | null) ?? null,
+    attempt: r.attempt as number,
+    resendOf: (r.resend_of as string | null) ?? null,
+    claimedBy: (r.claimed_by as string | null) ?? null,
+    leaseUntil: (r.lease_until as number | null) ?? null,
+    createdAt: r.created_at as string,
+    sentAt: (r.sent_at as string | null) ?? null,
+  };
 }
 
 function escapeLike(s: string): string {
@@ -137,43 +162,49 @@ export class WebhookRepository {
     leaseMs: number,
     options: { perWebhook?: number; skipWebhooks?: string[] } = {},
   ): Promise<ClaimedDelivery[]> {
-    const skipIds = options.skipWebhooks ?? [];
-    const skip = skipIds.length
-      ? sql` and webhook_id not in (${sql.join(
-          skipIds.map((id) => sql`${id}`),
-          sql`, `,
-        )})`
-      : sql``;
     // Due rows: pending, or claimed by a process whose lease ran out. A bounded window of
     // candidates keeps the claim cheap however long the outbox is; at most `perWebhook`
     // rows of one webhook are taken, so one busy receiver cannot fill the claim.
-    const candidates = sql`select id, webhook_id from ${webhookDeliveries} where status = 'pending'${skip}
-      union all select id, webhook_id from ${webhookDeliveries} where status = 'sending' and lease_until < ${now}${skip}
-      limit ${Math.max(limit * 8, 256)}`;
-    const claimed = this.db
-      .update(webhookDeliveries)
-      .set({ status: "sending", claimedBy: workerId, leaseUntil: now + leaseMs })
-      .where(
-        sql`${webhookDeliveries.id} in (select id from (select id, row_number() over (partition by webhook_id) as rn from (${candidates})) where rn <= ${options.perWebhook ?? limit} limit ${limit})`,
+    const claimed = this.st
+      .all<Record<string, unknown>>(
+        `update webhook_deliveries set status = 'sending', claimed_by = ?, lease_until = ?
+       where id in (
+         select id from (
+           select id, row_number() over (partition by webhook_id) as rn from (
+             select id, webhook_id from webhook_deliveries
+               where status = 'pending' and webhook_id not in (select value from json_each(?))
+             union all
+             select id, webhook_id from webhook_deliveries
+               where status = 'sending' and lease_until < ? and webhook_id not in (select value from json_each(?))
+             limit ?))
+         where rn <= ? limit ?)
+       returning *`,
+        workerId,
+        now + leaseMs,
+        jsonList(options.skipWebhooks ?? []),
+        now,
+        jsonList(options.skipWebhooks ?? []),
+        Math.max(limit * 8, 256),
+        options.perWebhook ?? limit,
+        limit,
       )
-      .returning()
-      .all();
+      .map(toDeliveryRow);
     if (claimed.length === 0) return [];
     const bodies = new Map(
-      this.db
-        .select({ id: events.id, body: events.body })
-        .from(events)
-        .where(inArray(events.id, [...new Set(claimed.map((d) => d.eventId))]))
-        .all()
+      this.st
+        .all<{ id: string; body: string }>(
+          "select id, body from events where id in (select value from json_each(?))",
+          jsonList([...new Set(claimed.map((d) => d.eventId))]),
+        )
         .map((e) => [e.id, e.body]),
     );
     const hooks = new Map(
-      this.db
-        .select({ id: webhooks.id, url: webhooks.url, secret: webhooks.secret, enabled: webhooks.enabled })
-        .from(webhooks)
-        .where(inArray(webhooks.id, [...new Set(claimed.map((d) => d.webhookId))]))
-        .all()
-        .map((h) => [h.id, { url: h.url, secret: h.secret, enabled: h.enabled }]),
+      this.st
+        .all<{ id: string; url: string; secret: string | null; enabled: number }>(
+          "select id, url, secret, enabled from webhooks where id in (select value from json_each(?))",
+          jsonList([...new Set(claimed.map((d) => d.webhookId))]),
+        )
+        .map((h) => [h.id, { url: h.url, secret: h.secret, enabled: h.enabled === 1 }]),
     );
     return claimed.map((d) => ({
       delivery: d,
@@ -237,14 +268,12 @@ export class WebhookRepository {
       .all();
   }
 
+  /** Deliveries not yet recorded as sent or failed (each count reads its own partial index). */
   async pendingCount(): Promise<number> {
-    return (
-      this.db
-        .select({ n: sql<number>`count(*)` })
-        .from(webhookDeliveries)
-        .where(or(eq(webhookDeliveries.status, "pending"), eq(webhookDeliveries.status, "sending")))
-        .get()?.n ?? 0
-    );
+    const row = this.st.all<{ n: number }>(
+      "select (select count(*) from webhook_deliveries where status = 'pending') + (select count(*) from webhook_deliveries where status = 'sending') as n",
+    )[0];
+    return row?.n ?? 0;
   }
 
   async listDeliveries(

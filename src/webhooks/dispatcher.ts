@@ -122,6 +122,11 @@ export class Dispatcher {
       await this.store.write((tx) => tx.webhooks.release(this.workerId, queued)).catch(() => undefined);
   }
 
+  /** Rows of one webhook this process holds at most, in flight and queued. */
+  private get queuePerWebhook(): number {
+    return this.opts.perWebhookConcurrency * 4;
+  }
+
   private queuedCount(): number {
     let n = 0;
     for (const list of this.waiting.values()) n += list.length;
@@ -133,13 +138,13 @@ export class Dispatcher {
       const room = this.opts.concurrency * 2 - this.inFlight.size - this.queuedCount();
       if (room <= 0) return;
       const saturated = [...this.perWebhook.entries()]
-        .filter(([id, n]) => n + (this.waiting.get(id)?.length ?? 0) >= this.opts.perWebhookConcurrency * 2)
+        .filter(([id, n]) => n + (this.waiting.get(id)?.length ?? 0) >= this.queuePerWebhook)
         .map(([id]) => id);
       let claimed: ClaimedDelivery[];
       try {
         claimed = await this.store.write((tx) =>
           tx.webhooks.claim(this.workerId, room, Date.now(), this.opts.leaseMs, {
-            perWebhook: this.opts.perWebhookConcurrency * 2,
+            perWebhook: this.queuePerWebhook,
             skipWebhooks: saturated,
           }),
         );
@@ -175,7 +180,9 @@ export class Dispatcher {
           else this.perWebhook.set(webhookId, n);
           if (!this.stopped) {
             this.startSends();
-            this.wake();
+            // Claim again only once this webhook's queue runs low: a claim is a write
+            // transaction, and one per send would cost more than the send.
+            if ((this.waiting.get(webhookId)?.length ?? 0) < this.opts.perWebhookConcurrency) this.wake();
           }
         });
         this.inFlight.set(id, p);
@@ -231,8 +238,9 @@ export class Dispatcher {
         sentAt: sentAt.toISOString(),
       };
     }
+    // The send slot is free as soon as the answer is in; recording it joins the next batch.
     this.results.push({ id: delivery.id, result });
-    await this.flush();
+    void this.flush();
   }
 
   /** Records outcomes in batches: one write transaction for all that finished meanwhile. */
