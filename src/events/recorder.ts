@@ -95,7 +95,12 @@ export class ChangeRecorder {
         createdAt: timestamp,
       });
     }
-    this.tx.noteDeliveries(await this.tx.webhooks.recordEvents(this.actor.companyId, rows));
+    const { written, claimed } = await this.tx.webhooks.recordEvents(
+      this.actor.companyId,
+      rows,
+      this.tx.localClaimer,
+    );
+    this.tx.noteDeliveries(written, claimed);
     return after;
   }
 }

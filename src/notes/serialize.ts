@@ -489,10 +489,14 @@ function separateList(state: MarkdownSerializerState, node: PMNode, start = 1): 
     s.flushClose(2);
     return;
   }
-  if (closed.type !== N.paragraph) return;
+  // Paragraph-like lines a list could continue instead of starting: text, an image, a table row.
+  const paragraphLike =
+    (closed.type === N.paragraph && closed.childCount > 0) ||
+    closed.type === N.image ||
+    closed.type === N.table;
+  if (!paragraphLike) return;
   const first = node.firstChild;
-  const emptyFirst = first !== null && first.childCount === 1 && isEmptyParagraph(first.child(0));
-  if (start !== 1 || (emptyFirst && node.type !== N.taskList)) s.flushClose(2);
+  if (start !== 1 || (first !== null && markerLineEmpty(first))) s.flushClose(2);
 }
 
 function renderItemsInCell(state: MarkdownSerializerState, node: PMNode): void {
@@ -544,12 +548,23 @@ function isEmptyParagraph(node: PMNode): boolean {
   return node.type === N.paragraph && node.childCount === 0;
 }
 
+function isList(node: PMNode): boolean {
+  return node.type === N.bulletList || node.type === N.orderedList || node.type === N.taskList;
+}
+
 /**
- * A list item whose first paragraph is empty but which holds more (a nested
- * list, a heading, ...) starts that content on the marker line: `- # Title`.
+ * A list item whose first paragraph is empty but which holds more (a heading,
+ * a quote, ...) starts that content on the marker line: `- # Title`. A nested
+ * list goes on the next line instead, as `- - -` would read as a rule.
  */
+/** Whether a list item's first line would hold nothing but its marker. */
+function markerLineEmpty(item: PMNode): boolean {
+  if (item.type !== N.listItem || item.childCount === 0 || !isEmptyParagraph(item.child(0))) return false;
+  return item.childCount === 1 || isList(item.child(1));
+}
+
 const listItem: NodeSerializer = (state, node) => {
-  const skipFirst = node.childCount > 1 && isEmptyParagraph(node.child(0));
+  const skipFirst = node.childCount > 1 && isEmptyParagraph(node.child(0)) && !isList(node.child(1));
   node.forEach((child, _offset, i) => {
     if (i > 0 || !skipFirst) state.render(child, node, i);
   });

@@ -4,6 +4,7 @@ import { CrmRepository } from "./crm.js";
 import { type Db, openDatabase, Serial } from "./db.js";
 import { Statements } from "./statements.js";
 import { TenantRepository } from "./tenants.js";
+import type { ClaimedDelivery, LocalClaimer } from "./webhooks.js";
 import { WebhookRepository } from "./webhooks.js";
 
 export type { StoredFilter, StoredQuery } from "./crm.js";
@@ -15,6 +16,7 @@ export type {
   DeliveryRow,
   DeliveryStatus,
   EventRow,
+  LocalClaimer,
   WebhookRow,
 } from "./webhooks.js";
 
@@ -32,8 +34,14 @@ export class Tx {
   readonly columns: ColumnRepository;
   readonly webhooks: WebhookRepository;
   private deliveriesWritten = 0;
+  /** Deliveries this transaction claimed for the local dispatcher as it wrote them. */
+  readonly claimed: ClaimedDelivery[] = [];
 
-  constructor(repos: Repositories) {
+  constructor(
+    repos: Repositories,
+    /** The local dispatcher, when one runs in this process. */
+    readonly localClaimer: LocalClaimer | null = null,
+  ) {
     this.crm = repos.crm;
     this.tenants = repos.tenants;
     this.columns = repos.columns;
@@ -41,8 +49,9 @@ export class Tx {
   }
 
   /** Counts outbox rows so the store can wake the dispatcher once the write commits. */
-  noteDeliveries(n: number): void {
+  noteDeliveries(n: number, claimed: ClaimedDelivery[] = []): void {
     this.deliveriesWritten += n;
+    this.claimed.push(...claimed);
   }
 
   get writtenDeliveries(): number {
@@ -59,6 +68,7 @@ export class Store {
   private readonly emitter = new EventEmitter();
   private closed = false;
   private readonly repos: Repositories;
+  private localClaimer: LocalClaimer | null = null;
 
   private constructor(
     private readonly sqlite: ReturnType<typeof openDatabase>["sqlite"],
@@ -82,7 +92,7 @@ export class Store {
 
   /** Reads that see one consistent state. */
   read<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.serial.run(() => work(new Tx(this.repos)));
+    return this.serial.run(() => work(new Tx(this.repos, null)));
   }
 
   /**
@@ -92,7 +102,7 @@ export class Store {
   write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.serial.run(async () => {
       if (this.closed) throw new Error("The store is closed");
-      const tx = new Tx(this.repos);
+      const tx = new Tx(this.repos, this.localClaimer);
       this.sqlite.exec("BEGIN IMMEDIATE");
       let result: T;
       try {
@@ -102,13 +112,21 @@ export class Store {
         if (this.sqlite.inTransaction) this.sqlite.exec("ROLLBACK");
         throw error;
       }
-      if (tx.writtenDeliveries > 0) this.emitter.emit("deliveries", tx.writtenDeliveries);
+      if (tx.writtenDeliveries > 0) this.emitter.emit("deliveries", tx.writtenDeliveries, tx.claimed);
       return result;
     });
   }
 
-  /** Called after each commit that wrote outbox rows. */
-  onDeliveries(listener: (count: number) => void): () => void {
+  /**
+   * Lets the dispatcher of this process take the deliveries a write creates in the same
+   * transaction, so they go out right after the commit with no claim of their own.
+   */
+  setLocalClaimer(claimer: LocalClaimer | null): void {
+    this.localClaimer = claimer;
+  }
+
+  /** Called after each commit that wrote outbox rows, with those claimed for this process. */
+  onDeliveries(listener: (count: number, claimed: ClaimedDelivery[]) => void): () => void {
     this.emitter.on("deliveries", listener);
     return () => this.emitter.off("deliveries", listener);
   }

@@ -16,6 +16,14 @@ export interface ClaimedDelivery {
   webhook: { url: string; secret: string | null; enabled: boolean } | null;
 }
 
+/** A dispatcher in this process that takes new deliveries as they are written. */
+export interface LocalClaimer {
+  workerId: string;
+  leaseMs: number;
+  /** Whether the dispatcher has room for one more delivery to this webhook, counting those this write already took. */
+  take(webhookId: string, takenForWebhook: number, takenTotal: number): boolean;
+}
+
 export interface DeliveryQuery {
   searchTerm?: string;
   webhookId?: string;
@@ -125,29 +133,78 @@ export class WebhookRepository {
   }
 
   /** Writes events and one pending delivery per enabled, subscribed webhook; returns the delivery count. */
-  async recordEvents(companyId: string, rows: EventRow[]): Promise<number> {
-    if (rows.length === 0) return 0;
+  async recordEvents(
+    companyId: string,
+    rows: EventRow[],
+    claimer: LocalClaimer | null = null,
+  ): Promise<{ written: number; claimed: ClaimedDelivery[] }> {
+    const claimed: ClaimedDelivery[] = [];
+    if (rows.length === 0) return { written: 0, claimed };
     const insertEvent =
       "insert into events (id, company_id, event, entity_id, user_id, body, created_at) values (?, ?, ?, ?, ?, ?, ?)";
     for (const e of rows)
       this.st.run(insertEvent, e.id, companyId, e.event, e.entityId, e.userId, e.body, e.createdAt);
-    const hooks = this.st.all<{ id: string; url: string; events: string }>(
-      "select id, url, events from webhooks where company_id = ? and enabled = 1",
+    const hooks = this.st.all<{ id: string; url: string; events: string; secret: string | null }>(
+      "select id, url, events, secret from webhooks where company_id = ? and enabled = 1",
       companyId,
     );
-    if (hooks.length === 0) return 0;
+    if (hooks.length === 0) return { written: 0, claimed };
     const insertDelivery =
-      "insert into webhook_deliveries (id, company_id, webhook_id, event_id, event, url, status, attempt, created_at) values (?, ?, ?, ?, ?, ?, 'pending', 1, ?)";
+      "insert into webhook_deliveries (id, company_id, webhook_id, event_id, event, url, status, attempt, created_at, claimed_by, lease_until) values (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)";
+    const leaseUntil = claimer ? Date.now() + claimer.leaseMs : null;
     let written = 0;
     for (const h of hooks) {
       const subscribed = new Set(JSON.parse(h.events) as string[]);
+      let takenForWebhook = 0;
       for (const e of rows) {
         if (!subscribed.has(e.event)) continue;
-        this.st.run(insertDelivery, newId("delivery"), companyId, h.id, e.id, e.event, h.url, e.createdAt);
+        const id = newId("delivery");
+        const take = claimer?.take(h.id, takenForWebhook, claimed.length) ?? false;
+        if (take) takenForWebhook++;
+        this.st.run(
+          insertDelivery,
+          id,
+          companyId,
+          h.id,
+          e.id,
+          e.event,
+          h.url,
+          take ? "sending" : "pending",
+          e.createdAt,
+          take ? claimer!.workerId : null,
+          take ? leaseUntil : null,
+        );
         written++;
+        if (take) {
+          claimed.push({
+            delivery: {
+              id,
+              companyId,
+              webhookId: h.id,
+              eventId: e.id,
+              event: e.event,
+              url: h.url,
+              status: "sending",
+              statusCode: null,
+              requestHeaders: null,
+              responseBody: null,
+              error: null,
+              errorClass: null,
+              durationMs: null,
+              attempt: 1,
+              resendOf: null,
+              claimedBy: claimer!.workerId,
+              leaseUntil,
+              createdAt: e.createdAt,
+              sentAt: null,
+            },
+            body: e.body,
+            webhook: { url: h.url, secret: h.secret, enabled: true },
+          });
+        }
       }
     }
-    return written;
+    return { written, claimed };
   }
 
   /**

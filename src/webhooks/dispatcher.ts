@@ -64,7 +64,22 @@ export class Dispatcher {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.unsubscribe = this.store.onDeliveries(() => this.wake());
+    this.unsubscribe = this.store.onDeliveries((count, claimed) => {
+      if (claimed.length > 0) {
+        this.enqueue(claimed);
+        this.startSends();
+      }
+      if (count > claimed.length) this.wake();
+    });
+    this.store.setLocalClaimer({
+      workerId: this.workerId,
+      leaseMs: this.opts.leaseMs,
+      take: (webhookId, takenForWebhook, takenTotal) =>
+        !this.stopped &&
+        this.inFlight.size + this.queuedCount() + takenTotal < this.opts.concurrency * 2 &&
+        (this.perWebhook.get(webhookId) ?? 0) + (this.waiting.get(webhookId)?.length ?? 0) + takenForWebhook <
+          this.queuePerWebhook,
+    });
     this.timer = setInterval(() => this.wake(), this.opts.pollMs);
     this.timer.unref();
     this.wake();
@@ -109,6 +124,7 @@ export class Dispatcher {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    this.store.setLocalClaimer(null);
     this.unsubscribe?.();
     if (this.timer) clearInterval(this.timer);
     const queued = [...this.waiting.values()].flat().map((c) => c.delivery.id);
@@ -153,13 +169,17 @@ export class Dispatcher {
         return;
       }
       if (claimed.length === 0) return;
-      for (const c of claimed) {
-        const list = this.waiting.get(c.delivery.webhookId);
-        if (list) list.push(c);
-        else this.waiting.set(c.delivery.webhookId, [c]);
-      }
+      this.enqueue(claimed);
       this.startSends();
       if (claimed.length < room) return;
+    }
+  }
+
+  private enqueue(claimed: ClaimedDelivery[]): void {
+    for (const c of claimed) {
+      const list = this.waiting.get(c.delivery.webhookId);
+      if (list) list.push(c);
+      else this.waiting.set(c.delivery.webhookId, [c]);
     }
   }
 
