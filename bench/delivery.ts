@@ -137,6 +137,10 @@ export async function benchWriteToReceipt(opts: { quick: boolean }) {
       const got = receiver.receipts.get(id);
       if (got !== undefined) latencies.push(got - at);
     }
+    if (process.env.BENCH_DUMP) {
+      const { writeFileSync } = await import("node:fs");
+      writeFileSync(process.env.BENCH_DUMP, JSON.stringify([...committed].map(([id, at]) => [at, (receiver.receipts.get(id) ?? Number.NaN) - at])));
+    }
     const achieved = n / ((performance.now() - t0) / 1000);
     return {
       write_to_receipt_p50_ms: percentile(latencies, 50),

@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { benchDeliveryThroughput, benchWriteToReceipt } from "./delivery.js";
+import { benchColdStart, benchGetEntities, benchSearchAndMemory } from "./mcp.js";
 import { benchUpdateOutbox } from "./store.js";
 
 const quick = process.argv.includes("--quick");
@@ -10,6 +11,9 @@ const parts: [string, (o: { quick: boolean }) => Promise<Record<string, number>>
   ["store", benchUpdateOutbox],
   ["delivery", benchDeliveryThroughput],
   ["latency", benchWriteToReceipt],
+  ["coldstart", benchColdStart],
+  ["get", benchGetEntities],
+  ["search", benchSearchAndMemory],
 ];
 
 const results: Record<string, number> = {};

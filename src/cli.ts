@@ -4,7 +4,6 @@ import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { type App, openApp } from "./app.js";
 import { ConfigError, readConfig } from "./config.js";
 import type { Actor } from "./events/recorder.js";
-import { startHttpServer } from "./http/server.js";
 import { TOOLSETS, type ToolSelection, type Toolset } from "./mcp/registry.js";
 import { buildMcpServer } from "./mcp/server.js";
 import { Store } from "./store/index.js";
@@ -101,6 +100,7 @@ async function runServe(values: { host?: string; port?: string }, selection: Too
     throw new UsageError(`--port: "${values.port}" is not a port number (0 to 65535)`);
   const app = await openApp(readConfig(), { log });
   const owner = await app.tenants.localOwner();
+  const { startHttpServer } = await import("./http/server.js");
   const http = await startHttpServer(app, { host, port, selection, log }).catch(async (error) => {
     await app.close();
     throw new ConfigError(`cannot listen on ${host}:${port}: ${(error as Error).message}`);

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { NotFoundError, ValidationError } from "../errors.js";
 import { type Actor, ChangeRecorder } from "../events/recorder.js";
 import { newId } from "../ids.js";
-import { normalizeNotes } from "../notes/index.js";
+import { notes as loadNotes } from "../notes/lazy.js";
 import type { Store, StoredQuery, Tx } from "../store/index.js";
 import { checkCustomValue, type StoredCustomValue } from "./custom-fields.js";
 import { filterableFields, toStoredFilters } from "./filters.js";
@@ -475,7 +475,7 @@ export class CrmService {
     let notes: unknown;
     if (input.notes !== undefined) {
       try {
-        notes = input.notes === null ? null : normalizeNotes(input.notes);
+        notes = input.notes === null ? null : (await loadNotes()).normalizeNotes(input.notes);
       } catch (error) {
         if (error instanceof ValidationError)
           throw new ValidationError(`${at}.notes`, error.message.replace(/^notes: /, ""));

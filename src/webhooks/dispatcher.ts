@@ -2,9 +2,10 @@ import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { ClaimedDelivery, DeliveryResult, Store } from "../store/index.js";
 import { VERSION } from "../version.js";
-import { sendWebhook } from "./send.js";
 import { buildDeliveryHeaders } from "./signing.js";
 import type { Resolver } from "./url-policy.js";
+
+let sendModule: Promise<typeof import("./send.js")> | undefined;
 
 export interface DispatcherOptions {
   timeoutMs: number;
@@ -238,7 +239,9 @@ export class Dispatcher {
         timestampSeconds: Math.floor(sentAt.getTime() / 1000),
         version: VERSION,
       });
-      const sent = await sendWebhook({
+      // undici loads on the first send, not at start-up.
+      sendModule ??= import("./send.js");
+      const sent = await (await sendModule).sendWebhook({
         url: delivery.url,
         body,
         headers,

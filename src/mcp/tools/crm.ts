@@ -2,7 +2,7 @@ import { z } from "zod";
 import { CREATE_INPUTS, filterInput, UPDATE_INPUTS } from "../../crm/inputs.js";
 import { displayName, ENTITIES, ENTITY_TYPES, type EntityRecord, type EntityType } from "../../crm/model.js";
 import { MAX_BATCH } from "../../crm/service.js";
-import { appendNotes, markdownToNotes, notesToMarkdown } from "../../notes/index.js";
+import { notes as loadNotes } from "../../notes/lazy.js";
 import { DESTRUCTIVE, defineTool, IDEMPOTENT_WRITE, READ, type ToolDefinition, WRITE } from "../registry.js";
 
 const entity = z.enum(ENTITY_TYPES).describe("contact, organization, deal, service or task");
@@ -169,6 +169,7 @@ export const crmTools: ToolDefinition[] = [
           ),
         );
       }
+      const { notesToMarkdown } = await loadNotes();
       return {
         items: items.map((i) => {
           const r = byType.get(i.entity)!.get(i.id);
@@ -244,8 +245,9 @@ export const crmTools: ToolDefinition[] = [
       }),
       output: namedItems,
       annotations: mode === "update" ? IDEMPOTENT_WRITE : WRITE,
-      handler: async ({ entity, items }, { app, actor }) =>
-        named(
+      handler: async ({ entity, items }, { app, actor }) => {
+        const { appendNotes, markdownToNotes } = await loadNotes();
+        return named(
           entity,
           await app.crm.writeNotes(actor, entity, items, (old, next) =>
             mode === "update"
@@ -254,7 +256,8 @@ export const crmTools: ToolDefinition[] = [
                 : markdownToNotes(next as string)
               : appendNotes(old, next as string),
           ),
-        ),
+        );
+      },
     }),
   ),
   defineTool({

@@ -1,0 +1,205 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { createInterface } from "node:readline";
+import { Client, InMemoryTransport, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { type App, openApp } from "../src/app.js";
+import type { Actor } from "../src/events/recorder.js";
+import { buildMcpServer } from "../src/mcp/server.js";
+import { PACKAGE_ROOT } from "../src/paths.js";
+import { percentile, tempDir } from "./support.js";
+
+const CLI = join(PACKAGE_ROOT, "dist", "cli.js");
+const MEMORY_SERVER = join(PACKAGE_ROOT, "node_modules", "@modelcontextprotocol", "server-memory", "dist", "index.js");
+
+/** Spawn to the first tools/list answer, over raw stdio JSON-RPC. */
+function coldStart(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const start = performance.now();
+    const child = spawn(process.execPath, args, { env, stdio: ["pipe", "pipe", "ignore"] });
+    const rl = createInterface({ input: child.stdout! });
+    rl.on("line", (line) => {
+      let message: { id?: number };
+      try {
+        message = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if (message.id === 2) {
+        const ms = performance.now() - start;
+        child.kill("SIGKILL");
+        resolve(ms);
+      }
+    });
+    child.once("error", reject);
+    const send = (m: unknown) => child.stdin!.write(`${JSON.stringify(m)}\n`);
+    send({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "initialize",
+      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "1" } },
+    });
+    send({ jsonrpc: "2.0", method: "notifications/initialized" });
+    send({ jsonrpc: "2.0", id: 2, method: "tools/list" });
+  });
+}
+
+export async function benchColdStart(opts: { quick: boolean }) {
+  const dir = tempDir("stdio");
+  const env = { PATH: process.env.PATH, HOME: dir, CRM_DB: join(dir, "crm.db"), MEMORY_FILE_PATH: join(dir, "memory.jsonl") };
+  try {
+    await coldStart([CLI], env); // creates and migrates the database once
+    const runs = opts.quick ? 5 : 11;
+    const ours: number[] = [];
+    const theirs: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      ours.push(await coldStart([CLI], env));
+      theirs.push(await coldStart([MEMORY_SERVER], env));
+    }
+    const a = percentile(ours, 50);
+    const b = percentile(theirs, 50);
+    return {
+      stdio_cold_start_ms: a,
+      server_memory_cold_start_ms: b,
+      stdio_cold_start_vs_server_memory_ratio: a / b,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function client(app: App, actor: Actor): Promise<Client> {
+  const [c, s] = InMemoryTransport.createLinkedPair();
+  await buildMcpServer(app, actor).connect(s);
+  const cl = new Client({ name: "bench", version: "1" });
+  await cl.connect(c);
+  return cl;
+}
+
+const NOTE = [
+  "# Meeting notes",
+  "",
+  "Met **Ada** at the *expo* to talk about the [rollout](https://example.com/rollout) and next steps.",
+  "",
+  "- Budget approved for `Q3`, pending legal review",
+  "- Wants a pilot with ~~two~~ three teams",
+  "  - Team A: onboarding",
+  "  - Team B: reporting",
+  "- [ ] Send the proposal",
+  "- [x] Book the follow-up",
+  "",
+  "> Decision by end of month, after the board meets.",
+  "",
+  "| Item | Owner |",
+  "| --- | --- |",
+  "| Contract | Legal |",
+  "| Pilot plan | Sales |",
+  "",
+  "Call back on Tuesday; she prefers mornings and short calls, agenda first.",
+].join("\n");
+
+export async function benchGetEntities(opts: { quick: boolean }) {
+  const dir = tempDir("get");
+  const app = await openApp({ dbPath: join(dir, "crm.db"), apiKey: undefined, allowPrivate: true, timeoutMs: 5000 }, { dispatch: false });
+  try {
+    const owner = await app.tenants.localOwner();
+    const made = await app.crm.create(
+      owner,
+      "contact",
+      Array.from({ length: 25 }, (_, i) => ({ firstName: `Note${i}`, lastName: "Holder", notes: NOTE })),
+    );
+    const c = await client(app, owner);
+    const items = made.map((m) => ({ entity: "contact", id: m.id, include: "withNotes" }));
+    const times: number[] = [];
+    const runs = opts.quick ? 100 : 300;
+    for (let i = 0; i < runs + 20; i++) {
+      const start = performance.now();
+      const r = await c.callTool({ name: "get_entities", arguments: { items } });
+      if (r.isError) throw new Error(JSON.stringify(r.content));
+      if (i >= 20) times.push(performance.now() - start);
+    }
+    await c.close();
+    return { get_entities_25_with_notes_p50_ms: percentile(times, 50), note_bytes: Buffer.byteLength(NOTE) };
+  } finally {
+    await app.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const FIRST = ["Ada", "Grace", "Alan", "Linus", "Margaret", "Ken", "Barbara", "Dennis", "Frances", "Edsger"];
+const LAST = ["Miller", "Schmidt", "Novak", "Rossi", "Garcia", "Tanaka", "Okafor", "Larsen", "Kowalski", "Dubois"];
+
+/** Search over many contacts, and the resident memory of a server holding them. */
+export async function benchSearchAndMemory(opts: { quick: boolean }) {
+  const total = opts.quick ? 10_000 : 100_000;
+  const dir = tempDir("search");
+  const dbPath = join(dir, "crm.db");
+  const app = await openApp({ dbPath, apiKey: undefined, allowPrivate: true, timeoutMs: 5000 }, { dispatch: false });
+  let server: ChildProcess | null = null;
+  try {
+    const owner = await app.tenants.localOwner();
+    const seedStart = performance.now();
+    for (let i = 0; i < total; i += 100) {
+      await app.crm.create(
+        owner,
+        "contact",
+        Array.from({ length: 100 }, (_, j) => {
+          const k = i + j;
+          return {
+            firstName: FIRST[k % FIRST.length],
+            lastName: `${LAST[Math.floor(k / 10) % LAST.length]}${k}`,
+            emails: [`person${k}@example.com`],
+          };
+        }),
+      );
+    }
+    const seedSeconds = (performance.now() - seedStart) / 1000;
+    const c = await client(app, owner);
+    const terms = ["miller", "ada", "tanaka12", "person4242@", "kowal", "dubois9", "grace", "rossi77", "xyz-none", "okafor1"];
+    const times: number[] = [];
+    for (let i = 0; i < 220; i++) {
+      const start = performance.now();
+      const r = await c.callTool({ name: "filter_entity", arguments: { entity: "contact", searchTerm: terms[i % terms.length] } });
+      if (r.isError) throw new Error(JSON.stringify(r.content));
+      if (i >= 20) times.push(performance.now() - start);
+    }
+    await c.close();
+    await app.close();
+
+    // A real server process on that database, after a search has run in it.
+    server = spawn(process.execPath, [CLI, "serve", "--port", "0"], {
+      env: { PATH: process.env.PATH, HOME: dir, CRM_DB: dbPath },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    const { url, key } = await new Promise<{ url: string; key: string }>((resolve, reject) => {
+      let url = "";
+      const rl = createInterface({ input: server!.stdout! });
+      rl.on("line", (line) => {
+        const m = /listening on (\S+)/.exec(line);
+        if (m) url = m[1]!;
+        const k = /^\s+(crm_\S+)/.exec(line);
+        if (k) resolve({ url, key: k[1]! });
+      });
+      server!.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+    });
+    const http = new Client({ name: "bench", version: "1" });
+    await http.connect(
+      new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${key}` } } }),
+    );
+    for (const term of terms) await http.callTool({ name: "filter_entity", arguments: { entity: "contact", searchTerm: term } });
+    await http.callTool({ name: "filter_entity", arguments: { entity: "contact", limit: 100 } });
+    await http.close();
+    const status = readFileSync(`/proc/${server.pid}/status`, "utf8");
+    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+    return {
+      contacts: total,
+      seed_contacts_per_s: Math.round(total / seedSeconds),
+      [`filter_contacts_search_p50_ms`]: percentile(times, 50),
+      filter_contacts_search_p99_ms: percentile(times, 99),
+      [opts.quick ? "rss_mb_10k_contacts" : "rss_mb_100k_contacts"]: rssKb / 1024,
+    };
+  } finally {
+    server?.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

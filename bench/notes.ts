@@ -1,0 +1,102 @@
+/**
+ * Throughput of the notes conversions on a realistic ~1 KiB note: Tiptap JSON
+ * to markdown and markdown to Tiptap JSON, in notes per second.
+ */
+import { markdownToNotes, notesToMarkdown, type TiptapDoc } from "../src/notes/index.js";
+
+function text(value: string, ...marks: string[]): Record<string, unknown> {
+  return marks.length ? { type: "text", text: value, marks: marks.map((type) => ({ type })) } : { type: "text", text: value };
+}
+
+function paragraph(...content: Record<string, unknown>[]): Record<string, unknown> {
+  return { type: "paragraph", content };
+}
+
+function listItem(...content: Record<string, unknown>[]): Record<string, unknown> {
+  return { type: "listItem", content: [paragraph(...content)] };
+}
+
+/** A call summary as an account manager would write it: heading, marked-up paragraphs, a list, a link. */
+export function sampleNote(): TiptapDoc {
+  return {
+    type: "doc",
+    content: [
+      { type: "heading", attrs: { level: 2 }, content: [text("Call with Acme Corp — renewal")] },
+      paragraph(
+        text("Spoke with "),
+        text("Dana Whitfield", "bold"),
+        text(" (VP Operations) about the "),
+        text("Q3 renewal", "italic"),
+        text(". They are happy with onboarding but flagged the "),
+        text("export API", "code"),
+        text(" latency as a blocker for the analytics team."),
+      ),
+      paragraph(
+        text("Budget is approved for "),
+        text("40 seats", "bold"),
+        text("; procurement wants the revised quote by Friday. Legal asked for the "),
+        {
+          type: "text",
+          text: "updated DPA",
+          marks: [{ type: "link", attrs: { href: "https://example.com/legal/dpa-2024.pdf" } }],
+        },
+        text(" before signature."),
+      ),
+      {
+        type: "bulletList",
+        content: [
+          listItem(text("Send revised quote (40 seats, annual billing)")),
+          listItem(text("Loop in "), text("support engineering", "bold"), text(" on export latency")),
+          listItem(text("Schedule a follow-up demo of the new dashboards")),
+          listItem(text("Old pricing sheet", "strike"), text(" — no longer relevant")),
+        ],
+      },
+      paragraph(
+        text("Their current setup still runs nightly CSV exports into a shared drive, which is why the "),
+        text("real-time sync", "bold"),
+        text(" feature resonated. Dana wants a short written summary of the migration plan, with "),
+        text("owners and dates", "italic"),
+        text(", that she can forward to the board."),
+      ),
+      paragraph(
+        text("Next step: "),
+        text("follow-up call on the 14th", "underline"),
+        text(" with Dana and their CFO to confirm terms."),
+      ),
+    ],
+  };
+}
+
+function measure(seconds: number, run: () => void): number {
+  const deadline = performance.now() + seconds * 1000;
+  const started = performance.now();
+  let count = 0;
+  let now = started;
+  while (now < deadline) {
+    for (let i = 0; i < 50; i++) run();
+    count += 50;
+    now = performance.now();
+  }
+  return count / ((now - started) / 1000);
+}
+
+export async function benchNotes(opts: {
+  quick: boolean;
+}): Promise<{ notes_to_markdown_per_s: number; markdown_to_notes_per_s: number }> {
+  const doc = sampleNote();
+  const markdown = notesToMarkdown(doc);
+  const seconds = opts.quick ? 0.3 : 1;
+  let sink = 0;
+  const toMarkdown = (): void => {
+    sink += notesToMarkdown(doc).length;
+  };
+  const toNotes = (): void => {
+    sink += markdownToNotes(markdown)?.content?.length ?? 0;
+  };
+  measure(seconds / 3, toMarkdown);
+  measure(seconds / 3, toNotes);
+  const notes_to_markdown_per_s = Math.round(measure(seconds, toMarkdown));
+  const markdown_to_notes_per_s = Math.round(measure(seconds, toNotes));
+  if (sink < 0) throw new Error("unreachable");
+  return { notes_to_markdown_per_s, markdown_to_notes_per_s };
+}
