@@ -139,7 +139,12 @@ export async function benchWriteToReceipt(opts: { quick: boolean }) {
     }
     if (process.env.BENCH_DUMP) {
       const { writeFileSync } = await import("node:fs");
-      writeFileSync(process.env.BENCH_DUMP, JSON.stringify([...committed].map(([id, at]) => [at, (receiver.receipts.get(id) ?? Number.NaN) - at])));
+      writeFileSync(
+        process.env.BENCH_DUMP,
+        JSON.stringify(
+          [...committed].map(([id, at]) => [at, (receiver.receipts.get(id) ?? Number.NaN) - at]),
+        ),
+      );
     }
     const achieved = n / ((performance.now() - t0) / 1000);
     return {

@@ -9,8 +9,15 @@ import { buildMcpServer } from "../src/mcp/server.js";
 import { PACKAGE_ROOT } from "../src/paths.js";
 import { percentile, tempDir } from "./support.js";
 
-const CLI = join(PACKAGE_ROOT, "dist", "cli.js");
-const MEMORY_SERVER = join(PACKAGE_ROOT, "node_modules", "@modelcontextprotocol", "server-memory", "dist", "index.js");
+const CLI = join(PACKAGE_ROOT, "dist", "bin", "cli.js");
+const MEMORY_SERVER = join(
+  PACKAGE_ROOT,
+  "node_modules",
+  "@modelcontextprotocol",
+  "server-memory",
+  "dist",
+  "index.js",
+);
 
 /** Spawn to the first tools/list answer, over raw stdio JSON-RPC. */
 function coldStart(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
@@ -37,7 +44,11 @@ function coldStart(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
       jsonrpc: "2.0",
       id: 1,
       method: "initialize",
-      params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "bench", version: "1" } },
+      params: {
+        protocolVersion: "2025-06-18",
+        capabilities: {},
+        clientInfo: { name: "bench", version: "1" },
+      },
     });
     send({ jsonrpc: "2.0", method: "notifications/initialized" });
     send({ jsonrpc: "2.0", id: 2, method: "tools/list" });
@@ -46,7 +57,12 @@ function coldStart(args: string[], env: NodeJS.ProcessEnv): Promise<number> {
 
 export async function benchColdStart(opts: { quick: boolean }) {
   const dir = tempDir("stdio");
-  const env = { PATH: process.env.PATH, HOME: dir, CRM_DB: join(dir, "crm.db"), MEMORY_FILE_PATH: join(dir, "memory.jsonl") };
+  const env = {
+    PATH: process.env.PATH,
+    HOME: dir,
+    CRM_DB: join(dir, "crm.db"),
+    MEMORY_FILE_PATH: join(dir, "memory.jsonl"),
+  };
   try {
     await coldStart([CLI], env); // creates and migrates the database once
     const runs = opts.quick ? 5 : 11;
@@ -100,7 +116,10 @@ const NOTE = [
 
 export async function benchGetEntities(opts: { quick: boolean }) {
   const dir = tempDir("get");
-  const app = await openApp({ dbPath: join(dir, "crm.db"), apiKey: undefined, allowPrivate: true, timeoutMs: 5000 }, { dispatch: false });
+  const app = await openApp(
+    { dbPath: join(dir, "crm.db"), apiKey: undefined, allowPrivate: true, timeoutMs: 5000 },
+    { dispatch: false },
+  );
   try {
     const owner = await app.tenants.localOwner();
     const made = await app.crm.create(
@@ -127,14 +146,28 @@ export async function benchGetEntities(opts: { quick: boolean }) {
 }
 
 const FIRST = ["Ada", "Grace", "Alan", "Linus", "Margaret", "Ken", "Barbara", "Dennis", "Frances", "Edsger"];
-const LAST = ["Miller", "Schmidt", "Novak", "Rossi", "Garcia", "Tanaka", "Okafor", "Larsen", "Kowalski", "Dubois"];
+const LAST = [
+  "Miller",
+  "Schmidt",
+  "Novak",
+  "Rossi",
+  "Garcia",
+  "Tanaka",
+  "Okafor",
+  "Larsen",
+  "Kowalski",
+  "Dubois",
+];
 
 /** Search over many contacts, and the resident memory of a server holding them. */
 export async function benchSearchAndMemory(opts: { quick: boolean }) {
   const total = opts.quick ? 10_000 : 100_000;
   const dir = tempDir("search");
   const dbPath = join(dir, "crm.db");
-  const app = await openApp({ dbPath, apiKey: undefined, allowPrivate: true, timeoutMs: 5000 }, { dispatch: false });
+  const app = await openApp(
+    { dbPath, apiKey: undefined, allowPrivate: true, timeoutMs: 5000 },
+    { dispatch: false },
+  );
   let server: ChildProcess | null = null;
   try {
     const owner = await app.tenants.localOwner();
@@ -155,11 +188,25 @@ export async function benchSearchAndMemory(opts: { quick: boolean }) {
     }
     const seedSeconds = (performance.now() - seedStart) / 1000;
     const c = await client(app, owner);
-    const terms = ["miller", "ada", "tanaka12", "person4242@", "kowal", "dubois9", "grace", "rossi77", "xyz-none", "okafor1"];
+    const terms = [
+      "miller",
+      "ada",
+      "tanaka12",
+      "person4242@",
+      "kowal",
+      "dubois9",
+      "grace",
+      "rossi77",
+      "xyz-none",
+      "okafor1",
+    ];
     const times: number[] = [];
     for (let i = 0; i < 220; i++) {
       const start = performance.now();
-      const r = await c.callTool({ name: "filter_entity", arguments: { entity: "contact", searchTerm: terms[i % terms.length] } });
+      const r = await c.callTool({
+        name: "filter_entity",
+        arguments: { entity: "contact", searchTerm: terms[i % terms.length] },
+      });
       if (r.isError) throw new Error(JSON.stringify(r.content));
       if (i >= 20) times.push(performance.now() - start);
     }
@@ -184,9 +231,12 @@ export async function benchSearchAndMemory(opts: { quick: boolean }) {
     });
     const http = new Client({ name: "bench", version: "1" });
     await http.connect(
-      new StreamableHTTPClientTransport(new URL(`${url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${key}` } } }),
+      new StreamableHTTPClientTransport(new URL(`${url}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${key}` } },
+      }),
     );
-    for (const term of terms) await http.callTool({ name: "filter_entity", arguments: { entity: "contact", searchTerm: term } });
+    for (const term of terms)
+      await http.callTool({ name: "filter_entity", arguments: { entity: "contact", searchTerm: term } });
     await http.callTool({ name: "filter_entity", arguments: { entity: "contact", limit: 100 } });
     await http.close();
     const status = readFileSync(`/proc/${server.pid}/status`, "utf8");

@@ -5,7 +5,9 @@
 import { markdownToNotes, notesToMarkdown, type TiptapDoc } from "../src/notes/index.js";
 
 function text(value: string, ...marks: string[]): Record<string, unknown> {
-  return marks.length ? { type: "text", text: value, marks: marks.map((type) => ({ type })) } : { type: "text", text: value };
+  return marks.length
+    ? { type: "text", text: value, marks: marks.map((type) => ({ type })) }
+    : { type: "text", text: value };
 }
 
 function paragraph(...content: Record<string, unknown>[]): Record<string, unknown> {

@@ -25,6 +25,6 @@ describe("README", () => {
 
   it("shows a Claude Desktop config that parses", () => {
     const example = JSON.parse(readFileSync(join(ROOT, "mcp.json.example"), "utf8"));
-    expect(example.mcpServers.crm.args[0]).toMatch(/dist\/cli\.js$/);
+    expect(example.mcpServers.crm.args[0]).toMatch(/dist\/bin\/cli\.js$/);
   });
 });

@@ -2,10 +2,10 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { type Receiver, startReceiver } from "../support/https-receiver.js";
 import { openTestApp, type TestApp } from "../support/app.js";
+import { type Receiver, startReceiver } from "../support/https-receiver.js";
 
-const CLI = join(import.meta.dirname, "..", "..", "dist", "cli.js");
+const CLI = join(import.meta.dirname, "..", "..", "dist", "bin", "cli.js");
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -15,7 +15,10 @@ afterEach(async () => {
 async function setup(options: { dispatch?: boolean; timeoutMs?: number } = {}) {
   const receiver = await startReceiver({ respond: { status: 200, body: "ok" } });
   const t = await openTestApp({ ca: receiver.ca, dispatch: options.dispatch, timeoutMs: options.timeoutMs });
-  cleanups.push(() => receiver.close(), () => t.close());
+  cleanups.push(
+    () => receiver.close(),
+    () => t.close(),
+  );
   return { receiver, t };
 }
 
@@ -67,11 +70,19 @@ function spawnServer(t: TestApp, receiver: Receiver): ChildProcess {
 describe("dispatcher", () => {
   it("sends right after the commit, signed, and records the outcome", async () => {
     const { receiver, t } = await setup();
-    const hook = await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"], secret: "abcdefgh" });
+    const hook = await t.app.webhooks.create(t.owner, {
+      url: receiver.url,
+      events: ["contact.created"],
+      secret: "abcdefgh",
+    });
     await t.app.crm.create(t.owner, "contact", [{ firstName: "Now" }]);
     const [req] = await receiver.waitFor(1, 5000);
     expect(req!.headers["x-webhook-event"]).toBe("contact.created");
-    await until(async () => (await t.app.deliveries.list(t.owner, { status: "succeeded" })).total === 1, 5000, "record");
+    await until(
+      async () => (await t.app.deliveries.list(t.owner, { status: "succeeded" })).total === 1,
+      5000,
+      "record",
+    );
     const [d] = (await t.app.deliveries.list(t.owner, {})).items;
     expect(d!.webhookId).toBe(hook.id);
     expect(d!.statusCode).toBe(200);
@@ -82,7 +93,11 @@ describe("dispatcher", () => {
     receiver.respond = { status: 503, body: "down" };
     await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"] });
     await t.app.crm.create(t.owner, "contact", [{ firstName: "Fail" }]);
-    await until(async () => (await t.app.deliveries.list(t.owner, { status: "failed" })).total === 1, 5000, "failure");
+    await until(
+      async () => (await t.app.deliveries.list(t.owner, { status: "failed" })).total === 1,
+      5000,
+      "failure",
+    );
     const d = await t.app.deliveries.get(t.owner, (await t.app.deliveries.list(t.owner, {})).items[0]!.id);
     expect(d.statusCode).toBe(503);
     expect(d.errorClass).toBe("http_status");
@@ -111,19 +126,33 @@ describe("dispatcher", () => {
     await t.app.crm.create(t.owner, "contact", [{ firstName: "Orphan" }]);
     await t.app.webhooks.delete(t.owner, hook.id);
     t.app.dispatcher.start();
-    await until(async () => (await t.app.deliveries.list(t.owner, { status: "failed" })).total === 1, 5000, "failure");
+    await until(
+      async () => (await t.app.deliveries.list(t.owner, { status: "failed" })).total === 1,
+      5000,
+      "failure",
+    );
     const [d] = (await t.app.deliveries.list(t.owner, {})).items;
     expect(d!.error).toMatch(/deleted/);
-    await expect(t.app.deliveries.resend(t.owner, d!.id)).rejects.toThrow(/was deleted, so delivery .* cannot be resent/);
+    await expect(t.app.deliveries.resend(t.owner, d!.id)).rejects.toThrow(
+      /was deleted, so delivery .* cannot be resent/,
+    );
     expect(receiver.requests.length).toBe(0);
   });
 
   it("resends a failed delivery as a new row with the same body; the original never changes", async () => {
     const { receiver, t } = await setup({ timeoutMs: 1000 });
     receiver.respond = { status: 500 };
-    await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"], secret: "first-secret" });
+    await t.app.webhooks.create(t.owner, {
+      url: receiver.url,
+      events: ["contact.created"],
+      secret: "first-secret",
+    });
     await t.app.crm.create(t.owner, "contact", [{ firstName: "Again" }]);
-    await until(async () => (await t.app.deliveries.list(t.owner, { status: "failed" })).total === 1, 5000, "failure");
+    await until(
+      async () => (await t.app.deliveries.list(t.owner, { status: "failed" })).total === 1,
+      5000,
+      "failure",
+    );
     const original = (await t.app.deliveries.list(t.owner, {})).items[0]!;
     const before = await t.app.deliveries.get(t.owner, original.id);
     receiver.respond = { status: 204 };
@@ -131,7 +160,11 @@ describe("dispatcher", () => {
     const { resent } = await t.app.deliveries.resendFailed(t.owner, { since });
     expect(resent).toHaveLength(1);
     expect(resent[0]!.resendOf).toBe(original.id);
-    await until(async () => (await t.app.deliveries.list(t.owner, { status: "succeeded" })).total === 1, 5000, "resend");
+    await until(
+      async () => (await t.app.deliveries.list(t.owner, { status: "succeeded" })).total === 1,
+      5000,
+      "resend",
+    );
     expect(receiver.requests[1]!.body).toBe(receiver.requests[0]!.body);
     expect(receiver.requests[1]!.headers["x-webhook-id"]).toBe(receiver.requests[0]!.headers["x-webhook-id"]);
     expect(await t.app.deliveries.get(t.owner, original.id)).toEqual(before);
@@ -145,7 +178,11 @@ describe("dispatcher", () => {
     await burst(t, 50);
     expect(receiver.requests.length).toBe(0);
     const child = spawnServer(t, receiver);
-    await until(() => new Set(deliveryIds(receiver)).size === 50, 20_000, "50 deliveries from the next process");
+    await until(
+      () => new Set(deliveryIds(receiver)).size === 50,
+      20_000,
+      "50 deliveries from the next process",
+    );
     child.kill("SIGTERM");
   });
 
