@@ -241,7 +241,7 @@ export class WebhookRepository {
         jsonList(options.skipWebhooks ?? []),
         now,
         jsonList(options.skipWebhooks ?? []),
-        Math.max(limit * 8, 256),
+        Math.max(limit * 2, 64),
         options.perWebhook ?? limit,
         limit,
       )

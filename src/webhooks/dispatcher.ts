@@ -5,6 +5,10 @@ import { VERSION } from "../version.js";
 import { buildDeliveryHeaders } from "./signing.js";
 import type { Resolver } from "./url-policy.js";
 
+/** Outcomes are recorded in batches of up to this many, at most this long after the answer. */
+const RECORD_BATCH = 64;
+const RECORD_DELAY_MS = 2;
+
 let sendModule: Promise<typeof import("./send.js")> | undefined;
 
 export interface DispatcherOptions {
@@ -41,6 +45,7 @@ export class Dispatcher {
   private results: { id: string; result: DeliveryResult }[] = [];
   private flushing: Promise<void> | null = null;
   private pumping = false;
+  private flushTimer: NodeJS.Timeout | null = null;
   private again = false;
   private stopped = true;
   private timer: NodeJS.Timeout | null = null;
@@ -261,13 +266,19 @@ export class Dispatcher {
         sentAt: sentAt.toISOString(),
       };
     }
-    // The send slot is free as soon as the answer is in; recording it joins the next batch.
+    // The send slot is free as soon as the answer is in; recording it joins a batch that
+    // is written a moment later, one transaction for many outcomes.
     this.results.push({ id: delivery.id, result });
-    void this.flush();
+    if (this.results.length >= RECORD_BATCH) void this.flush();
+    else this.flushTimer ??= setTimeout(() => void this.flush(), RECORD_DELAY_MS);
   }
 
   /** Records outcomes in batches: one write transaction for all that finished meanwhile. */
   private flush(): Promise<void> {
+    if (this.flushTimer) {
+      clearTimeout(this.flushTimer);
+      this.flushTimer = null;
+    }
     if (this.flushing) return this.flushing;
     if (this.results.length === 0) return Promise.resolve();
     this.flushing = (async () => {
