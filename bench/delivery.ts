@@ -98,8 +98,19 @@ export async function benchDeliveryThroughput(opts: { quick: boolean }) {
   }
 }
 
-/** From commit to the receiver having the body, at a steady 500 writes per second. */
+/**
+ * From the write to the receiver having the body, at a steady 500 writes per second. One
+ * stall of the shared machine moves a p99 over a few seconds of traffic, so the run is
+ * repeated and the median run's figures are reported, with the worst beside them.
+ */
 export async function benchWriteToReceipt(opts: { quick: boolean }) {
+  const runs: Record<string, number>[] = [];
+  for (let i = 0; i < 3; i++) runs.push(await writeToReceiptOnce(opts));
+  runs.sort((a, b) => a.write_to_receipt_p99_ms! - b.write_to_receipt_p99_ms!);
+  return { ...runs[1]!, write_to_receipt_p99_ms_worst_run: runs[2]!.write_to_receipt_p99_ms! };
+}
+
+async function writeToReceiptOnce(opts: { quick: boolean }): Promise<Record<string, number>> {
   const rate = 500;
   const seconds = opts.quick ? 3 : 8;
   const n = rate * seconds;
@@ -107,11 +118,11 @@ export async function benchWriteToReceipt(opts: { quick: boolean }) {
   const { app, owner, close } = await appWith(receiver.ca, true);
   try {
     const ids: string[] = [];
-    for (let i = 0; i < n; i += 100) {
+    for (let i = 0; i < n + 100; i += 100) {
       const made = await app.crm.create(
         owner,
         "contact",
-        Array.from({ length: Math.min(100, n - i) }, (_, j) => ({ firstName: `L${i + j}` })),
+        Array.from({ length: 100 }, (_, j) => ({ firstName: `L${i + j}` })),
       );
       ids.push(...made.map((c) => c.id));
     }
@@ -120,6 +131,9 @@ export async function benchWriteToReceipt(opts: { quick: boolean }) {
       events: ["contact.updated"],
       secret: "bench-secret",
     });
+    // Warm up: the first send loads the HTTP client and opens the connection.
+    for (const id of ids.slice(n)) await app.crm.update(owner, "contact", [{ id, lastName: "Warm" }]);
+    await sleep(200);
     const committed = new Map<string, number>();
     const t0 = performance.now() + 20;
     for (let i = 0; i < n; i++) {
@@ -133,7 +147,8 @@ export async function benchWriteToReceipt(opts: { quick: boolean }) {
       await app.crm.update(owner, "contact", [{ id, lastName: "Moved" }]);
     }
     const end = Date.now() + 15_000;
-    while (receiver.receipts.size < n && Date.now() < end) await sleep(20);
+    const arrived = () => [...committed.keys()].every((id) => receiver.receipts.has(id));
+    while (!arrived() && Date.now() < end) await sleep(20);
     const latencies: number[] = [];
     for (const [id, at] of committed) {
       const got = receiver.receipts.get(id);

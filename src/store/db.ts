@@ -21,7 +21,8 @@ export function openDatabase(path: string): { sqlite: Database.Database; db: Db 
   sqlite.pragma("busy_timeout = 5000");
   sqlite.pragma("foreign_keys = ON");
   sqlite.pragma("synchronous = NORMAL");
-  sqlite.pragma("wal_autocheckpoint = 10000");
+  // Checkpoints run on a worker (see checkpointer.ts); this threshold is only the safety net.
+  if (path !== ":memory:") sqlite.pragma("wal_autocheckpoint = 50000");
   const db = drizzle(sqlite, { schema });
   applyMigrations(db);
   return { sqlite, db };

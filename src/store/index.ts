@@ -1,4 +1,6 @@
 import { EventEmitter } from "node:events";
+import { createRequire } from "node:module";
+import { Checkpointer } from "./checkpointer.js";
 import { ColumnRepository } from "./columns.js";
 import { CrmRepository } from "./crm.js";
 import { type Db, openDatabase, Serial } from "./db.js";
@@ -19,6 +21,9 @@ export type {
   LocalClaimer,
   WebhookRow,
 } from "./webhooks.js";
+
+/** The SQLite driver's entry, for the checkpoint worker's own connection. */
+const DRIVER = createRequire(import.meta.url).resolve("better-sqlite3");
 
 interface Repositories {
   crm: CrmRepository;
@@ -69,6 +74,8 @@ export class Store {
   private closed = false;
   private readonly repos: Repositories;
   private localClaimer: LocalClaimer | null = null;
+  /** Started by the first write, so a process that only reads never spawns it. */
+  private readonly checkpointer: Checkpointer | null;
 
   private constructor(
     private readonly sqlite: ReturnType<typeof openDatabase>["sqlite"],
@@ -76,6 +83,7 @@ export class Store {
     readonly path: string,
   ) {
     this.emitter.setMaxListeners(50);
+    this.checkpointer = path === ":memory:" ? null : new Checkpointer(path);
     const statements = new Statements(sqlite);
     this.repos = {
       crm: new CrmRepository(db, statements),
@@ -103,6 +111,7 @@ export class Store {
     return this.serial.run(async () => {
       if (this.closed) throw new Error("The store is closed");
       const tx = new Tx(this.repos, this.localClaimer);
+      this.checkpointer?.start(DRIVER);
       this.sqlite.exec("BEGIN IMMEDIATE");
       let result: T;
       try {
@@ -135,6 +144,7 @@ export class Store {
     await this.serial.run(async () => {
       if (this.closed) return;
       this.closed = true;
+      await this.checkpointer?.stop();
       this.sqlite.close();
     });
   }
