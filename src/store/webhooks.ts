@@ -219,8 +219,9 @@ export class WebhookRepository {
     leaseMs: number,
     options: { perWebhook?: number; skipWebhooks?: string[] } = {},
   ): Promise<ClaimedDelivery[]> {
-    // Due rows: pending, or claimed by a process whose lease ran out. A bounded window of
-    // candidates keeps the claim cheap however long the outbox is; at most `perWebhook`
+    // Due rows: pending, or claimed by a process whose lease ran out. Each branch is limited
+    // before the window function sorts it, so a claim costs the same however long the
+    // outbox is; at most `perWebhook`
     // rows of one webhook are taken, so one busy receiver cannot fill the claim.
     const claimed = this.st
       .all<Record<string, unknown>>(
@@ -228,17 +229,19 @@ export class WebhookRepository {
        where id in (
          select id from (
            select id, row_number() over (partition by webhook_id) as rn from (
-             select id, webhook_id from webhook_deliveries
-               where status = 'pending' and webhook_id not in (select value from json_each(?))
+             select * from (
+               select id, webhook_id from webhook_deliveries
+               where status = 'pending' and webhook_id not in (select value from json_each(?)) limit ?)
              union all
-             select id, webhook_id from webhook_deliveries
-               where status = 'sending' and lease_until < ? and webhook_id not in (select value from json_each(?))
-             limit ?))
+             select * from (
+               select id, webhook_id from webhook_deliveries
+               where status = 'sending' and lease_until < ? and webhook_id not in (select value from json_each(?)) limit ?)))
          where rn <= ? limit ?)
        returning *`,
         workerId,
         now + leaseMs,
         jsonList(options.skipWebhooks ?? []),
+        Math.max(limit * 2, 64),
         now,
         jsonList(options.skipWebhooks ?? []),
         Math.max(limit * 2, 64),
