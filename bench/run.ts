@@ -1,29 +1,71 @@
+/**
+ * `npm run bench`: every measurement, a table on stdout, and bench/results.json.
+ * `-- --quick` runs the same measurements at a smaller scale; `-- --only=store,delivery`
+ * runs some of them. Ratios compare against a baseline measured in the same run.
+ */
 import { writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
+import { PACKAGE_ROOT } from "../src/paths.js";
 import { benchDeliveryThroughput, benchWriteToReceipt } from "./delivery.js";
 import { benchColdStart, benchGetEntities, benchSearchAndMemory } from "./mcp.js";
+import { benchNotes } from "./notes.js";
 import { benchUpdateOutbox } from "./store.js";
 
 const quick = process.argv.includes("--quick");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
 
-const parts: [string, (o: { quick: boolean }) => Promise<Record<string, number>>][] = [
+type Results = Record<string, number>;
+
+const parts: [string, (o: { quick: boolean }) => Promise<Results>][] = [
   ["store", benchUpdateOutbox],
   ["delivery", benchDeliveryThroughput],
   ["latency", benchWriteToReceipt],
   ["coldstart", benchColdStart],
   ["get", benchGetEntities],
   ["search", benchSearchAndMemory],
+  ["notes", benchNotes],
 ];
 
-const results: Record<string, number> = {};
+/** The figures with a target: [key, baseline key, target, direction]. */
+const TARGETS: [string, string | null, number, "max" | "min"][] = [
+  ["delivery_vs_bare_http_ratio", "bare_http_posts_per_s", 0.8, "min"],
+  ["write_to_receipt_p99_ms", null, 25, "max"],
+  ["update_with_webhooks_vs_plain_ratio", "updates_per_s_no_webhooks", 1.5, "max"],
+  ["stdio_cold_start_vs_server_memory_ratio", "server_memory_cold_start_ms", 1.2, "max"],
+  ["filter_contacts_search_p50_ms", null, 10, "max"],
+  ["notes_to_markdown_per_s", null, 20_000, "min"],
+  ["rss_mb_100k_contacts", null, 200, "max"],
+  ["rss_mb_10k_contacts", null, 200, "max"],
+];
+
+const results: Results = {};
+const started = performance.now();
 for (const [name, run] of parts) {
   if (only && !only.split(",").includes(name)) continue;
   process.stderr.write(`bench: ${name}...\n`);
   Object.assign(results, await run({ quick }));
 }
-console.log(JSON.stringify(results, null, 2));
+
+const fmt = (v: number | undefined) =>
+  v === undefined || Number.isNaN(v) ? "-" : Math.abs(v) >= 100 ? v.toFixed(0) : v.toFixed(2);
+const rows: string[][] = [["figure", "value", "baseline", "target", "met"]];
+const targeted = new Set<string>();
+for (const [key, base, target, dir] of TARGETS) {
+  if (!(key in results)) continue;
+  targeted.add(key);
+  const v = results[key]!;
+  const met = dir === "min" ? v >= target : v <= target;
+  rows.push([key, fmt(v), base ? `${base} ${fmt(results[base])}` : "", `${dir === "min" ? ">=" : "<="} ${target}`, met ? "yes" : "NO"]);
+}
+for (const [key, v] of Object.entries(results)) if (!targeted.has(key)) rows.push([key, fmt(v), "", "", ""]);
+const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
+console.log(`\ncrm-mcp bench${quick ? " (--quick)" : ""}: node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+console.log(line(rows[0]!));
+console.log(widths.map((w) => "-".repeat(w)).join("  "));
+for (const r of rows.slice(1)) console.log(line(r));
 writeFileSync(
-  join(import.meta.dirname, "..", "..", "bench", "results.json"),
-  `${JSON.stringify(results, null, 2)}\n`,
+  join(PACKAGE_ROOT, "bench", "results.json"),
+  `${JSON.stringify({ quick, node: process.version, cores: cpus().length, at: new Date().toISOString(), results }, null, 2)}\n`,
 );
