@@ -4,9 +4,6 @@
  */
 import { Fragment, type Mark, type MarkType, type Node as PMNode } from "@tiptap/pm/model";
 import { MarkdownSerializer, type MarkdownSerializerState } from "prosemirror-markdown";
-
-type MarkSerializerSpec = ConstructorParameters<typeof MarkdownSerializer>[1][string];
-
 import { ValidationError } from "../errors.js";
 import { buildDoc, mentionText } from "./build.js";
 import {
@@ -23,6 +20,7 @@ import { markdownToNotes } from "./parse.js";
 import { M, N, notesSchema } from "./schema.js";
 import { md } from "./tokenizer.js";
 
+type MarkSerializerSpec = ConstructorParameters<typeof MarkdownSerializer>[1][string];
 type NodeSerializer = (state: MarkdownSerializerState, node: PMNode, parent: PMNode, index: number) => void;
 type MarkDelimiter = (state: MarkdownSerializerState, mark: Mark, parent: PMNode, index: number) => string;
 
@@ -63,6 +61,9 @@ const LINE_BREAKS = /[\r\n]+/g;
 const NOT_SPACE = /[^ ]/;
 const PIPE = /\|/g;
 
+/** Marks written with `*` or `~` delimiters, which CommonMark's flanking rules apply to. */
+const EMPHASIS = new Set<MarkType>([M.bold, M.italic, M.strike]);
+
 function longestRun(text: string, code: number): number {
   let longest = 0;
   let run = 0;
@@ -89,16 +90,17 @@ function stringAttr(value: unknown): string {
 // Inline content
 
 function trimmable(node: PMNode | undefined, blanks: RegExp): boolean {
-  return node !== undefined && node.isText && !hasCode(node) && blanks.test(node.text!);
+  if (!node?.isText || hasCode(node)) return false;
+  return blanks.test(node.text!);
 }
 
 function hasEmphasis(node: PMNode): boolean {
-  for (const mark of node.marks) if (EMPHASIS_WIDTH.has(mark.type)) return true;
+  for (const mark of node.marks) if (EMPHASIS.has(mark.type)) return true;
   return false;
 }
 
 function withoutEmphasis(marks: readonly Mark[]): readonly Mark[] {
-  return marks.filter((mark) => !EMPHASIS_WIDTH.has(mark.type));
+  return marks.filter((mark) => !EMPHASIS.has(mark.type));
 }
 
 /**
@@ -194,23 +196,19 @@ function prepareInline(block: PMNode): PMNode {
   return block.copy(Fragment.fromArray(out));
 }
 
-const EMPHASIS_WIDTH = new Map<MarkType, number>([
-  [M.bold, 2],
-  [M.italic, 1],
-  [M.strike, 2],
-]);
-
-/** Emphasis delimiters written since the last inline content, in order. */
-let pendingDelimiters: { text: string; opens: boolean }[] = [];
+/** Emphasis delimiters written since the last inline content, in order, with the output length before each. */
+let pendingDelimiters: { text: string; opens: boolean; at: number }[] = [];
+/** The last character of inline content written, and where it ended, so the output need not be read back. */
+let lastWritten = { end: -1, code: 0, start: -1 };
 
 function emphasis(delimiter: string): MarkSerializerSpec {
   return {
-    open: () => {
-      pendingDelimiters.push({ text: delimiter, opens: true });
+    open: (state) => {
+      pendingDelimiters.push({ text: delimiter, opens: true, at: internals(state).out.length });
       return delimiter;
     },
-    close: () => {
-      pendingDelimiters.push({ text: delimiter, opens: false });
+    close: (state) => {
+      pendingDelimiters.push({ text: delimiter, opens: false, at: internals(state).out.length });
       return delimiter;
     },
     mixable: true,
@@ -263,14 +261,13 @@ function fixFlanking(s: StateInternals, content: string): string {
   lastContent = NO_CONTENT;
   if (delimiters.length === 0 || content === "") return content;
   pendingDelimiters = [];
-  const out = s.out;
   // The delimiters that end the output, as runs of one character.
-  let regionStart = out.length;
+  let regionStart = s.out.length;
   const runs: { char: number; opens: boolean; closes: boolean }[] = [];
   for (let i = delimiters.length - 1; i >= 0; i--) {
-    const { text, opens } = delimiters[i]!;
-    if (!out.startsWith(text, regionStart - text.length)) break;
-    regionStart -= text.length;
+    const { text, opens, at } = delimiters[i]!;
+    if (at + text.length !== regionStart) break;
+    regionStart = at;
     const char = text.charCodeAt(0);
     const run = runs[0];
     if (run && run.char === char) {
@@ -282,7 +279,10 @@ function fixFlanking(s: StateInternals, content: string): string {
   }
   if (runs.length === 0 || regionStart === 0) return content;
   const lastRun = runs[runs.length - 1]!;
-  const before = codePointBefore(out, regionStart);
+  const before =
+    regionStart === lastWritten.end
+      ? { code: lastWritten.code, start: lastWritten.start }
+      : codePointBefore(s.out, regionStart);
   const first = content.codePointAt(0)!;
   const firstRun = runs[0]!;
   // A run that opens fails when plain text is before it and punctuation after it.
@@ -291,8 +291,9 @@ function fixFlanking(s: StateInternals, content: string): string {
     firstRun.opens &&
     isPlainChar(before.code) &&
     isPunctChar(afterFirstRun) &&
-    canEncode(out, before.start, previous)
+    canEncode(s.out, before.start, previous)
   ) {
+    const out = s.out;
     s.out = out.slice(0, before.start) + charReference(before.code) + out.slice(regionStart);
   }
   lastContent = { start: s.out.length, afterOpener: lastRun.opens };
@@ -302,6 +303,15 @@ function fixFlanking(s: StateInternals, content: string): string {
     return charReference(first) + content.slice(first > 0xffff ? 2 : 1);
   }
   return content;
+}
+
+/** Writes inline content and remembers its last character for fixFlanking. */
+function writeContent(state: MarkdownSerializerState, content: string): void {
+  state.write(content);
+  if (content === "") return;
+  const end = internals(state).out.length;
+  const last = codePointBefore(content, content.length);
+  lastWritten = { end, code: last.code, start: end - (content.length - last.start) };
 }
 
 /** Whether a link starts right after this node: a "!" before its "[" would make it an image. */
@@ -333,7 +343,8 @@ const text: NodeSerializer = (state, node, parent, index) => {
     out = `${out.slice(0, -1)}\\!`;
   const lineStart = lineStartAt(parent, index);
   if (lineStart) out = escapeLineStart(out, lineStart === "break");
-  state.text(fixFlanking(s, out), false);
+  // Sanitised text holds no line breaks, so it can be written as is.
+  writeContent(state, fixFlanking(s, out));
 };
 
 const hardBreak: NodeSerializer = (state, node, parent, index) => {
@@ -348,7 +359,8 @@ const hardBreak: NodeSerializer = (state, node, parent, index) => {
 
 const mention: NodeSerializer = (state, node) => {
   const label = mentionText(node);
-  if (label) state.text(fixFlanking(internals(state), escapeInline(label.replace(LINE_BREAKS, " "))), false);
+  if (label)
+    writeContent(state, fixFlanking(internals(state), escapeInline(label.replace(LINE_BREAKS, " "))));
 };
 
 const image: NodeSerializer = (state, node, parent) => {
@@ -366,6 +378,7 @@ function renderInlineContent(state: MarkdownSerializerState, node: PMNode, start
   inlineStartsLine = startsLine;
   pendingDelimiters = [];
   lastContent = NO_CONTENT;
+  lastWritten = { end: -1, code: 0, start: -1 };
   try {
     state.renderInline(node, startsLine);
   } finally {

@@ -34,8 +34,10 @@ function taskText(tokens: Token[], itemOpen: number): Token | null {
   if (tokens[itemOpen + 1]?.type !== "paragraph_open") return null;
   const inline = tokens[itemOpen + 2];
   if (inline?.type !== "inline") return null;
+  // The source must start with the marker: an escaped "\[ ]" reads as the same text but is not one.
+  if (!TASK_MARKER.test(inline.content)) return null;
   const first = inline.children?.[0];
-  if (!first || first.type !== "text" || !TASK_MARKER.test(first.content)) return null;
+  if (first?.type !== "text" || !TASK_MARKER.test(first.content)) return null;
   return first;
 }
 
