@@ -167,11 +167,34 @@ async function main(argv: string[]) {
   return runStdio(selectionOf(values));
 }
 
+/** Errors of the file system or SQLite that mean the database path is unusable. */
+const DATABASE_PATH_CODES = new Set([
+  "SQLITE_CANTOPEN",
+  "EEXIST",
+  "ENOENT",
+  "SQLITE_READONLY",
+  "SQLITE_NOTADB",
+  "EACCES",
+  "EROFS",
+  "ENOTDIR",
+  "EISDIR",
+  "EPERM",
+]);
+
 main(process.argv.slice(2)).catch((error) => {
+  const code = (error as { code?: string }).code ?? "";
+  if (DATABASE_PATH_CODES.has(code)) {
+    let path = "";
+    try {
+      path = readConfig().dbPath;
+    } catch {}
+    log(
+      `crm-mcp: cannot open the database at ${path}: ${(error as Error).message}. Set CRM_DB to a writable file path.`,
+    );
+    process.exit(2);
+  }
   const known =
-    error instanceof UsageError ||
-    error instanceof ConfigError ||
-    (error as { code?: string }).code?.startsWith("ERR_PARSE_ARGS");
+    error instanceof UsageError || error instanceof ConfigError || code.startsWith("ERR_PARSE_ARGS");
   log(known ? `crm-mcp: ${(error as Error).message}` : `crm-mcp: ${(error as Error).stack ?? error}`);
   process.exit(known ? 2 : 1);
 });
