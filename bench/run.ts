@@ -56,12 +56,24 @@ for (const [key, base, target, dir] of TARGETS) {
   targeted.add(key);
   const v = results[key]!;
   const met = dir === "min" ? v >= target : v <= target;
-  rows.push([key, fmt(v), base ? `${base} ${fmt(results[base])}` : "", `${dir === "min" ? ">=" : "<="} ${target}`, met ? "yes" : "NO"]);
+  rows.push([
+    key,
+    fmt(v),
+    base ? `${base} ${fmt(results[base])}` : "",
+    `${dir === "min" ? ">=" : "<="} ${target}`,
+    met ? "yes" : "NO",
+  ]);
 }
 for (const [key, v] of Object.entries(results)) if (!targeted.has(key)) rows.push([key, fmt(v), "", "", ""]);
 const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ").trimEnd();
-console.log(`\ncrm-mcp bench${quick ? " (--quick)" : ""}: node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+const line = (r: string[]) =>
+  r
+    .map((c, i) => c.padEnd(widths[i]!))
+    .join("  ")
+    .trimEnd();
+console.log(
+  `\ncrm-mcp bench${quick ? " (--quick)" : ""}: node ${process.version}, ${cpus().length} cores (${cpus()[0]?.model.trim()}), ${Math.round(totalmem() / 2 ** 30)} GiB, ${((performance.now() - started) / 1000).toFixed(0)} s\n`,
+);
 console.log(line(rows[0]!));
 console.log(widths.map((w) => "-".repeat(w)).join("  "));
 for (const r of rows.slice(1)) console.log(line(r));

@@ -25,15 +25,15 @@ const isoDate = z
 export const customFieldValuesInput = z
   .array(
     z.strictObject({
-      columnId: z.string().min(1).describe("A custom column id (col_...) from get_entity_configuration"),
-      value: z.unknown().describe("The value, checked against the column's type; null clears it"),
+      columnId: z.string().min(1).describe("col_... from get_entity_configuration"),
+      value: z.unknown().describe("Checked against the column's type; null clears it"),
     }),
   )
   .max(200);
 
 const notesInput = z
   .union([z.string(), z.record(z.string(), z.unknown()), z.null()])
-  .describe("Markdown text (or a Tiptap JSON document); null clears the notes");
+  .describe("Markdown (or Tiptap JSON); null clears");
 
 const email = z.email("must be an email address such as ada@example.com");
 
@@ -77,13 +77,7 @@ function fields(type: EntityType, mode: "create" | "update"): Record<string, z.Z
   }
   for (const r of def.relations) {
     if (type === "service" && r.name === "dealIds") continue;
-    shape[r.name] = idList
-      .optional()
-      .describe(
-        mode === "update"
-          ? "Replaces all current links; use link_entities to add"
-          : `Ids to link (${r.target})`,
-      );
+    shape[r.name] = mode === "update" ? idList.optional().describe("Replaces all links") : idList.optional();
   }
   shape.notes = notesInput.optional();
   shape.customFieldValues = customFieldValuesInput.optional();

@@ -70,10 +70,10 @@ export function selectTools(
  * to the handler, which names the failing field the way our services do.
  */
 function listed(schema: z.ZodType, io: "input" | "output") {
-  const json = z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }) as Record<
-    string,
-    unknown
-  >;
+  const json = compact(
+    z.toJSONSchema(schema, { target: "draft-2020-12", io, unrepresentable: "any" }),
+    io,
+  ) as Record<string, unknown>;
   delete json.$schema;
   return {
     "~standard": {
@@ -83,6 +83,33 @@ function listed(schema: z.ZodType, io: "input" | "output") {
       jsonSchema: { input: () => json, output: () => json },
     },
   };
+}
+
+/**
+ * Drops what costs an agent's context more than it tells it: a regex beside a `format`,
+ * `propertyNames` of plain records, and bounds so loose no caller meets them. The handler
+ * still checks all of them.
+ */
+function compact(node: unknown, io: "input" | "output"): unknown {
+  if (Array.isArray(node)) return node.map((n) => compact(n, io));
+  if (node === null || typeof node !== "object") return node;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "pattern" && "format" in node) continue;
+    if (key === "propertyNames") continue;
+    if (key === "minLength" && value === 1) continue;
+    if ((key === "maxLength" || key === "maxItems") && typeof value === "number" && value >= 200) continue;
+    // What a tool returns needs no closed-world rule; what it takes keeps it.
+    if (io === "output" && key === "additionalProperties" && value === false) continue;
+    out[key] = compact(value, io);
+  }
+  // `anyOf` of bare types reads shorter as a type list: {"type": ["string", "null"]}.
+  const anyOf = out.anyOf as Record<string, unknown>[] | undefined;
+  if (anyOf?.every((a) => Object.keys(a).length === 1 && typeof a.type === "string")) {
+    delete out.anyOf;
+    out.type = anyOf.map((a) => a.type);
+  }
+  return out;
 }
 
 const prepared = new WeakMap<
@@ -130,7 +157,7 @@ export function registerTools(
         description: tool.description,
         inputSchema: input,
         outputSchema: output,
-        annotations: { title: tool.title, ...tool.annotations },
+        annotations: tool.annotations,
       },
       // biome-ignore lint/suspicious/noExplicitAny: arguments are parsed by the handler itself
       (async (args: any) => {

@@ -1,4 +1,4 @@
-import { and, desc, eq, inArray, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, or, type SQL, sql } from "drizzle-orm";
 import { newId } from "../ids.js";
 import type { Db } from "./db.js";
 import { events, webhookDeliveries, webhooks } from "./schema/index.js";

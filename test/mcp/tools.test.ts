@@ -45,6 +45,17 @@ describe("tools/list", () => {
     await expect(`${JSON.stringify(tools, null, 2)}\n`).toMatchFileSnapshot("../__snapshots__/tools.json");
   });
 
+  it("keeps tools/list small enough for an agent's context", async () => {
+    const size = async (selection: Parameters<typeof connect>[2]) => {
+      const c = await connect(t.app, t.owner, selection);
+      const bytes = Buffer.byteLength(JSON.stringify(await c.listTools()));
+      await c.close();
+      return bytes;
+    };
+    expect(await size({})).toBeLessThan(40_000);
+    expect(await size({ toolsets: ["webhooks"] })).toBeLessThan(10_000);
+  });
+
   it("selects toolsets, and read-only follows readOnlyHint", async () => {
     const c = await connect(t.app, t.owner, { toolsets: ["webhooks"], readOnly: true });
     const { tools } = await c.listTools();

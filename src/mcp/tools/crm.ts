@@ -5,7 +5,7 @@ import { MAX_BATCH } from "../../crm/service.js";
 import { notes as loadNotes } from "../../notes/lazy.js";
 import { DESTRUCTIVE, defineTool, IDEMPOTENT_WRITE, READ, type ToolDefinition, WRITE } from "../registry.js";
 
-const entity = z.enum(ENTITY_TYPES).describe("contact, organization, deal, service or task");
+const entity = z.enum(ENTITY_TYPES);
 const record = z.record(z.string(), z.unknown());
 const page = {
   limit: z.number().int().min(1).max(100).optional().describe("Page size, default 25, at most 100"),
@@ -32,7 +32,7 @@ const createTools = ENTITY_TYPES.map((type) => {
     name: `create_${plural}`,
     toolset: "crm",
     title: `Create ${plural}`,
-    description: `Create 1 to 100 ${plural} in one call. Relationship arrays link existing records (ids from filter_entity or search_all_entities); notes are markdown. All items are checked first: if one is invalid, nothing is created.`,
+    description: `Create 1-100 ${plural}. Relationship arrays link existing ids (find them with search_all_entities); notes are markdown. If any item is invalid, nothing is created.`,
     input: z.strictObject({ [plural]: z.array(CREATE_INPUTS[type]).min(1).max(MAX_BATCH) }),
     output: namedItems,
     annotations: WRITE,
@@ -47,7 +47,7 @@ const updateTools = ENTITY_TYPES.map((type) => {
     name: `update_${plural}`,
     toolset: "crm",
     title: `Update ${plural}`,
-    description: `Change 1 to 100 ${plural}. Only the fields given change. A relationship array given replaces all current links (use link_entities/unlink_entities to add or remove some). A change that moves nothing emits no event.`,
+    description: `Change 1-100 ${plural}; only the fields given change. A relationship array replaces all links (link_entities/unlink_entities add or remove some). If any item is invalid, nothing changes.`,
     input: z.strictObject({ [plural]: z.array(UPDATE_INPUTS[type]).min(1).max(MAX_BATCH) }),
     output: namedItems,
     annotations: IDEMPOTENT_WRITE,
@@ -62,7 +62,7 @@ export const crmTools: ToolDefinition[] = [
     toolset: "crm",
     title: "Describe an entity type",
     description:
-      "List an entity type's fields, relationship arrays and custom columns, with the filter operators each accepts and whether it sorts. Call this before filter_entity or update_entity_custom_fields.",
+      "An entity type's fields, relationship arrays and custom columns, with the filter operators each takes. Call it before filter_entity or update_entity_custom_fields.",
     input: z.strictObject({ entity }),
     output: z.object({
       entity: z.string(),
@@ -78,7 +78,7 @@ export const crmTools: ToolDefinition[] = [
     toolset: "crm",
     title: "Find records",
     description:
-      "List records of one entity type, narrowed by a searchTerm (names, emails) and filters, sorted, a page at a time. Notes are left out; read them with get_entities (include: withNotes).",
+      "List records of one entity type by searchTerm (names, emails) and filters, sorted, a page at a time. Notes are left out: get_entities with withNotes reads them.",
     input: z.strictObject({
       entity,
       searchTerm: z.string().max(200).optional(),
@@ -142,7 +142,7 @@ export const crmTools: ToolDefinition[] = [
     toolset: "crm",
     title: "Read records by id",
     description:
-      'Read up to 100 records by entity and id. include "masterData" gives fields, links and custom values; "withNotes" adds the notes as markdown. An id that does not exist comes back with an error instead of a record.',
+      'Read up to 100 records by entity and id: "masterData" gives fields, links and custom values; "withNotes" adds notes as markdown. An unknown id gets an error instead of a record.',
     input: z.strictObject({
       items: z
         .array(

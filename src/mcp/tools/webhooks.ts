@@ -76,7 +76,7 @@ export const webhookTools: ToolDefinition[] = [
     toolset: "webhooks",
     title: "Search webhook deliveries",
     description:
-      "Search the delivery log, newest first: searchTerm matches url and event name; filter by webhookId, status (pending, sending, succeeded, failed), event, and a since/until window. Use get_webhook_delivery for one delivery's request and response.",
+      "Search the delivery log, newest first: searchTerm matches url and event name; filter by webhookId, status, event and a since/until window. get_webhook_delivery shows one in full.",
     input: deliveryListInput,
     output: list,
     annotations: READ,
@@ -98,7 +98,7 @@ export const webhookTools: ToolDefinition[] = [
     toolset: "webhooks",
     title: "Resend a delivery",
     description:
-      "Send a delivery again as a new delivery (resendOf = the original): the same body to the webhook's current url, signed with its current secret. Waits for the outcome up to the delivery deadline and returns the new delivery.",
+      "Send a delivery again as a new delivery (resendOf = the original): same body, the webhook's current url and secret. Waits for the outcome (up to the deadline) and returns it.",
     input: id("delivery"),
     output: z.looseObject({}),
     annotations: { ...WRITE, openWorldHint: true },
@@ -118,7 +118,7 @@ export const webhookTools: ToolDefinition[] = [
     toolset: "webhooks",
     title: "Resend failed deliveries",
     description:
-      "Resend every failed delivery created in a time window (optionally one webhook's), each once: an event whose latest attempt failed gets one new delivery. Returns the new deliveries, which are sent in the background.",
+      "Resend the failed deliveries created in a time window (optionally one webhook's): each event whose latest attempt failed gets one new delivery, sent in the background.",
     input: resendFailedInput,
     output: z.object({ resent: z.array(record), skipped: z.array(record) }),
     annotations: { ...WRITE, openWorldHint: true },
