@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ENTITIES, type EntityType } from "./model.js";
+import { CUSTOM_COLUMN_TYPES, ENTITIES, ENTITY_TYPES, type EntityType } from "./model.js";
 
 /**
  * What callers may write for each entity type. The services parse with these, and the
@@ -128,4 +128,17 @@ export type FilterInput = z.infer<typeof filterInput>;
 export const sortInput = z.strictObject({
   field: z.string().min(1),
   direction: z.enum(["asc", "desc"]).default("asc"),
+});
+
+export const columnCreateInput = z.strictObject({
+  entityType: z.enum(ENTITY_TYPES),
+  label: z.string().trim().min(1, "must not be empty").max(100),
+  type: z.enum(CUSTOM_COLUMN_TYPES),
+  options: z.array(z.string().trim().min(1)).max(100).default([]),
+});
+
+export const columnUpdateInput = z.strictObject({
+  id: z.string().min(1),
+  label: z.string().trim().min(1, "must not be empty").max(100).optional(),
+  options: z.array(z.string().trim().min(1)).max(100).optional(),
 });

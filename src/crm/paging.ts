@@ -33,3 +33,9 @@ export function decodeCursor(cursor: unknown): number {
     "is not a cursor from this server; pass nextCursor from the previous page unchanged",
   );
 }
+
+/** A page of `items` that starts at `offset` of `total`. */
+export function pageOf<T>(items: T[], total: number, offset: number): Page<T> {
+  const next = offset + items.length;
+  return { items, total, nextCursor: items.length > 0 && next < total ? encodeCursor(next) : null };
+}

@@ -6,7 +6,15 @@ import { notes as loadNotes } from "../notes/lazy.js";
 import type { Store, StoredQuery, Tx } from "../store/index.js";
 import { checkCustomValue, type StoredCustomValue } from "./custom-fields.js";
 import { filterableFields, toStoredFilters } from "./filters.js";
-import { CREATE_INPUTS, type FilterInput, filterInput, sortInput, UPDATE_INPUTS } from "./inputs.js";
+import {
+  CREATE_INPUTS,
+  columnCreateInput,
+  columnUpdateInput,
+  type FilterInput,
+  filterInput,
+  sortInput,
+  UPDATE_INPUTS,
+} from "./inputs.js";
 import {
   type CustomColumn,
   type DealServiceLine,
@@ -16,7 +24,7 @@ import {
   type EntityType,
   type LinkTarget,
 } from "./model.js";
-import { decodeCursor, encodeCursor, type Page, pageLimit } from "./paging.js";
+import { decodeCursor, type Page, pageLimit, pageOf } from "./paging.js";
 import { parse } from "./validate.js";
 
 export type { Actor };
@@ -306,11 +314,7 @@ export class CrmService {
       const { ids, total } = await tx.crm.find(actor.companyId, type, { ...stored, limit, offset });
       const records = await tx.crm.load(actor.companyId, type, ids);
       const items = ids.map((id) => records.get(id)!).filter(Boolean);
-      return {
-        items,
-        total,
-        nextCursor: offset + ids.length < total ? encodeCursor(offset + ids.length) : null,
-      };
+      return pageOf(items, total, offset);
     });
   }
 
@@ -559,30 +563,6 @@ export class CrmService {
     await tx.crm.recomputeDealTotals(actor.companyId, [dealId]);
   }
 }
-
-const columnCreateInput = z.strictObject({
-  entityType: z.enum(ENTITY_TYPES),
-  label: z.string().trim().min(1, "must not be empty").max(100),
-  type: z.enum([
-    "text",
-    "number",
-    "currency",
-    "date",
-    "datetime",
-    "singleSelect",
-    "email",
-    "phone",
-    "link",
-    "checkbox",
-  ]),
-  options: z.array(z.string().trim().min(1)).max(100).default([]),
-});
-
-const columnUpdateInput = z.strictObject({
-  id: z.string().min(1),
-  label: z.string().trim().min(1, "must not be empty").max(100).optional(),
-  options: z.array(z.string().trim().min(1)).max(100).optional(),
-});
 
 function checkBatch(items: unknown, root: string): void {
   if (!Array.isArray(items) || items.length === 0)

@@ -44,9 +44,11 @@ export class Checkpointer {
     const worker = this.worker;
     this.worker = null;
     if (!worker) return;
+    // Held while stopping: an unreferenced worker would let the process exit mid-await.
+    worker.ref();
     const exited = new Promise((resolve) => worker.once("exit", resolve));
     worker.postMessage("stop");
-    await Promise.race([exited, new Promise((r) => setTimeout(r, 1000).unref())]);
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 1000))]);
     await worker.terminate();
   }
 }

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { decodeCursor, encodeCursor, type Page, pageLimit } from "../crm/paging.js";
+import { decodeCursor, type Page, pageLimit, pageOf } from "../crm/paging.js";
 import { parse } from "../crm/validate.js";
 import { ConflictError, NotFoundError } from "../errors.js";
 import { EVENT_NAMES } from "../events/catalog.js";
@@ -93,11 +93,7 @@ export class DeliveryService {
         offset,
       }),
     );
-    return {
-      items: items.map(toSummary),
-      total,
-      nextCursor: offset + items.length < total ? encodeCursor(offset + items.length) : null,
-    };
+    return pageOf(items.map(toSummary), total, offset);
   }
 
   async get(actor: Actor, id: string): Promise<DeliveryDetail> {

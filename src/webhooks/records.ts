@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { decodeCursor, encodeCursor, type Page, pageLimit } from "../crm/paging.js";
+import { decodeCursor, type Page, pageLimit, pageOf } from "../crm/paging.js";
 import { parse } from "../crm/validate.js";
 import { NotFoundError } from "../errors.js";
 import { EVENT_NAMES, isEventName } from "../events/catalog.js";
@@ -145,11 +145,7 @@ export class WebhookService {
         limit,
         offset,
       });
-      return {
-        items: items.map(toWebhookView),
-        total,
-        nextCursor: offset + items.length < total ? encodeCursor(offset + items.length) : null,
-      };
+      return pageOf(items.map(toWebhookView), total, offset);
     });
   }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { columnCreateInput, columnUpdateInput } from "../../crm/inputs.js";
 import { CUSTOM_COLUMN_TYPES, ENTITY_TYPES } from "../../crm/model.js";
 import { DESTRUCTIVE, defineTool, IDEMPOTENT_WRITE, READ, type ToolDefinition, WRITE } from "../registry.js";
 
@@ -23,12 +24,7 @@ export const adminTools: ToolDefinition[] = [
     toolset: "admin",
     title: "Create a custom column",
     description: `Add a custom field to an entity type. type is one of ${CUSTOM_COLUMN_TYPES.join(", ")}; a singleSelect needs options.`,
-    input: z.strictObject({
-      entityType: z.enum(ENTITY_TYPES),
-      label: z.string().min(1).max(100),
-      type: z.enum(CUSTOM_COLUMN_TYPES),
-      options: z.array(z.string().min(1)).max(100).optional(),
-    }),
+    input: columnCreateInput,
     output: z.looseObject({}),
     annotations: WRITE,
     handler: async (args, { app, actor }) => ({ ...(await app.crm.createColumn(actor, args)) }),
@@ -39,11 +35,7 @@ export const adminTools: ToolDefinition[] = [
     title: "Change a custom column",
     description:
       "Rename a custom column or change a singleSelect's options. Its type cannot change: create a new column instead.",
-    input: z.strictObject({
-      id: z.string().min(1),
-      label: z.string().min(1).max(100).optional(),
-      options: z.array(z.string().min(1)).max(100).optional(),
-    }),
+    input: columnUpdateInput,
     output: z.looseObject({}),
     annotations: IDEMPOTENT_WRITE,
     handler: async (args, { app, actor }) => ({ ...(await app.crm.updateColumn(actor, args)) }),

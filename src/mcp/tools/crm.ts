@@ -203,8 +203,8 @@ export const crmTools: ToolDefinition[] = [
       title: mode === "link" ? "Link records" : "Unlink records",
       description:
         mode === "link"
-          ? "Add links from one record to others, keeping the existing ones. relation is the id array's name, e.g. organizationIds on a contact. Links show on both sides."
-          : "Remove some links from one record, keeping the rest. relation is the id array's name, e.g. organizationIds on a contact.",
+          ? "Add links from one record to others, keeping existing ones; relation names the id array (organizationIds on a contact). Links show on both sides."
+          : "Remove some links from one record, keeping the rest; relation names the id array (organizationIds on a contact).",
       input: z.strictObject({
         entity,
         id: z.string().min(1),
@@ -229,8 +229,8 @@ export const crmTools: ToolDefinition[] = [
       title: mode === "update" ? "Replace notes" : "Append to notes",
       description:
         mode === "update"
-          ? "Replace the notes of 1 to 100 records with markdown (headings, lists, task lists, tables, links). null or empty clears them."
-          : "Add markdown after the existing notes of 1 to 100 records, separated by a blank line.",
+          ? "Replace the notes of 1-100 records with markdown (headings, lists, task lists, tables, links); null clears them."
+          : "Add markdown after the notes of 1-100 records, separated by a blank line.",
       input: z.strictObject({
         entity,
         items: z
