@@ -357,6 +357,23 @@ export class CrmRepository {
     query: StoredQuery,
   ): Promise<{ ids: string[]; total: number }> {
     const table = TABLES[type];
+    const indexed = this.indexedSearch(type, query);
+    if (indexed && !query.sort && query.filters.length === 0) {
+      // A search alone is driven from its index: the newest matches by rowid (rows are
+      // inserted in id order), each checked for the company, stopping at the page's end.
+      const name = TABLE_NAMES[type];
+      const ids = this.st
+        .all<{ id: string }>(
+          `select t.id from ${name}_fts f join ${name} t on t.rowid = f.rowid
+           where ${name}_fts match ? and t.company_id = ? order by f.rowid desc limit ? offset ?`,
+          indexed,
+          companyId,
+          query.limit,
+          query.offset,
+        )
+        .map((r) => r.id);
+      return { ids, total: this.indexedCount(companyId, type, indexed) };
+    }
     const where = this.where(companyId, type, query);
     const total = this.db.select({ n: sql<number>`count(*)` }).from(table).where(where).get()?.n ?? 0;
     const order: SQL[] = [];
@@ -390,6 +407,8 @@ export class CrmRepository {
     query: Omit<StoredQuery, "limit" | "offset">,
   ): Promise<number> {
     const table = TABLES[type];
+    const indexed = this.indexedSearch(type, { ...query, limit: 0, offset: 0 });
+    if (indexed && query.filters.length === 0) return this.indexedCount(companyId, type, indexed);
     return (
       this.db
         .select({ n: sql<number>`count(*)` })
@@ -401,21 +420,44 @@ export class CrmRepository {
 
   private where(companyId: string, type: EntityType, query: StoredQuery): SQL {
     const table = TABLES[type];
-    const parts: SQL[] = [sql`${table.companyId} = ${companyId}`];
+    const indexed = this.indexedSearch(type, query);
+    // With a search, the matches are fewer than the company's rows: the unary + keeps
+    // SQLite from scanning the company index and testing every row against the matches.
+    const parts: SQL[] = [
+      indexed ? sql`+${table.companyId} = ${companyId}` : sql`${table.companyId} = ${companyId}`,
+    ];
     const term = query.searchTerm?.trim();
-    if (term) parts.push(this.search(type, term));
+    if (indexed) {
+      const fts = sql.raw(`${TABLE_NAMES[type]}_fts`);
+      parts.push(sql`${table}.rowid in (select rowid from ${fts} where ${fts} match ${indexed})`);
+    } else if (term) parts.push(this.likeSearch(type, term));
     for (const f of query.filters) parts.push(this.filter(type, f));
     return and(...parts)!;
   }
 
-  private search(type: EntityType, term: string): SQL {
+  /**
+   * The full-text query for a search term of three characters or more (trigram tokens need
+   * three): rows whose searched fields contain the term. Null otherwise.
+   */
+  private indexedSearch(type: EntityType, query: StoredQuery): string | null {
+    const term = query.searchTerm?.trim();
+    if (!term || [...term].length < 3) return null;
+    return `"${term.replaceAll('"', '""')}"`;
+  }
+
+  /** The company's rows among a search's matches. */
+  private indexedCount(companyId: string, type: EntityType, match: string): number {
+    const name = TABLE_NAMES[type];
+    return this.st.all<{ n: number }>(
+      `select count(*) as n from ${name}_fts f join ${name} t on t.rowid = f.rowid where ${name}_fts match ? and t.company_id = ?`,
+      match,
+      companyId,
+    )[0]!.n;
+  }
+
+  /** Short terms scan the searched fields with LIKE. */
+  private likeSearch(type: EntityType, term: string): SQL {
     const table = TABLES[type];
-    const fts = sql.raw(`${TABLE_NAMES[type]}_fts`);
-    // Trigram tokens need three characters; shorter terms scan with LIKE.
-    if ([...term].length >= 3) {
-      const phrase = `"${term.replaceAll('"', '""')}"`;
-      return sql`${table}.rowid in (select rowid from ${fts} where ${fts} match ${phrase})`;
-    }
     const like = `%${escapeLike(term)}%`;
     const fields = ENTITIES[type].searchFields.map((f) => sql`${table[f]} like ${like} escape '\\'`);
     return sql`(${sql.join(fields, sql` or `)})`;
