@@ -274,30 +274,38 @@ export class WebhookRepository {
   }
 
   /** Records the outcome, if this worker still holds the claim. */
-  async complete(workerId: string, id: string, r: DeliveryResult): Promise<boolean> {
-    const done = this.st.run(
-      `update webhook_deliveries set status = ?, status_code = ?, request_headers = ?, response_body = ?, error = ?,
-         error_class = ?, duration_ms = ?, sent_at = ?, claimed_by = null, lease_until = null
-       where id = ? and claimed_by = ?`,
-      r.status,
-      r.statusCode,
-      r.requestHeaders === null ? null : JSON.stringify(r.requestHeaders),
-      r.responseBody,
-      r.error,
-      r.errorClass,
-      r.durationMs,
-      r.sentAt,
-      id,
-      workerId,
-    );
-    if (done.changes === 0) return false;
-    this.st.run(
-      "update webhooks set last_delivery_status = ?, last_delivery_at = ? where id = (select webhook_id from webhook_deliveries where id = ?)",
-      r.status,
-      r.sentAt,
-      id,
-    );
-    return true;
+  /**
+   * Records outcomes, each only if this worker still holds the claim, and keeps each
+   * webhook's last delivery status for list views (one update per webhook per batch).
+   */
+  async complete(workerId: string, outcomes: { id: string; webhookId: string; result: DeliveryResult }[]) {
+    const last = new Map<string, DeliveryResult>();
+    for (const { id, webhookId, result: r } of outcomes) {
+      const done = this.st.run(
+        `update webhook_deliveries set status = ?, status_code = ?, request_headers = ?, response_body = ?, error = ?,
+           error_class = ?, duration_ms = ?, sent_at = ?, claimed_by = null, lease_until = null
+         where id = ? and claimed_by = ?`,
+        r.status,
+        r.statusCode,
+        r.requestHeaders === null ? null : JSON.stringify(r.requestHeaders),
+        r.responseBody,
+        r.error,
+        r.errorClass,
+        r.durationMs,
+        r.sentAt,
+        id,
+        workerId,
+      );
+      if (done.changes > 0) last.set(webhookId, r);
+    }
+    for (const [webhookId, r] of last) {
+      this.st.run(
+        "update webhooks set last_delivery_status = ?, last_delivery_at = ? where id = ?",
+        r.status,
+        r.sentAt,
+        webhookId,
+      );
+    }
   }
 
   /** Hands unsent claims back (a process that stops before sending them). */

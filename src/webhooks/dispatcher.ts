@@ -42,7 +42,7 @@ export class Dispatcher {
   private readonly perWebhook = new Map<string, number>();
   private readonly waiting = new Map<string, ClaimedDelivery[]>();
   private readonly settledEmitter = new EventEmitter();
-  private results: { id: string; result: DeliveryResult }[] = [];
+  private results: { id: string; webhookId: string; result: DeliveryResult }[] = [];
   private flushing: Promise<void> | null = null;
   private pumping = false;
   private flushTimer: NodeJS.Timeout | null = null;
@@ -268,7 +268,7 @@ export class Dispatcher {
     }
     // The send slot is free as soon as the answer is in; recording it joins a batch that
     // is written a moment later, one transaction for many outcomes.
-    this.results.push({ id: delivery.id, result });
+    this.results.push({ id: delivery.id, webhookId: delivery.webhookId, result });
     if (this.results.length >= RECORD_BATCH) void this.flush();
     else this.flushTimer ??= setTimeout(() => void this.flush(), RECORD_DELAY_MS);
   }
@@ -287,7 +287,7 @@ export class Dispatcher {
         this.results = [];
         try {
           await this.store.write(async (tx) => {
-            for (const r of batch) await tx.webhooks.complete(this.workerId, r.id, r.result);
+            await tx.webhooks.complete(this.workerId, batch);
           });
         } catch (error) {
           this.options.log?.(
