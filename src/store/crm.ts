@@ -357,7 +357,7 @@ export class CrmRepository {
     query: StoredQuery,
   ): Promise<{ ids: string[]; total: number }> {
     const table = TABLES[type];
-    const indexed = this.indexedSearch(type, query);
+    const indexed = this.indexedSearch(query);
     if (indexed && !query.sort && query.filters.length === 0) {
       // A search alone is driven from its index: the newest matches by rowid (rows are
       // inserted in id order), each checked for the company, stopping at the page's end.
@@ -407,7 +407,7 @@ export class CrmRepository {
     query: Omit<StoredQuery, "limit" | "offset">,
   ): Promise<number> {
     const table = TABLES[type];
-    const indexed = this.indexedSearch(type, { ...query, limit: 0, offset: 0 });
+    const indexed = this.indexedSearch({ ...query, limit: 0, offset: 0 });
     if (indexed && query.filters.length === 0) return this.indexedCount(companyId, type, indexed);
     return (
       this.db
@@ -420,7 +420,7 @@ export class CrmRepository {
 
   private where(companyId: string, type: EntityType, query: StoredQuery): SQL {
     const table = TABLES[type];
-    const indexed = this.indexedSearch(type, query);
+    const indexed = this.indexedSearch(query);
     // With a search, the matches are fewer than the company's rows: the unary + keeps
     // SQLite from scanning the company index and testing every row against the matches.
     const parts: SQL[] = [
@@ -439,7 +439,7 @@ export class CrmRepository {
    * The full-text query for a search term of three characters or more (trigram tokens need
    * three): rows whose searched fields contain the term. Null otherwise.
    */
-  private indexedSearch(type: EntityType, query: StoredQuery): string | null {
+  private indexedSearch(query: StoredQuery): string | null {
     const term = query.searchTerm?.trim();
     if (!term || [...term].length < 3) return null;
     return `"${term.replaceAll('"', '""')}"`;

@@ -21,6 +21,7 @@ export type {
   LocalClaimer,
   WebhookRow,
 } from "./webhooks.js";
+export { newDeliveryRow } from "./webhooks.js";
 
 /** The SQLite driver's entry, for the checkpoint worker's own connection. */
 const DRIVER = createRequire(import.meta.url).resolve("better-sqlite3");

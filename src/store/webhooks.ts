@@ -46,6 +46,30 @@ export interface DeliveryResult {
   sentAt: string;
 }
 
+/** A delivery not yet sent: what it is for, with no outcome. */
+export function newDeliveryRow(
+  fields: Pick<
+    DeliveryRow,
+    "id" | "companyId" | "webhookId" | "eventId" | "event" | "url" | "status" | "createdAt"
+  > &
+    Partial<Pick<DeliveryRow, "attempt" | "resendOf" | "claimedBy" | "leaseUntil">>,
+): DeliveryRow {
+  return {
+    statusCode: null,
+    requestHeaders: null,
+    responseBody: null,
+    error: null,
+    errorClass: null,
+    durationMs: null,
+    attempt: 1,
+    resendOf: null,
+    claimedBy: null,
+    leaseUntil: null,
+    sentAt: null,
+    ...fields,
+  };
+}
+
 /** A row as `returning *` gives it (column names) into the shape drizzle reads. */
 function toDeliveryRow(r: Record<string, unknown>): DeliveryRow {
   return {
@@ -177,7 +201,7 @@ export class WebhookRepository {
         written++;
         if (take) {
           claimed.push({
-            delivery: {
+            delivery: newDeliveryRow({
               id,
               companyId,
               webhookId: h.id,
@@ -185,19 +209,10 @@ export class WebhookRepository {
               event: e.event,
               url: h.url,
               status: "sending",
-              statusCode: null,
-              requestHeaders: null,
-              responseBody: null,
-              error: null,
-              errorClass: null,
-              durationMs: null,
-              attempt: 1,
-              resendOf: null,
               claimedBy: claimer!.workerId,
               leaseUntil,
               createdAt: e.createdAt,
-              sentAt: null,
-            },
+            }),
             body: e.body,
             webhook: { url: h.url, secret: h.secret, enabled: true },
           });

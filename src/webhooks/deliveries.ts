@@ -5,7 +5,7 @@ import { ConflictError, NotFoundError } from "../errors.js";
 import { EVENT_NAMES } from "../events/catalog.js";
 import type { Actor } from "../events/recorder.js";
 import { newId } from "../ids.js";
-import type { DeliveryRow, Store, Tx } from "../store/index.js";
+import { type DeliveryRow, newDeliveryRow, type Store, type Tx } from "../store/index.js";
 
 /** A delivery in a list: enough to scan a log. */
 export interface DeliverySummary {
@@ -161,7 +161,7 @@ export class DeliveryService {
         `Webhook ${webhook.id} is disabled, so delivery ${original.id} cannot be resent; enable it with update_webhook first`,
       );
     }
-    const row: DeliveryRow = {
+    const row = newDeliveryRow({
       id: newId("delivery"),
       companyId: actor.companyId,
       webhookId: webhook.id,
@@ -169,19 +169,10 @@ export class DeliveryService {
       event: original.event,
       url: webhook.url,
       status: "pending",
-      statusCode: null,
-      requestHeaders: null,
-      responseBody: null,
-      error: null,
-      errorClass: null,
-      durationMs: null,
       attempt: original.attempt + 1,
       resendOf: original.id,
-      claimedBy: null,
-      leaseUntil: null,
       createdAt: new Date().toISOString(),
-      sentAt: null,
-    };
+    });
     await tx.webhooks.insertDelivery(row);
     tx.noteDeliveries(1);
     return row;
