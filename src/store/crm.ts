@@ -169,13 +169,8 @@ export class CrmRepository {
     for (const row of rows) {
       for (const key of shape.json)
         if (typeof row[key] === "string") row[key] = JSON.parse(row[key] as string);
-      const record: EntityRecord = {
-        id: row.id,
-        notes: null,
-        customFieldValues: [],
-        createdAt: "",
-        updatedAt: "",
-      };
+      // Keys in the order a reader expects: id, own fields, links, notes, custom values, times.
+      const record = { id: row.id } as EntityRecord;
       for (const s of def.scalars) record[s.name] = row[s.name] ?? null;
       if (type === "deal") record.services = lines.get(row.id) ?? [];
       const byTarget = related.get(row.id)!;
