@@ -103,7 +103,9 @@ async function runServe(values: { host?: string; port?: string }, selection: Too
   const { startHttpServer } = await import("./http/server.js");
   const http = await startHttpServer(app, { host, port, selection, log }).catch(async (error) => {
     await app.close();
-    throw new ConfigError(`cannot listen on ${host}:${port}: ${(error as Error).message}`);
+    throw new ConfigError(
+      `cannot listen on ${host}:${port}: ${(error as Error).message}; choose another with --port (0 picks a free one)`,
+    );
   });
   process.stdout.write(
     `crm-mcp ${VERSION} listening on ${http.url}\n  MCP (Streamable HTTP): ${http.url}/mcp\n  MCP (legacy SSE):      ${http.url}/sse\n  Web UI:                ${http.url}/\n  Database:              ${app.config.dbPath}\n`,
@@ -111,6 +113,10 @@ async function runServe(values: { host?: string; port?: string }, selection: Too
   if (!(await app.tenants.hasApiKeys(owner))) {
     const { key } = await app.tenants.createApiKey(owner, "first start");
     process.stdout.write(`\nAPI key for the local owner (shown once, keep it):\n  ${key}\n`);
+  } else {
+    process.stdout.write(
+      "\nSign in with an API key; make a new one with `crm-mcp keys create --name NAME` (same CRM_DB).\n",
+    );
   }
   onShutdown(async () => {
     await http.close();
@@ -193,8 +199,9 @@ main(process.argv.slice(2)).catch((error) => {
     );
     process.exit(2);
   }
-  const known =
-    error instanceof UsageError || error instanceof ConfigError || code.startsWith("ERR_PARSE_ARGS");
-  log(known ? `crm-mcp: ${(error as Error).message}` : `crm-mcp: ${(error as Error).stack ?? error}`);
+  const parseError = code.startsWith("ERR_PARSE_ARGS");
+  const known = error instanceof UsageError || error instanceof ConfigError || parseError;
+  const message = parseError ? `${(error as Error).message}; see crm-mcp --help` : (error as Error).message;
+  log(known ? `crm-mcp: ${message}` : `crm-mcp: ${(error as Error).stack ?? error}`);
   process.exit(known ? 2 : 1);
 });

@@ -78,16 +78,11 @@ function actorOf(auth: AuthInfo | undefined): Actor {
   return actor;
 }
 
-function unauthorized(res: ServerResponse) {
-  sendJson(
-    res,
-    401,
-    {
-      error:
-        "Unauthorized: send an API key as `Authorization: Bearer <key>` or `x-api-key: <key>` (make one with `crm-mcp keys create --name NAME`)",
-    },
-    { "www-authenticate": 'Bearer realm="crm-mcp"' },
-  );
+function unauthorized(res: ServerResponse, sent: boolean) {
+  const error = sent
+    ? "Unauthorized: that API key is not valid for this server's database (make one with `crm-mcp keys create --name NAME`, with the same CRM_DB)"
+    : "Unauthorized: send an API key as `Authorization: Bearer <key>` or `x-api-key: <key>` (make one with `crm-mcp keys create --name NAME`)";
+  sendJson(res, 401, { error }, { "www-authenticate": 'Bearer realm="crm-mcp"' });
 }
 
 /**
@@ -120,14 +115,14 @@ export async function startHttpServer(
 
       if (url.pathname === "/mcp") {
         const actor = await authenticate(req);
-        if (!actor) return unauthorized(res);
+        if (!actor) return unauthorized(res, keyOf(req) !== null);
         const auth: AuthInfo = { token: keyOf(req)!, clientId: actor.userId, scopes: [], extra: { actor } };
         (req as IncomingMessage & { auth?: AuthInfo }).auth = auth;
         return await mcpNode(req as never, res as never);
       }
       if (url.pathname === "/sse" && req.method === "GET") {
         const actor = await authenticate(req);
-        if (!actor) return unauthorized(res);
+        if (!actor) return unauthorized(res, keyOf(req) !== null);
         const transport = new SSEServerTransport("/messages", res);
         sessions.set(transport.sessionId, { transport, actor });
         transport.onclose = () => sessions.delete(transport.sessionId);
@@ -137,7 +132,7 @@ export async function startHttpServer(
       }
       if (url.pathname === "/messages" && req.method === "POST") {
         const actor = await authenticate(req);
-        if (!actor) return unauthorized(res);
+        if (!actor) return unauthorized(res, keyOf(req) !== null);
         const session = sessions.get(url.searchParams.get("sessionId") ?? "");
         if (!session || session.actor.userId !== actor.userId) {
           return sendJson(res, 404, { error: "Unknown sessionId: open a stream with GET /sse first" });

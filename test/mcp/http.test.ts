@@ -58,6 +58,7 @@ describe("HTTP", () => {
       expect(((await r.json()) as { error: string }).error).toMatch(/Authorization: Bearer/);
       const bad = await fetch(`${http.url}${path}`, { method, headers: { "x-api-key": "crm_wrong" } });
       expect(bad.status, path).toBe(401);
+      expect(((await bad.json()) as { error: string }).error).toMatch(/not valid/);
     }
   });
 
