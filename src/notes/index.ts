@@ -6,5 +6,5 @@ export { NOTES_JSON_MAX_BYTES, NOTES_MARKDOWN_MAX_BYTES } from "./limits.js";
 export { appendNotes, normalizeNotes } from "./normalize.js";
 export { markdownToNotes } from "./parse.js";
 export { notesExtensions, notesSchema } from "./schema.js";
-export { notesToMarkdown } from "./serialize.js";
+export { notesToMarkdown, storedNotesToMarkdown } from "./serialize.js";
 export type { TiptapDoc } from "./types.js";

@@ -797,3 +797,20 @@ export function notesToMarkdown(doc: unknown): string {
   assertJsonSize(doc);
   return serializer.serialize(buildDoc(doc), SERIALIZE_OPTIONS);
 }
+
+/**
+ * Markdown of notes read back from the store. They were made to fit the schema and checked
+ * for size when they were written, so the walks that guard untrusted input are skipped;
+ * anything the schema does not take still goes the careful way.
+ */
+export function storedNotesToMarkdown(doc: unknown): string {
+  if (doc === null || doc === undefined) return "";
+  if (typeof doc === "object" && (doc as { type?: unknown }).type === "doc") {
+    try {
+      return serializer.serialize(notesSchema.nodeFromJSON(doc), SERIALIZE_OPTIONS);
+    } catch {
+      // Not schema-shaped after all (written before a schema change, say).
+    }
+  }
+  return notesToMarkdown(doc);
+}

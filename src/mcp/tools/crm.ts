@@ -169,13 +169,13 @@ export const crmTools: ToolDefinition[] = [
           ),
         );
       }
-      const { notesToMarkdown } = await loadNotes();
+      const { storedNotesToMarkdown } = await loadNotes();
       return {
         items: items.map((i) => {
           const r = byType.get(i.entity)!.get(i.id);
           if (!r) return { entity: i.entity, id: i.id, error: `No ${i.entity} with id "${i.id}" exists` };
           const data = masterData(r);
-          if (i.include === "withNotes") data.notes = r.notes ? notesToMarkdown(r.notes) || null : null;
+          if (i.include === "withNotes") data.notes = r.notes ? storedNotesToMarkdown(r.notes) || null : null;
           return { entity: i.entity, id: i.id, record: data };
         }),
       };
