@@ -253,3 +253,16 @@ describe("find", () => {
     await m.close();
   });
 });
+
+describe("validation messages", () => {
+  it("lists every problem of a call (up to five), each with its field", async () => {
+    const error = await w.crm
+      .create(w.actor, "contact", [{ firstNam: "Typo" }, { firstName: "B", emails: ["nope"] }])
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.field).toBe("contacts[0]");
+    expect(error.message).toBe(
+      'contacts[0]: unknown field "firstNam"; remove it; contacts[1].emails[0]: must be an email address such as ada@example.com',
+    );
+  });
+});

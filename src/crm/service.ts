@@ -61,7 +61,8 @@ export class CrmService {
   async create(actor: Actor, type: EntityType, items: unknown[]): Promise<EntityRecord[]> {
     const root = ENTITIES[type].plural;
     checkBatch(items, root);
-    const inputs = items.map((item, i) => parse(CREATE_INPUTS[type], item, `${root}[${i}]`) as Input);
+    // The whole batch at once, so one error lists the problems of every item.
+    const inputs = parse(z.array(CREATE_INPUTS[type]), items, root) as Input[];
     return this.store.write(async (tx) => {
       // Custom columns matter only to items that set custom values.
       const columns = inputs.some((i) => i.customFieldValues)
@@ -105,9 +106,7 @@ export class CrmService {
   async update(actor: Actor, type: EntityType, items: unknown[]): Promise<EntityRecord[]> {
     const root = ENTITIES[type].plural;
     checkBatch(items, root);
-    const inputs = items.map(
-      (item, i) => parse(UPDATE_INPUTS[type], item, `${root}[${i}]`) as Input & { id: string },
-    );
+    const inputs = parse(z.array(UPDATE_INPUTS[type]), items, root) as (Input & { id: string })[];
     const seen = new Set<string>();
     for (const [i, input] of inputs.entries()) {
       if (seen.has(input.id))

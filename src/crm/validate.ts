@@ -8,12 +8,23 @@ export function pathOf(root: string, path: readonly PropertyKey[]): string {
   return out;
 }
 
-/** Parses with zod; the first problem becomes a ValidationError that names the field. */
+/** How many problems one error lists, so an agent can fix a call in one go. */
+const MAX_LISTED = 5;
+
+/**
+ * Parses with zod. Problems become one ValidationError that names the first field, and
+ * lists the next few with theirs.
+ */
 export function parse<T extends z.ZodType>(schema: T, input: unknown, root = ""): z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  throw new ValidationError(pathOf(root, issue.path), describeIssue(issue, valueAt(input, issue.path)));
+  const [first, ...rest] = result.error.issues;
+  const describe = (issue: z.core.$ZodIssue) => describeIssue(issue, valueAt(input, issue.path));
+  let message = describe(first!);
+  for (const issue of rest.slice(0, MAX_LISTED - 1))
+    message += `; ${pathOf(root, issue.path)}: ${describe(issue)}`;
+  if (rest.length > MAX_LISTED - 1) message += `; and ${rest.length - (MAX_LISTED - 1)} more`;
+  throw new ValidationError(pathOf(root, first!.path), message);
 }
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
