@@ -173,11 +173,11 @@ export class CrmService {
     return this.store.write(async (tx) => {
       const recorder = new ChangeRecorder(tx, actor);
       const existing = await tx.crm.load(actor.companyId, type, list);
+      recorder.remember(type, existing);
       for (const [i, id] of list.entries())
         if (!existing.has(id)) throw new NotFoundError(type, id, `ids[${i}]`);
       for (const id of new Set(list)) {
         const before = existing.get(id)!;
-        await recorder.track(type, [id]);
         for (const r of ENTITIES[type].relations) {
           if (r.target !== "user") await recorder.track(r.target, before[r.name] as string[]);
         }
@@ -218,7 +218,7 @@ export class CrmService {
       const existing = await tx.crm.load(actor.companyId, type, [id]);
       if (!existing.has(id)) throw new NotFoundError(type, id, "id");
       if (mode === "add") await this.checkIds(tx, actor, target, list, "ids");
-      await recorder.track(type, [id]);
+      recorder.remember(type, existing);
       await this.applyRelations(tx, recorder, actor, type, id, new Map([[target, list]]), mode);
       const after = await recorder.finish();
       return after.get(`${type}:${id}`)!;
@@ -251,8 +251,8 @@ export class CrmService {
         return checkCustomValues(type, input.customFieldValues, columns, `items[${i}].customFieldValues`);
       });
       const recorder = new ChangeRecorder(tx, actor);
+      recorder.remember(type, existing);
       for (const [i, input] of inputs.entries()) {
-        await recorder.track(type, [input.id]);
         await tx.crm.setCustomValues(actor.companyId, input.id, prepared[i]!);
       }
       const after = await recorder.finish();
@@ -292,8 +292,8 @@ export class CrmService {
         }
       });
       const recorder = new ChangeRecorder(tx, actor);
+      recorder.remember(type, existing);
       for (const [i, input] of inputs.entries()) {
-        await recorder.track(type, [input.id]);
         await tx.crm.update(actor.companyId, type, input.id, { notes: next[i] ?? null });
       }
       const after = await recorder.finish();

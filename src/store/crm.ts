@@ -19,7 +19,7 @@ import {
   services,
   tasks,
 } from "./schema/index.js";
-import { jsonList, type Statements } from "./statements.js";
+import { escapeLike, jsonList, type Statements } from "./statements.js";
 
 // The five entity tables share only their common columns; fields are looked up by name.
 // biome-ignore lint/suspicious/noExplicitAny: see above
@@ -526,10 +526,6 @@ function list(values: unknown): SQL {
     items.map((v) => sql`${v}`),
     sql`, `,
   )})`;
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 function compare(col: SQL | SQLiteColumn, operator: string, value: unknown): SQL {

@@ -2,7 +2,7 @@ import { and, desc, eq, or, type SQL, sql } from "drizzle-orm";
 import { newId } from "../ids.js";
 import type { Db } from "./db.js";
 import { events, webhookDeliveries, webhooks } from "./schema/index.js";
-import { jsonList, type Statements } from "./statements.js";
+import { escapeLike, jsonList, type Statements } from "./statements.js";
 
 export type WebhookRow = typeof webhooks.$inferSelect;
 export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
@@ -93,10 +93,6 @@ function toDeliveryRow(r: Record<string, unknown>): DeliveryRow {
     createdAt: r.created_at as string,
     sentAt: (r.sent_at as string | null) ?? null,
   };
-}
-
-function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
 export class WebhookRepository {
