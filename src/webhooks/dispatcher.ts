@@ -43,6 +43,8 @@ export class Dispatcher {
   private readonly waiting = new Map<string, ClaimedDelivery[]>();
   private readonly settledEmitter = new EventEmitter();
   private results: { id: string; webhookId: string; result: DeliveryResult }[] = [];
+  /** Answers in hand whose outcome is not written yet: queued in `results` or being flushed. */
+  private unrecorded = 0;
   private flushing: Promise<void> | null = null;
   private pumping = false;
   private flushTimer: NodeJS.Timeout | null = null;
@@ -194,6 +196,9 @@ export class Dispatcher {
       while (
         list.length > 0 &&
         this.inFlight.size < this.opts.concurrency &&
+        // A delivery is sent but not yet recorded while its answer waits for its batch: a
+        // crash then would send it again. Bounding those bounds the duplicates of a crash.
+        this.inFlight.size + this.unrecorded < this.opts.concurrency * 2 &&
         (this.perWebhook.get(webhookId) ?? 0) < this.opts.perWebhookConcurrency
       ) {
         const claim = list.shift()!;
@@ -269,6 +274,7 @@ export class Dispatcher {
     // The send slot is free as soon as the answer is in; recording it joins a batch that
     // is written a moment later, one transaction for many outcomes.
     this.results.push({ id: delivery.id, webhookId: delivery.webhookId, result });
+    this.unrecorded++;
     if (this.results.length >= RECORD_BATCH) void this.flush();
     else this.flushTimer ??= setTimeout(() => void this.flush(), RECORD_DELAY_MS);
   }
@@ -294,10 +300,12 @@ export class Dispatcher {
             `webhook dispatcher: recording ${batch.length} results failed: ${(error as Error).message}`,
           );
         }
+        this.unrecorded -= batch.length;
         for (const r of batch) this.settledEmitter.emit(r.id);
       }
     })().finally(() => {
       this.flushing = null;
+      if (!this.stopped) this.startSends();
     });
     return this.flushing;
   }

@@ -212,11 +212,18 @@ describe("dispatcher", () => {
     const sentBefore = receiver.requests.length;
     expect(sentBefore).toBeLessThan(5000);
     spawnServer(t, receiver);
-    await until(() => new Set(deliveryIds(receiver)).size === 5000, 90_000, "all 5000 deliveries");
+    // Rows the killed process had claimed come back once their lease runs out (5 s here),
+    // so the run is over when nothing is pending or sending, not when the last id arrives.
+    await until(
+      async () => (await t.app.store.read((tx) => tx.webhooks.pendingCount())) === 0,
+      90_000,
+      "no delivery left pending or sending",
+    );
     const ids = deliveryIds(receiver);
+    expect(new Set(ids).size).toBe(5000);
     const duplicates = ids.length - new Set(ids).size;
-    expect(duplicates).toBeLessThanOrEqual(32);
-    const pending = await t.app.store.read((tx) => tx.webhooks.pendingCount());
-    expect(pending).toBe(0);
+    // At most what the killed process had sent without recording: 32 sends in flight and up
+    // to 32 answers waiting for their batch to be written.
+    expect(duplicates).toBeLessThanOrEqual(64);
   }, 120_000);
 });
