@@ -9,9 +9,12 @@ export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
 export type EventRow = typeof events.$inferSelect;
 export type DeliveryStatus = DeliveryRow["status"];
 
+/** What a dispatcher needs of a delivery row to send it. */
+export type ClaimedRow = Pick<DeliveryRow, "id" | "webhookId" | "eventId" | "event" | "url">;
+
 /** A claimed delivery with what sending it needs: the body and the webhook's current state. */
 export interface ClaimedDelivery {
-  delivery: DeliveryRow;
+  delivery: ClaimedRow;
   body: string;
   webhook: { url: string; secret: string | null; enabled: boolean } | null;
 }
@@ -197,18 +200,7 @@ export class WebhookRepository {
         written++;
         if (take) {
           claimed.push({
-            delivery: newDeliveryRow({
-              id,
-              companyId,
-              webhookId: h.id,
-              eventId: e.id,
-              event: e.event,
-              url: h.url,
-              status: "sending",
-              claimedBy: claimer!.workerId,
-              leaseUntil,
-              createdAt: e.createdAt,
-            }),
+            delivery: { id, webhookId: h.id, eventId: e.id, event: e.event, url: h.url },
             body: e.body,
             webhook: { url: h.url, secret: h.secret, enabled: true },
           });
@@ -230,58 +222,72 @@ export class WebhookRepository {
     leaseMs: number,
     options: { perWebhook?: number; skipWebhooks?: string[] } = {},
   ): Promise<ClaimedDelivery[]> {
-    // Due rows: pending, or claimed by a process whose lease ran out. Each branch is limited
-    // before the window function sorts it, so a claim costs the same however long the
-    // outbox is; at most `perWebhook`
-    // rows of one webhook are taken, so one busy receiver cannot fill the claim.
-    const claimed = this.st
-      .all<Record<string, unknown>>(
-        `update webhook_deliveries set status = 'sending', claimed_by = ?, lease_until = ?
-       where id in (
-         select id from (
-           select id, row_number() over (partition by webhook_id) as rn from (
-             select * from (
-               select id, webhook_id from webhook_deliveries
-               where status = 'pending' and webhook_id not in (select value from json_each(?)) limit ?)
-             union all
-             select * from (
-               select id, webhook_id from webhook_deliveries
-               where status = 'sending' and lease_until < ? and webhook_id not in (select value from json_each(?)) limit ?)))
-         where rn <= ? limit ?)
-       returning *`,
-        workerId,
-        now + leaseMs,
-        jsonList(options.skipWebhooks ?? []),
-        Math.max(limit * 2, 64),
+    // Due rows: pending (oldest first), or claimed by a process whose lease ran out. Each
+    // branch reads a bounded slice of its partial index, so a claim costs the same however
+    // long the outbox is; at most `perWebhook` rows of one webhook are taken, so one busy
+    // receiver cannot fill the claim.
+    const skip = jsonList(options.skipWebhooks ?? []);
+    const window = Math.max(limit * 2, 64);
+    const due = [
+      ...this.st.all<{ r: number; w: string }>(
+        `select rowid as r, webhook_id as w from webhook_deliveries
+         where status = 'pending' and webhook_id not in (select value from json_each(?)) limit ?`,
+        skip,
+        window,
+      ),
+      ...this.st.all<{ r: number; w: string }>(
+        `select rowid as r, webhook_id as w from webhook_deliveries
+         where status = 'sending' and lease_until < ? and webhook_id not in (select value from json_each(?)) limit ?`,
         now,
-        jsonList(options.skipWebhooks ?? []),
-        Math.max(limit * 2, 64),
-        options.perWebhook ?? limit,
-        limit,
+        skip,
+        window,
+      ),
+    ];
+    const perWebhook = options.perWebhook ?? limit;
+    const taken = new Map<string, number>();
+    const rowids: number[] = [];
+    for (const { r, w } of due) {
+      if (rowids.length >= limit) break;
+      const n = taken.get(w) ?? 0;
+      if (n >= perWebhook) continue;
+      taken.set(w, n + 1);
+      rowids.push(r);
+    }
+    if (rowids.length === 0) return [];
+    const list = jsonList(rowids);
+    this.st.run(
+      "update webhook_deliveries set status = 'sending', claimed_by = ?, lease_until = ? where rowid in (select value from json_each(?))",
+      workerId,
+      now + leaseMs,
+      list,
+    );
+    // Only what the send needs: reading whole rows would cost more than the update.
+    return this.st
+      .all<{
+        id: string;
+        webhook_id: string;
+        event_id: string;
+        event: string;
+        url: string;
+        body: string | null;
+        secret: string | null;
+        enabled: number | null;
+        webhook_url: string | null;
+      }>(
+        `select d.id, d.webhook_id, d.event_id, d.event, d.url, e.body, w.secret, w.enabled, w.url as webhook_url
+         from webhook_deliveries d
+         left join events e on e.id = d.event_id
+         left join webhooks w on w.id = d.webhook_id
+         where d.rowid in (select value from json_each(?))
+         order by d.rowid`,
+        list,
       )
-      .map(toDeliveryRow);
-    if (claimed.length === 0) return [];
-    const bodies = new Map(
-      this.st
-        .all<{ id: string; body: string }>(
-          "select id, body from events where id in (select value from json_each(?))",
-          jsonList([...new Set(claimed.map((d) => d.eventId))]),
-        )
-        .map((e) => [e.id, e.body]),
-    );
-    const hooks = new Map(
-      this.st
-        .all<{ id: string; url: string; secret: string | null; enabled: number }>(
-          "select id, url, secret, enabled from webhooks where id in (select value from json_each(?))",
-          jsonList([...new Set(claimed.map((d) => d.webhookId))]),
-        )
-        .map((h) => [h.id, { url: h.url, secret: h.secret, enabled: h.enabled === 1 }]),
-    );
-    return claimed.map((d) => ({
-      delivery: d,
-      body: bodies.get(d.eventId) ?? "",
-      webhook: hooks.get(d.webhookId) ?? null,
-    }));
+      .map((d) => ({
+        delivery: { id: d.id, webhookId: d.webhook_id, eventId: d.event_id, event: d.event, url: d.url },
+        body: d.body ?? "",
+        webhook:
+          d.webhook_url === null ? null : { url: d.webhook_url, secret: d.secret, enabled: d.enabled === 1 },
+      }));
   }
 
   /** Records the outcome, if this worker still holds the claim. */

@@ -7,7 +7,7 @@ import type { Resolver } from "./url-policy.js";
 
 /** Outcomes are recorded in batches of up to this many, at most this long after the answer. */
 const RECORD_BATCH = 64;
-const RECORD_DELAY_MS = 2;
+const RECORD_DELAY_MS = 10;
 
 let sendModule: Promise<typeof import("./send.js")> | undefined;
 

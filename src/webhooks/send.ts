@@ -13,6 +13,7 @@
  *   never reused.
  */
 import type { LookupAddress, LookupOptions } from "node:dns";
+import { EventEmitter } from "node:events";
 import { performance } from "node:perf_hooks";
 import type { Readable } from "node:stream";
 import { createSecureContext, rootCertificates, type SecureContext } from "node:tls";
@@ -278,22 +279,47 @@ function timeoutMessage(timeoutMs: number, phase: Phase, host: string): string {
 // ---------------------------------------------------------------------------------------------
 // Sending
 
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(signal.reason);
-    signal.addEventListener("abort", onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener("abort", onAbort);
-        resolve(value);
-      },
-      (err: unknown) => {
-        signal.removeEventListener("abort", onAbort);
-        reject(err);
-      },
-    );
-  });
+/**
+ * The deadline of one send, as the abort signal undici takes. An EventEmitter rather than an
+ * AbortController: undici accepts either, and EventTarget listeners cost more than the rest
+ * of a send's bookkeeping together.
+ */
+class Deadline extends EventEmitter {
+  aborted = false;
+  reason: unknown = undefined;
+  private readonly timer: NodeJS.Timeout;
+
+  constructor(timeoutMs: number) {
+    super();
+    this.timer = setTimeout(() => {
+      this.aborted = true;
+      this.reason = new DeadlineError(`deadline of ${timeoutMs} ms exceeded`);
+      this.emit("abort");
+    }, timeoutMs);
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+
+  /** Settles with `promise`, or rejects when the deadline passes first. */
+  race<T>(promise: Promise<T>): Promise<T> {
+    if (this.aborted) return Promise.reject(this.reason);
+    return new Promise<T>((resolve, reject) => {
+      const onAbort = () => reject(this.reason);
+      this.once("abort", onAbort);
+      promise.then(
+        (value) => {
+          this.removeListener("abort", onAbort);
+          resolve(value);
+        },
+        (err: unknown) => {
+          this.removeListener("abort", onAbort);
+          reject(err);
+        },
+      );
+    });
+  }
 }
 
 /** Reads at most `cap` bytes, then stops reading and destroys the stream. */
@@ -359,20 +385,15 @@ export async function sendWebhook(request: SendRequest): Promise<SendResult> {
     error: fields.error,
   });
 
-  const controller = new AbortController();
-  const timer = setTimeout(
-    () => controller.abort(new DeadlineError(`deadline of ${timeoutMs} ms exceeded`)),
-    timeoutMs,
-  );
+  const deadline = new Deadline(timeoutMs);
   let phase: Phase = "resolve";
   let statusCode: number | null = null;
   let host = request.url;
   let target = request.url;
 
   try {
-    const vetted = await untilAborted(
+    const vetted = await deadline.race(
       resolveForSend(request.url, { allowPrivate: request.allowPrivate, resolver: request.resolver }),
-      controller.signal,
     );
     if (!vetted.ok) {
       return done({
@@ -394,7 +415,7 @@ export async function sendWebhook(request: SendRequest): Promise<SendResult> {
       method: "POST",
       headers: request.headers,
       body: request.body,
-      signal: controller.signal,
+      signal: deadline,
     });
     statusCode = response.statusCode;
 
@@ -419,7 +440,7 @@ export async function sendWebhook(request: SendRequest): Promise<SendResult> {
       error: `Receiver answered ${statusCode}`,
     });
   } catch (err) {
-    if (controller.signal.aborted) {
+    if (deadline.aborted) {
       return done({
         statusCode,
         responseBody: null,
@@ -430,6 +451,6 @@ export async function sendWebhook(request: SendRequest): Promise<SendResult> {
     const failure = classifyFailure(err, target);
     return done({ statusCode, responseBody: null, ...failure });
   } finally {
-    clearTimeout(timer);
+    deadline.clear();
   }
 }

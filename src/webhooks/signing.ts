@@ -46,8 +46,10 @@ export function standardWebhookSignature(
   timestampSeconds: number,
   rawBody: string,
 ): string {
+  // The same bytes as `standardSignedContent`, fed in parts so the body is not copied.
   const mac = createHmac("sha256", Buffer.from(secret, "utf8"))
-    .update(standardSignedContent(id, timestampSeconds, rawBody), "utf8")
+    .update(`${id}.${timestampSeconds}.`, "utf8")
+    .update(rawBody, "utf8")
     .digest("base64");
   return `v1,${mac}`;
 }
