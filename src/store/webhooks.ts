@@ -73,31 +73,6 @@ export function newDeliveryRow(
   };
 }
 
-/** A row as `returning *` gives it (column names) into the shape drizzle reads. */
-function toDeliveryRow(r: Record<string, unknown>): DeliveryRow {
-  return {
-    id: r.id as string,
-    companyId: r.company_id as string,
-    webhookId: r.webhook_id as string,
-    eventId: r.event_id as string,
-    event: r.event as string,
-    url: r.url as string,
-    status: r.status as DeliveryRow["status"],
-    statusCode: (r.status_code as number | null) ?? null,
-    requestHeaders: r.request_headers ? JSON.parse(r.request_headers as string) : null,
-    responseBody: (r.response_body as string | null) ?? null,
-    error: (r.error as string | null) ?? null,
-    errorClass: (r.error_class as string | null) ?? null,
-    durationMs: (r.duration_ms as number | null) ?? null,
-    attempt: r.attempt as number,
-    resendOf: (r.resend_of as string | null) ?? null,
-    claimedBy: (r.claimed_by as string | null) ?? null,
-    leaseUntil: (r.lease_until as number | null) ?? null,
-    createdAt: r.created_at as string,
-    sentAt: (r.sent_at as string | null) ?? null,
-  };
-}
-
 export class WebhookRepository {
   constructor(
     private readonly db: Db,
