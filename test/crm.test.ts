@@ -262,7 +262,25 @@ describe("validation messages", () => {
     expect(error).toBeInstanceOf(ValidationError);
     expect(error.field).toBe("contacts[0]");
     expect(error.message).toBe(
-      'contacts[0]: unknown field "firstNam"; remove it; contacts[1].emails[0]: must be an email address such as ada@example.com',
+      'contacts[0]: unknown field "firstNam"; did you mean "firstName"?; contacts[1].emails[0]: must be an email address such as ada@example.com',
     );
+  });
+
+  it("refuses a contact with nothing to name it by", async () => {
+    const error = await w.crm
+      .create(w.actor, "contact", [{ firstName: "Ada" }, { firstName: " ", emails: [] }])
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toBe("contacts[1]: a new contact needs a firstName, a lastName or an email");
+    expect(await w.crm.count(w.actor, "contact", {})).toBe(0);
+  });
+
+  it("names the fields an object has when an unknown one is nothing like them", async () => {
+    const error = await w.crm.create(w.actor, "task", [{ name: "Call", bogus: 1 }]).catch((e) => e);
+    expect(error).toBeInstanceOf(ValidationError);
+    expect(error.message).toMatch(
+      /^tasks\[0\]: unknown field "bogus"; remove it \(fields here: [a-zA-Z, ]*\bname\b/,
+    );
+    expect(await w.crm.count(w.actor, "task", {})).toBe(0);
   });
 });

@@ -87,6 +87,16 @@ function fields(type: EntityType, mode: "create" | "update"): Record<string, z.Z
 export const CREATE_INPUTS = Object.fromEntries(
   (Object.keys(ENTITIES) as EntityType[]).map((t) => [t, z.strictObject(fields(t, "create"))]),
 ) as unknown as Record<EntityType, z.ZodObject>;
+// The other types require their name; a contact is named by any of these, and not by nothing.
+CREATE_INPUTS.contact = CREATE_INPUTS.contact.refine(
+  (c: { firstName?: string | null; lastName?: string | null; emails?: string[] }) =>
+    Boolean(c.firstName || c.lastName || c.emails?.length),
+  {
+    message: "a new contact needs a firstName, a lastName or an email",
+    // Said only of an otherwise valid item: next to a typo it would only confuse.
+    when: (payload) => payload.issues.length === 0,
+  },
+) as unknown as z.ZodObject;
 
 export const UPDATE_INPUTS = Object.fromEntries(
   (Object.keys(ENTITIES) as EntityType[]).map((t) => [

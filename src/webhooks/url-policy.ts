@@ -52,6 +52,29 @@ export const systemResolver: Resolver = async (host) => {
   return records.map((r) => ({ address: r.address, family: r.family === 6 ? 6 : 4 }));
 };
 
+/** How long sends reuse the system resolver's answer for a host. */
+const SEND_LOOKUP_TTL_MS = 1000;
+const SEND_LOOKUP_MAX_HOSTS = 256;
+const sendLookups = new Map<string, { until: number; records: Promise<ResolvedAddress[]> }>();
+
+/**
+ * The system resolver for sends: one `getaddrinfo` per host and second, shared by the sends
+ * that need it meanwhile, instead of one per send (each takes a thread-pool slot). The
+ * answer is vetted on every send all the same, and a failed lookup is never reused.
+ */
+function sendLookup(host: string): Promise<ResolvedAddress[]> {
+  const now = Date.now();
+  const hit = sendLookups.get(host);
+  if (hit !== undefined && hit.until > now) return hit.records;
+  if (sendLookups.size >= SEND_LOOKUP_MAX_HOSTS) sendLookups.clear();
+  const records = systemResolver(host);
+  sendLookups.set(host, { until: now + SEND_LOOKUP_TTL_MS, records });
+  records.catch(() => {
+    if (sendLookups.get(host)?.records === records) sendLookups.delete(host);
+  });
+  return records;
+}
+
 const IPV4_RANGE_REASONS: Record<string, string> = {
   unspecified: "an unspecified address (0.0.0.0/8)",
   broadcast: "the broadcast address",
@@ -270,7 +293,7 @@ export async function resolveForSend(url: string, options: UrlPolicyOptions = {}
   const host = check.url.hostname;
   let records: ResolvedAddress[];
   try {
-    records = await (options.resolver ?? systemResolver)(host);
+    records = await (options.resolver ?? sendLookup)(host);
   } catch (err) {
     return { ok: false, errorClass: "dns", reason: dnsReason(host, err) };
   }

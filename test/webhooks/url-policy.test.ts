@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { promises as dnsPromises } from "node:dns";
+import { describe, expect, it, vi } from "vitest";
 import { ValidationError } from "../../src/errors.js";
 import {
   checkWebhookUrl,
@@ -164,6 +165,35 @@ describe("vetUrlForSave", () => {
     const saved = await vetUrlForSave(url, { allowPrivate: false, resolver });
     expect(saved).toBeInstanceOf(URL);
     expect(saved.href).toBe(url);
+  });
+
+  it("with the system resolver, sends share one lookup per host and second; a failure is not kept", async () => {
+    const lookup = vi.spyOn(dnsPromises, "lookup");
+    try {
+      const send = () => resolveForSend("https://localhost/x", { allowPrivate: true });
+      const targets = await Promise.all([send(), send(), send(), send()]);
+      for (const target of targets) expect(target).toMatchObject({ ok: true });
+      expect(lookup).toHaveBeenCalledTimes(1);
+      await new Promise((r) => setTimeout(r, 1100));
+      expect(await send()).toMatchObject({ ok: true });
+      expect(lookup).toHaveBeenCalledTimes(2);
+
+      const host = "crm-mcp-test-unresolvable.invalid";
+      lookup.mockRejectedValueOnce(
+        Object.assign(new Error(`getaddrinfo ENOTFOUND ${host}`), { code: "ENOTFOUND" }),
+      );
+      lookup.mockResolvedValueOnce([{ address: "127.0.0.1", family: 4 }] as never);
+      const failed = await resolveForSend(`https://${host}/x`, { allowPrivate: true });
+      expect(failed).toMatchObject({ ok: false, errorClass: "dns" });
+      // The next send looks again instead of reusing the failure.
+      expect(await resolveForSend(`https://${host}/x`, { allowPrivate: true })).toMatchObject({
+        ok: true,
+        address: "127.0.0.1",
+      });
+      expect(lookup).toHaveBeenCalledTimes(4);
+    } finally {
+      lookup.mockRestore();
+    }
   });
 
   it("allowPrivate lifts the address check but not the https rule", async () => {
