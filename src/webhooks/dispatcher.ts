@@ -41,6 +41,15 @@ export class Dispatcher {
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly perWebhook = new Map<string, number>();
   private readonly waiting = new Map<string, ClaimedDelivery[]>();
+  /**
+   * Webhooks that may have due deliveries in the outbox: rows this process had no room to
+   * take from a write, or more than its last claim could hold. New deliveries of such a
+   * webhook wait their turn in the outbox too: taking them straight from the write would
+   * send them ahead of older ones.
+   */
+  private readonly backlogged = new Set<string>();
+  /** The last claim filled all the room there was, so any webhook may have more due rows. */
+  private more = false;
   private readonly settledEmitter = new EventEmitter();
   private results: { id: string; webhookId: string; result: DeliveryResult }[] = [];
   /** Answers in hand whose outcome is not written yet: queued in `results` or being flushed. */
@@ -77,16 +86,23 @@ export class Dispatcher {
         this.enqueue(claimed);
         this.startSends();
       }
-      if (count > claimed.length) this.wake();
+      // Rows left behind belong to backlogged webhooks; claim them once there is room.
+      if (count > claimed.length && this.claimWorthwhile()) this.wake();
     });
     this.store.setLocalClaimer({
       workerId: this.workerId,
       leaseMs: this.opts.leaseMs,
-      take: (webhookId, takenForWebhook, takenTotal) =>
-        !this.stopped &&
-        this.inFlight.size + this.queuedCount() + takenTotal < this.opts.concurrency * 2 &&
-        (this.perWebhook.get(webhookId) ?? 0) + (this.waiting.get(webhookId)?.length ?? 0) + takenForWebhook <
-          this.queuePerWebhook,
+      take: (webhookId, takenForWebhook, takenTotal) => {
+        if (this.stopped || this.backlogged.has(webhookId)) return false;
+        const room =
+          this.inFlight.size + this.queuedCount() + takenTotal < this.opts.concurrency * 2 &&
+          (this.perWebhook.get(webhookId) ?? 0) +
+            (this.waiting.get(webhookId)?.length ?? 0) +
+            takenForWebhook <
+            this.queuePerWebhook;
+        if (!room) this.backlogged.add(webhookId);
+        return room;
+      },
     });
     this.timer = setInterval(() => this.wake(), this.opts.pollMs);
     this.timer.unref();
@@ -133,6 +149,7 @@ export class Dispatcher {
     if (this.stopped) return;
     this.stopped = true;
     this.store.setLocalClaimer(null);
+    this.backlogged.clear();
     this.unsubscribe?.();
     if (this.timer) clearInterval(this.timer);
     const queued = [...this.waiting.values()].flat().map((c) => c.delivery.id);
@@ -149,6 +166,20 @@ export class Dispatcher {
   /** Rows of one webhook this process holds at most, in flight and queued. */
   private get queuePerWebhook(): number {
     return this.opts.perWebhookConcurrency * 4;
+  }
+
+  /**
+   * Whether a claim now could take something: the outbox may hold rows for us, and there is
+   * room for them. Room counts once half of it is free, and a backlogged webhook once its
+   * queue runs low, so that rows are claimed in batches.
+   */
+  private claimWorthwhile(): boolean {
+    const room = this.opts.concurrency * 2 - this.inFlight.size - this.queuedCount();
+    if (room <= 0) return false;
+    if (this.more && room >= this.opts.concurrency) return true;
+    for (const id of this.backlogged)
+      if ((this.waiting.get(id)?.length ?? 0) < this.opts.perWebhookConcurrency) return true;
+    return false;
   }
 
   private queuedCount(): number {
@@ -175,6 +206,17 @@ export class Dispatcher {
       } catch (error) {
         this.options.log?.(`webhook dispatcher: claim failed: ${(error as Error).message}`);
         return;
+      }
+      const taken = new Map<string, number>();
+      for (const c of claimed) taken.set(c.delivery.webhookId, (taken.get(c.delivery.webhookId) ?? 0) + 1);
+      for (const [id, n] of taken) if (n >= this.queuePerWebhook) this.backlogged.add(id);
+      this.more = claimed.length >= room;
+      if (!this.more) {
+        // A short claim took every due row of each webhook it neither skipped nor filled:
+        // their backlog is gone, and their new deliveries may go straight out again.
+        for (const id of this.backlogged)
+          if (!saturated.includes(id) && (taken.get(id) ?? 0) < this.queuePerWebhook)
+            this.backlogged.delete(id);
       }
       if (claimed.length === 0) return;
       this.enqueue(claimed);
@@ -211,9 +253,10 @@ export class Dispatcher {
           else this.perWebhook.set(webhookId, n);
           if (!this.stopped) {
             this.startSends();
-            // Claim again only once this webhook's queue runs low: a claim is a write
-            // transaction, and one per send would cost more than the send.
-            if ((this.waiting.get(webhookId)?.length ?? 0) < this.opts.perWebhookConcurrency) this.wake();
+            // Claim again only when the outbox may hold rows for us, and only once this
+            // webhook's queue runs low: a claim is a write transaction, and one per send
+            // would cost more than the send.
+            if (this.claimWorthwhile()) this.wake();
           }
         });
         this.inFlight.set(id, p);

@@ -120,6 +120,29 @@ describe("dispatcher", () => {
     expect(Date.now() - started).toBeLessThan(2500);
   });
 
+  it("keeps a webhook's deliveries in write order when they back up", async () => {
+    const { receiver, t } = await setup();
+    await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"] });
+    await t.app.crm.create(t.owner, "contact", [{ firstName: "N-1" }]);
+    await until(() => receiver.requests.length === 1, 5000, "the first delivery");
+    // 8 sends at a time, 20 ms each: about 400 a second, fewer than the writes below, which
+    // go on while the backlog drains.
+    receiver.respond = { status: 200, body: "ok", delayMs: 20 };
+    const n = 600;
+    for (let i = 0; i < n; i++) {
+      await t.app.crm.create(t.owner, "contact", [{ firstName: `N${i}` }]);
+      // Let sockets and timers run between writes, as they do between requests.
+      await new Promise((r) => setImmediate(r));
+    }
+    await until(() => receiver.requests.length >= n + 1, 30_000, `${n} deliveries`);
+    const written = receiver.requests
+      .slice(1)
+      .map((r) => Number(JSON.parse(r.body).data.payload.contact.firstName.slice(1)));
+    // Sends overlap, so neighbours may swap; none jumps the queue or is left behind.
+    const displacement = Math.max(...written.map((w, received) => Math.abs(received - w)));
+    expect(displacement).toBeLessThanOrEqual(40);
+  });
+
   it("fails a delivery whose webhook was deleted before it was sent, and will not resend it", async () => {
     const { receiver, t } = await setup({ dispatch: false });
     const hook = await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"] });
