@@ -121,7 +121,10 @@ function closest(key: string, known: string[]): string | undefined {
 
 /** `unknown field "firstNam"; did you mean "firstName"?`, or the fields there are. */
 function describeUnknownKeys(keys: string[], known: string[] | null): string {
-  const suggestions = known ? keys.map((k) => closest(k, known)) : [];
+  // Suggestions for the first few, short keys only: the edit distance grows with both.
+  const suggestions = known
+    ? keys.map((k, i) => (i < 10 && k.length <= 64 ? closest(k, known) : undefined))
+    : [];
   if (keys.length === 1 && suggestions[0] !== undefined)
     return `unknown field "${keys[0]}"; did you mean "${suggestions[0]}"?`;
   const named = keys.map((k, i) => `"${k}"${suggestions[i] ? ` (did you mean "${suggestions[i]}"?)` : ""}`);

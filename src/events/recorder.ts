@@ -95,12 +95,12 @@ export class ChangeRecorder {
         createdAt: timestamp,
       });
     }
-    const { written, claimed } = await this.tx.webhooks.recordEvents(
+    const { written, claimed, declined } = await this.tx.webhooks.recordEvents(
       this.actor.companyId,
       rows,
       this.tx.localClaimer,
     );
-    this.tx.noteDeliveries(written, claimed);
+    this.tx.noteDeliveries(written, claimed, declined);
     return after;
   }
 }

@@ -40,6 +40,7 @@ export class Tx {
   readonly columns: ColumnRepository;
   readonly webhooks: WebhookRepository;
   private deliveriesWritten = 0;
+  private deliveriesDeclined = 0;
   /** Deliveries this transaction claimed for the local dispatcher as it wrote them. */
   readonly claimed: ClaimedDelivery[] = [];
 
@@ -54,10 +55,19 @@ export class Tx {
     this.webhooks = repos.webhooks;
   }
 
-  /** Counts outbox rows so the store can wake the dispatcher once the write commits. */
-  noteDeliveries(n: number, claimed: ClaimedDelivery[] = []): void {
+  /**
+   * Counts outbox rows so the store can wake the dispatcher once the write commits: `n`
+   * written, of which `claimed` were taken by the local dispatcher and `declined` were
+   * offered to it and left in the outbox.
+   */
+  noteDeliveries(n: number, claimed: ClaimedDelivery[] = [], declined = 0): void {
     this.deliveriesWritten += n;
+    this.deliveriesDeclined += declined;
     this.claimed.push(...claimed);
+  }
+
+  get declinedDeliveries(): number {
+    return this.deliveriesDeclined;
   }
 
   get writtenDeliveries(): number {
@@ -122,7 +132,8 @@ export class Store {
         if (this.sqlite.inTransaction) this.sqlite.exec("ROLLBACK");
         throw error;
       }
-      if (tx.writtenDeliveries > 0) this.emitter.emit("deliveries", tx.writtenDeliveries, tx.claimed);
+      if (tx.writtenDeliveries > 0)
+        this.emitter.emit("deliveries", tx.writtenDeliveries, tx.claimed, tx.declinedDeliveries);
       return result;
     });
   }
@@ -135,8 +146,11 @@ export class Store {
     this.localClaimer = claimer;
   }
 
-  /** Called after each commit that wrote outbox rows, with those claimed for this process. */
-  onDeliveries(listener: (count: number, claimed: ClaimedDelivery[]) => void): () => void {
+  /**
+   * Called after each commit that wrote outbox rows, with those claimed for this process and
+   * the number the local dispatcher was offered and declined.
+   */
+  onDeliveries(listener: (count: number, claimed: ClaimedDelivery[], declined: number) => void): () => void {
     this.emitter.on("deliveries", listener);
     return () => this.emitter.off("deliveries", listener);
   }

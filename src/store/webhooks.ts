@@ -135,9 +135,9 @@ export class WebhookRepository {
     companyId: string,
     rows: EventRow[],
     claimer: LocalClaimer | null = null,
-  ): Promise<{ written: number; claimed: ClaimedDelivery[] }> {
+  ): Promise<{ written: number; claimed: ClaimedDelivery[]; declined: number }> {
     const claimed: ClaimedDelivery[] = [];
-    if (rows.length === 0) return { written: 0, claimed };
+    if (rows.length === 0) return { written: 0, claimed, declined: 0 };
     const insertEvent =
       "insert into events (id, company_id, event, entity_id, user_id, body, created_at) values (?, ?, ?, ?, ?, ?, ?)";
     for (const e of rows)
@@ -146,11 +146,12 @@ export class WebhookRepository {
       "select id, url, events, secret from webhooks where company_id = ? and enabled = 1",
       companyId,
     );
-    if (hooks.length === 0) return { written: 0, claimed };
+    if (hooks.length === 0) return { written: 0, claimed, declined: 0 };
     const insertDelivery =
       "insert into webhook_deliveries (id, company_id, webhook_id, event_id, event, url, status, attempt, created_at, claimed_by, lease_until) values (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)";
     const leaseUntil = claimer ? Date.now() + claimer.leaseMs : null;
     let written = 0;
+    let declined = 0;
     for (const h of hooks) {
       const subscribed = new Set(JSON.parse(h.events) as string[]);
       let takenForWebhook = 0;
@@ -159,6 +160,7 @@ export class WebhookRepository {
         const id = newId("delivery");
         const take = claimer?.take(h.id, takenForWebhook, claimed.length) ?? false;
         if (take) takenForWebhook++;
+        else if (claimer) declined++;
         this.st.run(
           insertDelivery,
           id,
@@ -182,12 +184,13 @@ export class WebhookRepository {
         }
       }
     }
-    return { written, claimed };
+    return { written, claimed, declined };
   }
 
   /**
    * Takes up to `limit` deliveries that are pending, or whose claim has outlived its lease,
-   * and marks them as this worker's. Runs inside a write transaction, so two processes on
+   * and marks them as this worker's. `complete` is false when there may be due rows the
+   * claim did not look at. Runs inside a write transaction, so two processes on
    * one file never claim the same row.
    */
   async claim(
@@ -196,28 +199,32 @@ export class WebhookRepository {
     now: number,
     leaseMs: number,
     options: { perWebhook?: number; skipWebhooks?: string[] } = {},
-  ): Promise<ClaimedDelivery[]> {
+  ): Promise<{ claimed: ClaimedDelivery[]; complete: boolean }> {
     // Due rows: pending (oldest first), or claimed by a process whose lease ran out. Each
     // branch reads a bounded slice of its partial index, so a claim costs the same however
     // long the outbox is; at most `perWebhook` rows of one webhook are taken, so one busy
     // receiver cannot fill the claim.
     const skip = jsonList(options.skipWebhooks ?? []);
     const window = Math.max(limit * 2, 64);
-    const due = [
-      ...this.st.all<{ r: number; w: string }>(
-        `select rowid as r, webhook_id as w from webhook_deliveries
-         where status = 'pending' and webhook_id not in (select value from json_each(?)) limit ?`,
-        skip,
-        window,
-      ),
-      ...this.st.all<{ r: number; w: string }>(
-        `select rowid as r, webhook_id as w from webhook_deliveries
-         where status = 'sending' and lease_until < ? and webhook_id not in (select value from json_each(?)) limit ?`,
-        now,
-        skip,
-        window,
-      ),
-    ];
+    const pending = this.st.all<{ r: number; w: string }>(
+      `select rowid as r, webhook_id as w from webhook_deliveries
+       where status = 'pending' and webhook_id not in (select value from json_each(?))
+       order by created_at limit ?`,
+      skip,
+      window,
+    );
+    // A live worker renews its leases, so a lapsed one is a stopped worker's; never our own.
+    const lapsed = this.st.all<{ r: number; w: string }>(
+      `select rowid as r, webhook_id as w from webhook_deliveries
+       where status = 'sending' and lease_until < ? and claimed_by is not ?
+         and webhook_id not in (select value from json_each(?)) limit ?`,
+      now,
+      workerId,
+      skip,
+      window,
+    );
+    const complete = pending.length < window && lapsed.length < window;
+    const due = [...lapsed, ...pending];
     const perWebhook = options.perWebhook ?? limit;
     const taken = new Map<string, number>();
     const rowids: number[] = [];
@@ -228,7 +235,7 @@ export class WebhookRepository {
       taken.set(w, n + 1);
       rowids.push(r);
     }
-    if (rowids.length === 0) return [];
+    if (rowids.length === 0) return { claimed: [], complete };
     const list = jsonList(rowids);
     this.st.run(
       "update webhook_deliveries set status = 'sending', claimed_by = ?, lease_until = ? where rowid in (select value from json_each(?))",
@@ -237,7 +244,7 @@ export class WebhookRepository {
       list,
     );
     // Only what the send needs: reading whole rows would cost more than the update.
-    return this.st
+    const claimed = this.st
       .all<{
         id: string;
         webhook_id: string;
@@ -263,6 +270,16 @@ export class WebhookRepository {
         webhook:
           d.webhook_url === null ? null : { url: d.webhook_url, secret: d.secret, enabled: d.enabled === 1 },
       }));
+    return { claimed, complete };
+  }
+
+  /** Extends the lease of every delivery this worker holds: it is alive and still on them. */
+  async renewLeases(workerId: string, leaseUntil: number): Promise<void> {
+    this.st.run(
+      "update webhook_deliveries set lease_until = ? where status = 'sending' and claimed_by = ?",
+      leaseUntil,
+      workerId,
+    );
   }
 
   /** Records the outcome, if this worker still holds the claim. */

@@ -60,6 +60,8 @@ export class Dispatcher {
   private again = false;
   private stopped = true;
   private timer: NodeJS.Timeout | null = null;
+  private renewTimer: NodeJS.Timeout | null = null;
+  private pumpDone: Promise<void> = Promise.resolve();
   private unsubscribe: (() => void) | null = null;
 
   constructor(
@@ -81,13 +83,14 @@ export class Dispatcher {
   start(): void {
     if (!this.stopped) return;
     this.stopped = false;
-    this.unsubscribe = this.store.onDeliveries((count, claimed) => {
+    this.unsubscribe = this.store.onDeliveries((count, claimed, declined) => {
       if (claimed.length > 0) {
         this.enqueue(claimed);
         this.startSends();
       }
-      // Rows left behind belong to backlogged webhooks; claim them once there is room.
-      if (count > claimed.length && this.claimWorthwhile()) this.wake();
+      // Rows written without an offer to us (a resend) are claimed now; rows we declined
+      // belong to backlogged webhooks, claimed once there is room.
+      if (count - claimed.length > declined || (declined > 0 && this.claimWorthwhile())) this.wake();
     });
     this.store.setLocalClaimer({
       workerId: this.workerId,
@@ -106,6 +109,13 @@ export class Dispatcher {
     });
     this.timer = setInterval(() => this.wake(), this.opts.pollMs);
     this.timer.unref();
+    // Rows may wait in the queue behind slow sends for longer than a lease: renewing the
+    // leases of what this process holds keeps other processes off them while it lives.
+    this.renewTimer = setInterval(
+      () => void this.renewLeases(),
+      Math.max(100, Math.floor(this.opts.leaseMs / 3)),
+    );
+    this.renewTimer.unref();
     this.wake();
   }
 
@@ -117,13 +127,15 @@ export class Dispatcher {
       return;
     }
     this.pumping = true;
-    void this.pump().finally(() => {
-      this.pumping = false;
-      if (this.again && !this.stopped) {
-        this.again = false;
-        this.wake();
-      }
-    });
+    this.pumpDone = this.pump()
+      .catch((error: unknown) => this.options.log?.(`webhook dispatcher: ${(error as Error).message}`))
+      .finally(() => {
+        this.pumping = false;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.wake();
+        }
+      });
   }
 
   /** Resolves when a delivery this process sends has been recorded, or after `timeoutMs`. */
@@ -152,6 +164,9 @@ export class Dispatcher {
     this.backlogged.clear();
     this.unsubscribe?.();
     if (this.timer) clearInterval(this.timer);
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    // A claim under way finishes first, and hands back what it took (see pump).
+    await this.pumpDone;
     const queued = [...this.waiting.values()].flat().map((c) => c.delivery.id);
     this.waiting.clear();
     await Promise.race([
@@ -161,6 +176,15 @@ export class Dispatcher {
     await this.flush();
     if (queued.length)
       await this.store.write((tx) => tx.webhooks.release(this.workerId, queued)).catch(() => undefined);
+  }
+
+  private async renewLeases(): Promise<void> {
+    if (this.stopped || this.inFlight.size + this.queuedCount() === 0) return;
+    try {
+      await this.store.write((tx) => tx.webhooks.renewLeases(this.workerId, Date.now() + this.opts.leaseMs));
+    } catch (error) {
+      this.options.log?.(`webhook dispatcher: renewing leases failed: ${(error as Error).message}`);
+    }
   }
 
   /** Rows of one webhook this process holds at most, in flight and queued. */
@@ -196,13 +220,14 @@ export class Dispatcher {
         .filter(([id, n]) => n + (this.waiting.get(id)?.length ?? 0) >= this.queuePerWebhook)
         .map(([id]) => id);
       let claimed: ClaimedDelivery[];
+      let complete: boolean;
       try {
-        claimed = await this.store.write((tx) =>
+        ({ claimed, complete } = await this.store.write((tx) =>
           tx.webhooks.claim(this.workerId, room, Date.now(), this.opts.leaseMs, {
             perWebhook: this.queuePerWebhook,
             skipWebhooks: saturated,
           }),
-        );
+        ));
       } catch (error) {
         this.options.log?.(`webhook dispatcher: claim failed: ${(error as Error).message}`);
         return;
@@ -210,10 +235,17 @@ export class Dispatcher {
       const taken = new Map<string, number>();
       for (const c of claimed) taken.set(c.delivery.webhookId, (taken.get(c.delivery.webhookId) ?? 0) + 1);
       for (const [id, n] of taken) if (n >= this.queuePerWebhook) this.backlogged.add(id);
-      this.more = claimed.length >= room;
+      if (this.stopped) {
+        // Stopped while claiming: hand the rows back for the next process.
+        const ids = claimed.map((c) => c.delivery.id);
+        if (ids.length)
+          await this.store.write((tx) => tx.webhooks.release(this.workerId, ids)).catch(() => undefined);
+        return;
+      }
+      this.more = claimed.length >= room || !complete;
       if (!this.more) {
-        // A short claim took every due row of each webhook it neither skipped nor filled:
-        // their backlog is gone, and their new deliveries may go straight out again.
+        // A short claim that saw every due row took all of each webhook it neither skipped
+        // nor filled: their backlog is gone, and their new deliveries may go straight out.
         for (const id of this.backlogged)
           if (!saturated.includes(id) && (taken.get(id) ?? 0) < this.queuePerWebhook)
             this.backlogged.delete(id);
@@ -348,6 +380,8 @@ export class Dispatcher {
       }
     })().finally(() => {
       this.flushing = null;
+      // Outcomes that arrived as the last batch was being written.
+      if (this.results.length > 0) void this.flush();
       if (!this.stopped) this.startSends();
     });
     return this.flushing;

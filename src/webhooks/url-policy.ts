@@ -63,15 +63,21 @@ const sendLookups = new Map<string, { until: number; records: Promise<ResolvedAd
  * answer is vetted on every send all the same, and a failed lookup is never reused.
  */
 function sendLookup(host: string): Promise<ResolvedAddress[]> {
-  const now = Date.now();
   const hit = sendLookups.get(host);
-  if (hit !== undefined && hit.until > now) return hit.records;
+  if (hit !== undefined && hit.until > Date.now()) return hit.records;
   if (sendLookups.size >= SEND_LOOKUP_MAX_HOSTS) sendLookups.clear();
   const records = systemResolver(host);
-  sendLookups.set(host, { until: now + SEND_LOOKUP_TTL_MS, records });
-  records.catch(() => {
-    if (sendLookups.get(host)?.records === records) sendLookups.delete(host);
-  });
+  // Shared while under way, however long it takes; kept for a second from its answer.
+  const entry = { until: Number.POSITIVE_INFINITY, records };
+  sendLookups.set(host, entry);
+  records.then(
+    () => {
+      entry.until = Date.now() + SEND_LOOKUP_TTL_MS;
+    },
+    () => {
+      if (sendLookups.get(host) === entry) sendLookups.delete(host);
+    },
+  );
   return records;
 }
 

@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { Dispatcher } from "../../src/webhooks/dispatcher.js";
 import { openTestApp, type TestApp } from "../support/app.js";
 import { type Receiver, startReceiver } from "../support/https-receiver.js";
 
@@ -141,6 +142,64 @@ describe("dispatcher", () => {
     // Sends overlap, so neighbours may swap; none jumps the queue or is left behind.
     const displacement = Math.max(...written.map((w, received) => Math.abs(received - w)));
     expect(displacement).toBeLessThanOrEqual(40);
+  });
+
+  it("sends a resend at once, without waiting for the next poll", async () => {
+    const { receiver, t } = await setup({ dispatch: false });
+    const dispatcher = new Dispatcher(t.app.store, {
+      timeoutMs: 3000,
+      allowPrivate: true,
+      ca: receiver.ca,
+      pollMs: 60_000,
+    });
+    dispatcher.start();
+    cleanups.push(() => dispatcher.stop());
+    await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"] });
+    receiver.respond = { status: 500, body: "no" };
+    await t.app.crm.create(t.owner, "contact", [{ firstName: "Once" }]);
+    await until(
+      async () => (await t.app.deliveries.list(t.owner, { status: "failed" })).total === 1,
+      5000,
+      "the failure",
+    );
+    receiver.respond = { status: 200, body: "ok" };
+    const failed = (await t.app.deliveries.list(t.owner, { status: "failed" })).items[0]!;
+    await t.app.deliveries.resend(t.owner, failed.id);
+    await until(() => receiver.requests.length === 2, 5000, "the resend");
+  });
+
+  it("holds its claims while they wait behind slow sends: another process never takes them", async () => {
+    const { receiver, t } = await setup({ dispatch: false });
+    receiver.respond = { status: 200, body: "ok", delayMs: 150 };
+    await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"] });
+    await burst(t, 4);
+    // One send at a time and a 300 ms lease: the first process claims all four rows, and
+    // the last waits 450 ms behind the others.
+    const options = {
+      timeoutMs: 2000,
+      allowPrivate: true,
+      ca: receiver.ca,
+      perWebhookConcurrency: 1,
+      leaseMs: 300,
+      pollMs: 50,
+    };
+    const first = new Dispatcher(t.app.store, options);
+    first.start();
+    cleanups.push(() => first.stop());
+    await until(() => receiver.requests.length === 1, 5000, "the first send");
+    expect(await t.app.store.read((tx) => tx.webhooks.pendingCount())).toBe(4);
+    const second = new Dispatcher(t.app.store, options);
+    second.start();
+    cleanups.push(() => second.stop());
+    await until(
+      async () => (await t.app.store.read((tx) => tx.webhooks.pendingCount())) === 0,
+      20_000,
+      "every delivery recorded",
+    );
+    await new Promise((r) => setTimeout(r, 300));
+    const ids = deliveryIds(receiver);
+    expect(new Set(ids).size).toBe(4);
+    expect(ids).toHaveLength(4);
   });
 
   it("fails a delivery whose webhook was deleted before it was sent, and will not resend it", async () => {
