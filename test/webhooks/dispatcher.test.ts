@@ -170,17 +170,17 @@ describe("dispatcher", () => {
 
   it("holds its claims while they wait behind slow sends: another process never takes them", async () => {
     const { receiver, t } = await setup({ dispatch: false });
-    receiver.respond = { status: 200, body: "ok", delayMs: 150 };
+    receiver.respond = { status: 200, body: "ok", delayMs: 400 };
     await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"] });
     await burst(t, 4);
-    // One send at a time and a 300 ms lease: the first process claims all four rows, and
-    // the last waits 450 ms behind the others.
+    // One send at a time and a 1 s lease: the first process claims all four rows, and the
+    // last waits 1.2 s behind the others.
     const options = {
       timeoutMs: 2000,
       allowPrivate: true,
       ca: receiver.ca,
       perWebhookConcurrency: 1,
-      leaseMs: 300,
+      leaseMs: 1000,
       pollMs: 50,
     };
     const first = new Dispatcher(t.app.store, options);
