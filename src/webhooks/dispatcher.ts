@@ -5,6 +5,13 @@ import { VERSION } from "../version.js";
 import { buildDeliveryHeaders } from "./signing.js";
 import type { Resolver } from "./url-policy.js";
 
+/**
+ * Deliveries one process holds at most, in flight and queued. Each webhook holds at most a
+ * few times its concurrency, so a receiver that never answers ties up its own share and
+ * no one else's.
+ */
+const MAX_HELD = 1024;
+
 /** Outcomes are recorded in batches of up to this many, at most this long after the answer. */
 const RECORD_BATCH = 64;
 const RECORD_DELAY_MS = 10;
@@ -98,7 +105,7 @@ export class Dispatcher {
       take: (webhookId, takenForWebhook, takenTotal) => {
         if (this.stopped || this.backlogged.has(webhookId)) return false;
         const room =
-          this.inFlight.size + this.queuedCount() + takenTotal < this.opts.concurrency * 2 &&
+          this.inFlight.size + this.queuedCount() + takenTotal < this.maxHeld &&
           (this.perWebhook.get(webhookId) ?? 0) +
             (this.waiting.get(webhookId)?.length ?? 0) +
             takenForWebhook <
@@ -188,6 +195,10 @@ export class Dispatcher {
   }
 
   /** Rows of one webhook this process holds at most, in flight and queued. */
+  private get maxHeld(): number {
+    return Math.max(MAX_HELD, this.queuePerWebhook * 2);
+  }
+
   private get queuePerWebhook(): number {
     return this.opts.perWebhookConcurrency * 4;
   }
@@ -198,7 +209,7 @@ export class Dispatcher {
    * queue runs low, so that rows are claimed in batches.
    */
   private claimWorthwhile(): boolean {
-    const room = this.opts.concurrency * 2 - this.inFlight.size - this.queuedCount();
+    const room = this.maxHeld - this.inFlight.size - this.queuedCount();
     if (room <= 0) return false;
     if (this.more && room >= this.opts.concurrency) return true;
     for (const id of this.backlogged)
@@ -214,7 +225,11 @@ export class Dispatcher {
 
   private async pump(): Promise<void> {
     while (!this.stopped) {
-      const room = this.opts.concurrency * 2 - this.inFlight.size - this.queuedCount();
+      // One claim takes at most a batch, so that a write transaction stays short.
+      const room = Math.min(
+        this.maxHeld - this.inFlight.size - this.queuedCount(),
+        this.opts.concurrency * 2,
+      );
       if (room <= 0) return;
       const saturated = [...this.perWebhook.entries()]
         .filter(([id, n]) => n + (this.waiting.get(id)?.length ?? 0) >= this.queuePerWebhook)
@@ -242,8 +257,8 @@ export class Dispatcher {
           await this.store.write((tx) => tx.webhooks.release(this.workerId, ids)).catch(() => undefined);
         return;
       }
-      this.more = claimed.length >= room || !complete;
-      if (!this.more) {
+      this.more = claimed.length >= room;
+      if (!this.more && complete) {
         // A short claim that saw every due row took all of each webhook it neither skipped
         // nor filled: their backlog is gone, and their new deliveries may go straight out.
         for (const id of this.backlogged)

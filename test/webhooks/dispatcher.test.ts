@@ -202,6 +202,22 @@ describe("dispatcher", () => {
     expect(ids).toHaveLength(4);
   });
 
+  it("keeps two receivers that never answer from starving the others", async () => {
+    const { receiver: fast, t } = await setup({ timeoutMs: 3000 });
+    for (let i = 0; i < 2; i++) {
+      const dead = await startReceiver({ respond: { kind: "never" } });
+      cleanups.push(() => dead.close());
+      await t.app.webhooks.create(t.owner, { url: dead.url, events: ["contact.created"] });
+    }
+    await burst(t, 100);
+    await t.app.webhooks.create(t.owner, { url: fast.url, events: ["contact.updated"] });
+    const started = Date.now();
+    const [c] = await t.app.crm.create(t.owner, "contact", [{ firstName: "x" }]);
+    for (let i = 0; i < 20; i++) await t.app.crm.update(t.owner, "contact", [{ id: c!.id, firstName: `y${i}` }]);
+    await fast.waitFor(20, 2500);
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
+
   it("fails a delivery whose webhook was deleted before it was sent, and will not resend it", async () => {
     const { receiver, t } = await setup({ dispatch: false });
     const hook = await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"] });
