@@ -213,7 +213,8 @@ describe("dispatcher", () => {
     await t.app.webhooks.create(t.owner, { url: fast.url, events: ["contact.updated"] });
     const started = Date.now();
     const [c] = await t.app.crm.create(t.owner, "contact", [{ firstName: "x" }]);
-    for (let i = 0; i < 20; i++) await t.app.crm.update(t.owner, "contact", [{ id: c!.id, firstName: `y${i}` }]);
+    for (let i = 0; i < 20; i++)
+      await t.app.crm.update(t.owner, "contact", [{ id: c!.id, firstName: `y${i}` }]);
     await fast.waitFor(20, 2500);
     expect(Date.now() - started).toBeLessThan(2500);
   });
