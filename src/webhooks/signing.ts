@@ -31,9 +31,13 @@ export function signatureHex(secret: string, rawBody: string): string {
   return createHmac("sha256", secret).update(rawBody, "utf8").digest("hex");
 }
 
-/** The content signed by the Standard Webhooks scheme: `id.timestamp.body`. */
-export function standardSignedContent(id: string, timestampSeconds: number, rawBody: string): string {
-  return `${id}.${timestampSeconds}.${rawBody}`;
+/**
+ * What comes before the body in the content the Standard Webhooks scheme signs,
+ * `id.timestamp.body`. Signers and verifiers feed it and then the body to one HMAC, so the
+ * body is never copied.
+ */
+export function standardSignedPrefix(id: string, timestamp: number | string): string {
+  return `${id}.${timestamp}.`;
 }
 
 /**
@@ -46,9 +50,8 @@ export function standardWebhookSignature(
   timestampSeconds: number,
   rawBody: string,
 ): string {
-  // The same bytes as `standardSignedContent`, fed in parts so the body is not copied.
   const mac = createHmac("sha256", Buffer.from(secret, "utf8"))
-    .update(`${id}.${timestampSeconds}.`, "utf8")
+    .update(standardSignedPrefix(id, timestampSeconds), "utf8")
     .update(rawBody, "utf8")
     .digest("base64");
   return `v1,${mac}`;

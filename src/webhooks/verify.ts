@@ -1,7 +1,8 @@
 /**
  * Signature checks for webhook receivers, published as `crm-mcp/verify`.
  *
- * Depends on node:crypto only, so a receiver can import it without pulling in the server.
+ * Depends on node:crypto (and the signing helpers beside it) only, so a receiver can import
+ * it without pulling in the server.
  *
  * ```ts
  * import { verifyWebhookSignature } from "crm-mcp/verify";
@@ -10,6 +11,7 @@
  * ```
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { standardSignedPrefix } from "./signing.js";
 
 const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
 const DIGITS = /^[0-9]{1,15}$/;
@@ -74,7 +76,7 @@ export function verifyStandardWebhook(input: StandardWebhookInput): boolean {
   if (Math.abs(now - Number(timestamp)) > tolerance) return false;
 
   const expected = createHmac("sha256", Buffer.from(secret, "utf8"))
-    .update(`${id}.${timestamp}.`, "utf8")
+    .update(standardSignedPrefix(id, timestamp), "utf8")
     .update(toBuffer(rawBody))
     .digest();
 
