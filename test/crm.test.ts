@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { NotFoundError, ValidationError } from "../src/errors.js";
+import { NotFoundError, ValidationError } from "../src/domain/errors.js";
 import { EVENT_CATALOG } from "../src/events/catalog.js";
 import { eventsOf, openWorld, type World } from "./support/crm.js";
 

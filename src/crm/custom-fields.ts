@@ -1,5 +1,5 @@
-import { ValidationError } from "../errors.js";
-import type { CustomColumn, CustomColumnType } from "./model.js";
+import { ValidationError } from "../domain/errors.js";
+import type { CustomColumn, CustomColumnType } from "../domain/model.js";
 
 /** The stored forms of a custom value: the JSON given, and the copies filters compare on. */
 export interface StoredCustomValue {

@@ -1,8 +1,8 @@
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../domain/errors.js";
+import { type CustomColumn, ENTITIES, type EntityType } from "../domain/model.js";
 import type { StoredFilter } from "../store/index.js";
 import { isNumericColumn } from "./custom-fields.js";
 import type { FilterInput, FilterOperator } from "./inputs.js";
-import { type CustomColumn, ENTITIES, type EntityType } from "./model.js";
 
 /** How each kind of field may be filtered. One table for the checks and for get_entity_configuration. */
 export const OPERATORS_BY_KIND: Record<string, readonly FilterOperator[]> = {

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CUSTOM_COLUMN_TYPES, ENTITIES, ENTITY_TYPES, type EntityType } from "./model.js";
+import { CUSTOM_COLUMN_TYPES, ENTITIES, ENTITY_TYPES, type EntityType } from "../domain/model.js";
 
 /**
  * What callers may write for each entity type. The services parse with these, and the

@@ -1,7 +1,18 @@
 import { z } from "zod";
-import { NotFoundError, ValidationError } from "../errors.js";
+import { NotFoundError, ValidationError } from "../domain/errors.js";
+import { newId } from "../domain/ids.js";
+import {
+  type CustomColumn,
+  type DealServiceLine,
+  ENTITIES,
+  ENTITY_TYPES,
+  type EntityRecord,
+  type EntityType,
+  type LinkTarget,
+} from "../domain/model.js";
+import { decodeCursor, type Page, pageLimit, pageOf } from "../domain/paging.js";
+import { parse } from "../domain/validate.js";
 import { type Actor, ChangeRecorder } from "../events/recorder.js";
-import { newId } from "../ids.js";
 import { notes as loadNotes } from "../notes/lazy.js";
 import type { Store, StoredQuery, Tx } from "../store/index.js";
 import { checkCustomValue, type StoredCustomValue } from "./custom-fields.js";
@@ -15,17 +26,6 @@ import {
   sortInput,
   UPDATE_INPUTS,
 } from "./inputs.js";
-import {
-  type CustomColumn,
-  type DealServiceLine,
-  ENTITIES,
-  ENTITY_TYPES,
-  type EntityRecord,
-  type EntityType,
-  type LinkTarget,
-} from "./model.js";
-import { decodeCursor, type Page, pageLimit, pageOf } from "./paging.js";
-import { parse } from "./validate.js";
 
 export type { Actor };
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ENTITIES, ENTITY_TYPES, type EntityType } from "../crm/model.js";
+import { ENTITIES, ENTITY_TYPES, type EntityType } from "../domain/model.js";
 
 /**
  * The catalog of the fifteen events: names, when each fires, and each payload's schema.

@@ -1,5 +1,5 @@
-import type { EntityRecord, EntityType } from "../crm/model.js";
-import { newId } from "../ids.js";
+import { newId } from "../domain/ids.js";
+import type { EntityRecord, EntityType } from "../domain/model.js";
 import type { EventRow, Tx } from "../store/index.js";
 import type { EventName } from "./catalog.js";
 import { type Changes, diffRecords } from "./diff.js";

@@ -1,8 +1,8 @@
 import { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import type { App } from "../app.js";
-import { parse } from "../crm/validate.js";
-import { ConflictError, NotFoundError, ValidationError } from "../errors.js";
+import { ConflictError, NotFoundError, ValidationError } from "../domain/errors.js";
+import { parse } from "../domain/validate.js";
 import type { Actor } from "../events/recorder.js";
 
 export const TOOLSETS = ["crm", "webhooks", "admin"] as const;

@@ -1,4 +1,4 @@
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../domain/errors.js";
 
 /** Largest Tiptap JSON note accepted, in UTF-8 bytes of its `JSON.stringify` form. */
 export const NOTES_JSON_MAX_BYTES = 256 * 1024;

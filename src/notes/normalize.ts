@@ -3,7 +3,7 @@
  * (markdown or Tiptap JSON) becomes a schema-valid Tiptap document.
  */
 import type { JSONContent } from "@tiptap/core";
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../domain/errors.js";
 import { buildDoc, isEmptyDoc } from "./build.js";
 import { assertJsonSize, NOTES_FIELD, NOTES_SHAPE_MESSAGE } from "./limits.js";
 import { markdownToNotes } from "./parse.js";

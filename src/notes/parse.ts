@@ -5,7 +5,7 @@
 import type { Node as PMNode } from "@tiptap/pm/model";
 import type { Token } from "markdown-it";
 import { MarkdownParser } from "prosemirror-markdown";
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../domain/errors.js";
 import { buildDoc, isEmptyDoc } from "./build.js";
 import { assertJsonSize, assertMarkdownSize, NOTES_FIELD, NOTES_SHAPE_MESSAGE } from "./limits.js";
 import { notesSchema } from "./schema.js";

@@ -4,7 +4,7 @@
  */
 import { Fragment, type Mark, type MarkType, type Node as PMNode } from "@tiptap/pm/model";
 import { MarkdownSerializer, type MarkdownSerializerState } from "prosemirror-markdown";
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../domain/errors.js";
 import { buildDoc, mentionText } from "./build.js";
 import {
   charReference,

@@ -1,5 +1,5 @@
 import { and, asc, eq } from "drizzle-orm";
-import type { CustomColumn, EntityType } from "../crm/model.js";
+import type { CustomColumn, EntityType } from "../domain/model.js";
 import type { Db } from "./db.js";
 import { customColumns } from "./schema/index.js";
 

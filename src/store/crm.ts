@@ -7,7 +7,7 @@ import {
   type EntityRecord,
   type EntityType,
   type LinkTarget,
-} from "../crm/model.js";
+} from "../domain/model.js";
 import type { Db } from "./db.js";
 import {
   contacts,

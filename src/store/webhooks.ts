@@ -1,5 +1,5 @@
 import { and, desc, eq, or, type SQL, sql } from "drizzle-orm";
-import { newId } from "../ids.js";
+import { newId } from "../domain/ids.js";
 import type { Db } from "./db.js";
 import { events, webhookDeliveries, webhooks } from "./schema/index.js";
 import { escapeLike, jsonList, type Statements } from "./statements.js";

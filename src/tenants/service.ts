@@ -1,9 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
-import { parse } from "../crm/validate.js";
-import { NotFoundError } from "../errors.js";
+import { NotFoundError } from "../domain/errors.js";
+import { newId } from "../domain/ids.js";
+import { parse } from "../domain/validate.js";
 import type { Actor } from "../events/recorder.js";
-import { newId } from "../ids.js";
 import type { Company, Store, User } from "../store/index.js";
 
 export const KEY_PREFIX = "crm_";

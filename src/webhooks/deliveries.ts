@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { decodeCursor, type Page, pageLimit, pageOf } from "../crm/paging.js";
-import { parse } from "../crm/validate.js";
-import { ConflictError, NotFoundError } from "../errors.js";
+import { ConflictError, NotFoundError } from "../domain/errors.js";
+import { newId } from "../domain/ids.js";
+import { decodeCursor, type Page, pageLimit, pageOf } from "../domain/paging.js";
+import { parse } from "../domain/validate.js";
 import { EVENT_NAMES } from "../events/catalog.js";
 import type { Actor } from "../events/recorder.js";
-import { newId } from "../ids.js";
 import { type DeliveryRow, newDeliveryRow, type Store, type Tx } from "../store/index.js";
 
 /** A delivery in a list: enough to scan a log. */

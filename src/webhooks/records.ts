@@ -1,10 +1,10 @@
 import { z } from "zod";
-import { decodeCursor, type Page, pageLimit, pageOf } from "../crm/paging.js";
-import { parse } from "../crm/validate.js";
-import { NotFoundError } from "../errors.js";
+import { NotFoundError } from "../domain/errors.js";
+import { newId } from "../domain/ids.js";
+import { decodeCursor, type Page, pageLimit, pageOf } from "../domain/paging.js";
+import { parse } from "../domain/validate.js";
 import { EVENT_NAMES, isEventName } from "../events/catalog.js";
 import type { Actor } from "../events/recorder.js";
-import { newId } from "../ids.js";
 import type { DeliveryStatus, Store, WebhookRow } from "../store/index.js";
 import { type Resolver, vetUrlForSave } from "./url-policy.js";
 

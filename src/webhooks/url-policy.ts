@@ -13,7 +13,7 @@
 import { promises as dnsPromises } from "node:dns";
 import { isIP } from "node:net";
 import ipaddr from "ipaddr.js";
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "../domain/errors.js";
 
 export type AddressVerdict = { public: true } | { public: false; reason: string };
 

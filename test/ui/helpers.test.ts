@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { describe, expect, it } from "vitest";
-import { ValidationError } from "../../src/errors.js";
+import { ValidationError } from "../../src/domain/errors.js";
 import { fieldErrors, utcFromLocalInput } from "../../src/http/ui/forms.js";
 import { html, raw } from "../../src/http/ui/html.js";
 import { originAllowed, SESSION_TTL_MS, SessionStore } from "../../src/http/ui/sessions.js";

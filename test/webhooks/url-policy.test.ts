@@ -1,6 +1,6 @@
 import { promises as dnsPromises } from "node:dns";
 import { describe, expect, it, vi } from "vitest";
-import { ValidationError } from "../../src/errors.js";
+import { ValidationError } from "../../src/domain/errors.js";
 import {
   checkWebhookUrl,
   classifyAddress,

@@ -1,4 +1,4 @@
-import { ConflictError, ValidationError } from "../../errors.js";
+import { ConflictError, ValidationError } from "../../domain/errors.js";
 import { EVENT_NAMES } from "../../events/catalog.js";
 import type { DeliveryDetail, DeliverySummary } from "../../webhooks/deliveries.js";
 import type { WebhookView } from "../../webhooks/records.js";

@@ -1,4 +1,4 @@
-import { ENTITY_TYPES } from "../../crm/model.js";
+import { ENTITY_TYPES } from "../../domain/model.js";
 import { catalogAsJson } from "../../events/catalog.js";
 import { type Ctx, render } from "./context.js";
 import { html } from "./html.js";

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import type { ValidationError } from "../../errors.js";
+import type { ValidationError } from "../../domain/errors.js";
 import { type Html, html } from "./html.js";
 
 const MAX_FORM_BYTES = 64 * 1024;

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "../../app.js";
-import { ConflictError, NotFoundError, ValidationError } from "../../errors.js";
+import { ConflictError, NotFoundError, ValidationError } from "../../domain/errors.js";
 import { type Ctx, newNonce, redirect, render, sendPage } from "./context.js";
 import { listDeliveries, resendDelivery, resendFailed, showDelivery } from "./deliveries.js";
 import { eventCatalog } from "./events.js";

@@ -1,5 +1,5 @@
-import { ENTITY_TYPES } from "../../crm/model.js";
-import { ValidationError } from "../../errors.js";
+import { ValidationError } from "../../domain/errors.js";
+import { ENTITY_TYPES } from "../../domain/model.js";
 import { EVENT_ACTIONS, EVENT_CATALOG } from "../../events/catalog.js";
 import type { WebhookView } from "../../webhooks/records.js";
 import { type Ctx, redirectWithFlash, render } from "./context.js";

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { columnCreateInput, columnUpdateInput } from "../../crm/inputs.js";
-import { CUSTOM_COLUMN_TYPES, ENTITY_TYPES } from "../../crm/model.js";
+import { CUSTOM_COLUMN_TYPES, ENTITY_TYPES } from "../../domain/model.js";
 import { DESTRUCTIVE, defineTool, IDEMPOTENT_WRITE, READ, type ToolDefinition, WRITE } from "../registry.js";
 
 const record = z.record(z.string(), z.unknown());

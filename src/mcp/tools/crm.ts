@@ -1,7 +1,13 @@
 import { z } from "zod";
 import { CREATE_INPUTS, filterInput, UPDATE_INPUTS } from "../../crm/inputs.js";
-import { displayName, ENTITIES, ENTITY_TYPES, type EntityRecord, type EntityType } from "../../crm/model.js";
 import { MAX_BATCH } from "../../crm/service.js";
+import {
+  displayName,
+  ENTITIES,
+  ENTITY_TYPES,
+  type EntityRecord,
+  type EntityType,
+} from "../../domain/model.js";
 import { notes as loadNotes } from "../../notes/lazy.js";
 import { DESTRUCTIVE, defineTool, IDEMPOTENT_WRITE, READ, type ToolDefinition, WRITE } from "../registry.js";
 

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { ValidationError } from "../errors.js";
+import { ValidationError } from "./errors.js";
 
 /** A zod path as the caller wrote it: `contacts[2].emails[0]`. */
 export function pathOf(root: string, path: readonly PropertyKey[]): string {
