@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type App, openApp } from "../../src/app.js";
 import type { Actor } from "../../src/events/recorder.js";
 import { startHttpServer } from "../../src/http/server.js";
+import { findChromium } from "../support/browser.js";
 import { type Receiver, startReceiver } from "../support/https-receiver.js";
 
 const SHOTS = join(process.cwd(), "test-results", "ui");
@@ -86,6 +87,8 @@ async function deliveriesSettled(count: number) {
 }
 
 beforeAll(async () => {
+  // First, so that a machine without a browser fails here with the one line that says why.
+  const executablePath = findChromium();
   mkdirSync(SHOTS, { recursive: true });
   receiver = await startReceiver({ respond: { status: 500, body: "receiver is down" } });
   dir = mkdtempSync(join(tmpdir(), "crm-ui-"));
@@ -97,7 +100,7 @@ beforeAll(async () => {
   base = server.url;
   owner = await app.tenants.localOwner();
   apiKey = (await app.tenants.createApiKey(owner, "ui")).key;
-  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath, args: CHROMIUM_ARGS });
   desktop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   page = await desktop.newPage();
 });
