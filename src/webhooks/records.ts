@@ -6,10 +6,13 @@ import { parse } from "../domain/validate.js";
 import { EVENT_NAMES, isEventName } from "../events/catalog.js";
 import type { Actor } from "../events/recorder.js";
 import type { DeliveryStatus, Store, WebhookRow } from "../store/index.js";
+import { generateSecret, secretProblem } from "./secrets.js";
 import { type Resolver, vetUrlForSave } from "./url-policy.js";
 
 /** A webhook as callers see it: never the secret, only whether one is set. */
 export interface WebhookView {
+  /** Only in the answer to the create that generated it: shown once, never again. */
+  secret?: string;
   id: string;
   url: string;
   events: string[];
@@ -51,9 +54,13 @@ export const webhookCreateInput = z.strictObject({
     .string()
     .min(8, "must be at least 8 characters")
     .max(256)
+    .superRefine((secret, ctx) => {
+      const problem = secretProblem(secret);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    })
     .nullable()
     .optional()
-    .describe("Signs each POST (X-Webhook-Signature); null removes it"),
+    .describe("Signs each POST; null: unsigned"),
   enabled: z.boolean().optional().describe("Default true"),
 });
 
@@ -85,13 +92,15 @@ export class WebhookService {
     const data = parse(webhookCreateInput, input);
     const url = await this.checkUrl(data.url);
     const now = new Date().toISOString();
+    // Left out, a secret is made, so that deliveries are signed unless asked otherwise.
+    const generated = data.secret === undefined ? generateSecret() : null;
     const row: WebhookRow = {
       id: newId("webhook"),
       companyId: actor.companyId,
       url,
       events: [...new Set(data.events)],
       description: data.description ?? null,
-      secret: data.secret ?? null,
+      secret: generated ?? data.secret ?? null,
       enabled: data.enabled ?? true,
       lastDeliveryStatus: null,
       lastDeliveryAt: null,
@@ -99,7 +108,8 @@ export class WebhookService {
       updatedAt: now,
     };
     await this.store.write((tx) => tx.webhooks.insert(row));
-    return toWebhookView(row);
+    const view = toWebhookView(row);
+    return generated ? { ...view, secret: generated } : view;
   }
 
   async update(actor: Actor, input: unknown): Promise<WebhookView> {

@@ -6,7 +6,8 @@
  * - Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`): base64
  *   HMAC-SHA256 over `id.timestamp.body`, so receivers can refuse replays.
  */
-import { createHmac } from "node:crypto";
+import { createHmac, createSecretKey, type KeyObject } from "node:crypto";
+import { standardKey } from "./secrets.js";
 
 export const HEADER_CONTENT_TYPE = "Content-Type";
 export const HEADER_USER_AGENT = "User-Agent";
@@ -21,14 +22,40 @@ export const HEADER_WEBHOOK_SIGNATURE = "X-Webhook-Signature";
 export const HEADER_STANDARD_ID = "webhook-id";
 /** Standard Webhooks: the send time of this delivery, unix seconds. */
 export const HEADER_STANDARD_TIMESTAMP = "webhook-timestamp";
-/** Standard Webhooks: `v1,<base64 signature>`. */
+/** Standard Webhooks: `v1,<base64 signature>`, two space-separated while a rotation's old secret is valid. */
 export const HEADER_STANDARD_SIGNATURE = "webhook-signature";
+/** While a rotation's old secret is still valid: lowercase hex HMAC-SHA256 with the old secret. */
+export const HEADER_WEBHOOK_SIGNATURE_PREVIOUS = "X-Webhook-Signature-Previous";
 
 export const JSON_CONTENT_TYPE = "application/json";
 
+interface SecretKeys {
+  /** The secret string's UTF-8 bytes: the key of `X-Webhook-Signature`. */
+  hex: KeyObject;
+  /** The Standard Webhooks key: a `whsec_` secret's decoded bytes, else the UTF-8 bytes. */
+  standard: KeyObject;
+}
+
+/** Keys are made once per secret, not per delivery; the bound only keeps memory flat. */
+const KEY_CACHE_LIMIT = 1024;
+const keyCache = new Map<string, SecretKeys>();
+
+function keysOf(secret: string): SecretKeys {
+  let keys = keyCache.get(secret);
+  if (!keys) {
+    if (keyCache.size >= KEY_CACHE_LIMIT) keyCache.clear();
+    keys = {
+      hex: createSecretKey(Buffer.from(secret, "utf8")),
+      standard: createSecretKey(standardKey(secret)),
+    };
+    keyCache.set(secret, keys);
+  }
+  return keys;
+}
+
 /** Lowercase hex HMAC-SHA256(secret, rawBody) over the exact bytes of the body. */
 export function signatureHex(secret: string, rawBody: string): string {
-  return createHmac("sha256", secret).update(rawBody, "utf8").digest("hex");
+  return createHmac("sha256", keysOf(secret).hex).update(rawBody, "utf8").digest("hex");
 }
 
 /**
@@ -42,7 +69,7 @@ export function standardSignedPrefix(id: string, timestamp: number | string): st
 
 /**
  * Standard Webhooks signature: `v1,<base64 HMAC-SHA256 over "id.timestamp.body">`, keyed with
- * the UTF-8 bytes of the secret.
+ * the decoded bytes of a `whsec_` secret, or the UTF-8 bytes of any other secret.
  */
 export function standardWebhookSignature(
   secret: string,
@@ -50,7 +77,7 @@ export function standardWebhookSignature(
   timestampSeconds: number,
   rawBody: string,
 ): string {
-  const mac = createHmac("sha256", Buffer.from(secret, "utf8"))
+  const mac = createHmac("sha256", keysOf(secret).standard)
     .update(standardSignedPrefix(id, timestampSeconds), "utf8")
     .update(rawBody, "utf8")
     .digest("base64");
@@ -68,6 +95,8 @@ export interface DeliveryHeaderInput {
   rawBody: string;
   /** The webhook's secret; `null` sends no signature headers. */
   secret: string | null;
+  /** A rotated-out secret still in its grace period: signed with too, after the new one. */
+  previousSecret?: string | null;
   /** Send time of this delivery, unix seconds. */
   timestampSeconds: number;
   /** Package version for the User-Agent. */
@@ -88,12 +117,12 @@ export function buildDeliveryHeaders(input: DeliveryHeaderInput): Record<string,
     headers[HEADER_WEBHOOK_SIGNATURE] = signatureHex(input.secret, input.rawBody);
     headers[HEADER_STANDARD_ID] = input.eventId;
     headers[HEADER_STANDARD_TIMESTAMP] = String(timestamp);
-    headers[HEADER_STANDARD_SIGNATURE] = standardWebhookSignature(
-      input.secret,
-      input.eventId,
-      timestamp,
-      input.rawBody,
-    );
+    let standard = standardWebhookSignature(input.secret, input.eventId, timestamp, input.rawBody);
+    if (input.previousSecret) {
+      headers[HEADER_WEBHOOK_SIGNATURE_PREVIOUS] = signatureHex(input.previousSecret, input.rawBody);
+      standard += ` ${standardWebhookSignature(input.previousSecret, input.eventId, timestamp, input.rawBody)}`;
+    }
+    headers[HEADER_STANDARD_SIGNATURE] = standard;
   }
   return headers;
 }

@@ -201,6 +201,10 @@ export function literalAddress(url: URL): { address: string; family: 4 | 6 } | n
   return family === 4 || family === 6 ? { address: host, family } : null;
 }
 
+/** Every refusal of an address says how a private network's receivers are allowed. */
+const PUBLIC_ONLY =
+  "webhooks must target a public address (set CRM_WEBHOOK_ALLOW_PRIVATE=1 to allow receivers on a private network)";
+
 /**
  * The checks that need no network: the URL parses, its scheme is `https:`, it carries no
  * userinfo, and a literal IP host is public (unless `allowPrivate`). Names are not resolved.
@@ -228,8 +232,7 @@ export function checkWebhookUrl(url: string, options: { allowPrivate?: boolean }
   const literal = literalAddress(parsed);
   if (literal && !options.allowPrivate) {
     const verdict = classifyAddress(literal.address);
-    if (!verdict.public)
-      return { ok: false, reason: `${verdict.reason}; webhooks must target a public address` };
+    if (!verdict.public) return { ok: false, reason: `${verdict.reason}; ${PUBLIC_ONLY}` };
   }
   return { ok: true, url: parsed };
 }
@@ -262,10 +265,7 @@ export async function vetUrlForSave(url: string, options: UrlPolicyOptions = {})
   }
   const refused = firstNonPublic(records);
   if (refused !== null) {
-    throw new ValidationError(
-      "url",
-      `${host} resolves to a non-public address: ${refused}; webhooks must target a public address`,
-    );
+    throw new ValidationError("url", `${host} resolves to a non-public address: ${refused}; ${PUBLIC_ONLY}`);
   }
   return check.url;
 }
@@ -321,7 +321,7 @@ export async function resolveForSend(url: string, options: UrlPolicyOptions = {}
       return {
         ok: false,
         errorClass: "policy",
-        reason: `${host} resolves to a non-public address: ${refused}; webhooks must target a public address`,
+        reason: `${host} resolves to a non-public address: ${refused}; ${PUBLIC_ONLY}`,
       };
     }
   }

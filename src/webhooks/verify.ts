@@ -11,6 +11,7 @@
  * ```
  */
 import { createHmac, timingSafeEqual } from "node:crypto";
+import { standardKey } from "./secrets.js";
 import { standardSignedPrefix } from "./signing.js";
 
 const HEX_SHA256 = /^[0-9a-fA-F]{64}$/;
@@ -51,7 +52,7 @@ export interface StandardWebhookInput {
   signature: string | null | undefined;
   /** The request body exactly as received. */
   rawBody: string | Buffer;
-  /** The webhook secret; its UTF-8 bytes are the HMAC key. */
+  /** The webhook secret: a `whsec_` secret's decoded bytes are the HMAC key, else its UTF-8 bytes. */
   secret: string;
   /** How far the timestamp may be from `now`, in seconds. Default 300. */
   toleranceSeconds?: number;
@@ -75,7 +76,7 @@ export function verifyStandardWebhook(input: StandardWebhookInput): boolean {
   if (!Number.isFinite(now) || !Number.isFinite(tolerance)) return false;
   if (Math.abs(now - Number(timestamp)) > tolerance) return false;
 
-  const expected = createHmac("sha256", Buffer.from(secret, "utf8"))
+  const expected = createHmac("sha256", standardKey(secret))
     .update(standardSignedPrefix(id, timestamp), "utf8")
     .update(toBuffer(rawBody))
     .digest();

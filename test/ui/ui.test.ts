@@ -435,6 +435,24 @@ describe("web UI", () => {
     expect((await app.webhooks.list(owner)).total).toBe(0);
   });
 
+  it("makes a secret when the field is left blank, and shows it once", async () => {
+    await page.goto(`${base}/webhooks/new`);
+    await page.fill("#url", receiver.url);
+    await page.check('input[value="task.deleted"]');
+    await page.click("button:has-text('Create webhook')");
+    await expect(page.locator("h1").textContent()).resolves.toBe("Webhook created");
+    const secret = (await page.locator("#generated-secret").textContent()) ?? "";
+    expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+    await shot(page, "webhook-secret-once");
+    const [webhook] = (await app.webhooks.list(owner)).items;
+    expect(webhook).toMatchObject({ hasSecret: true, events: ["task.deleted"] });
+    await page.goto(`${base}/webhooks/${webhook!.id}/edit`);
+    await expect(page.locator("text=A secret is set").count()).resolves.toBe(1);
+    expect(await page.content()).not.toContain(secret);
+    await app.webhooks.delete(owner, webhook!.id);
+    await page.goto(`${base}/webhooks`);
+  });
+
   it("signs out: the pages send to sign-in and the old cookie no longer works", async () => {
     const oldCookie = await sessionCookie();
     await page.click("nav >> button:has-text('Sign out')");

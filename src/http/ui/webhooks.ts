@@ -176,7 +176,7 @@ ${formError(errors)}
         ? existing.hasSecret
           ? "A secret is set. Leave blank to keep it, type a new one to replace it."
           : "No secret is set. Type one to sign every delivery."
-        : "Optional, at least 8 characters. Signs each delivery (X-Webhook-Signature, HMAC-SHA256)."
+        : "Leave blank and a secret is made for you and shown once. Signs each delivery (HMAC-SHA256)."
     }</p>
     ${
       editing && existing.hasSecret
@@ -207,8 +207,9 @@ export async function editWebhookForm(ctx: Ctx, id: string) {
 
 export async function createWebhook(ctx: Ctx) {
   const values = readWebhookForm(ctx.form);
+  let created: WebhookView;
   try {
-    await ctx.app.webhooks.create(ctx.session.actor, {
+    created = await ctx.app.webhooks.create(ctx.session.actor, {
       url: values.url,
       events: values.events,
       description: values.description.trim() || undefined,
@@ -219,7 +220,20 @@ export async function createWebhook(ctx: Ctx) {
     if (!(error instanceof ValidationError)) throw error;
     return webhookFormPage(ctx, 422, null, values, fieldErrors(error, FORM_FIELDS));
   }
+  if (created.secret) return generatedSecretPage(ctx, created, created.secret);
   redirectWithFlash(ctx, "/webhooks", { kind: "ok", text: "Webhook created." });
+}
+
+/** The one time a generated secret is shown: on this page, never in a redirect or a cookie. */
+async function generatedSecretPage(ctx: Ctx, webhook: WebhookView, secret: string) {
+  const body = html`<div class="head"><h1>Webhook created</h1></div>
+<div class="card">
+  <p>Deliveries to <strong>${webhook.url}</strong> are signed with this secret. Copy it now: it is not shown again.</p>
+  <p><code id="generated-secret">${secret}</code></p>
+  <p class="hint">A <code>whsec_</code> secret: the Standard Webhooks libraries take it as is; <code>X-Webhook-Signature</code> is HMAC-SHA256 keyed with the whole string.</p>
+  <div class="actions"><a class="btn" href="/webhooks">Done</a></div>
+</div>`;
+  await render(ctx, 201, { title: "Webhook created", active: "webhooks", body });
 }
 
 export async function updateWebhook(ctx: Ctx, id: string) {

@@ -17,7 +17,7 @@ export const webhookTools: ToolDefinition[] = [
     toolset: "webhooks",
     title: "Create a webhook",
     description:
-      "Subscribe an HTTPS URL to CRM events (names from list_webhook_events). Each event is POSTed as JSON; with a secret, signed with HMAC-SHA256 in X-Webhook-Signature. http: and private addresses are refused.",
+      "Subscribe an HTTPS URL to CRM events (names from list_webhook_events), POSTed as JSON signed with HMAC-SHA256; without a secret one is made and returned once. http: and private addresses are refused.",
     input: webhookCreateInput,
     output: z.looseObject({}),
     annotations: { ...WRITE, openWorldHint: true },
