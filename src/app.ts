@@ -34,7 +34,7 @@ export async function openApp(config: Config, options: AppOptions = {}): Promise
     timeoutMs: config.timeoutMs,
     allowPrivate: config.allowPrivate,
     resolver: options.resolver,
-    ca: options.ca,
+    ca: options.ca ?? config.webhookCa,
     log: options.log,
   });
   if (options.dispatch !== false) dispatcher.start();

@@ -28,6 +28,7 @@ Environment:
   CRM_API_KEY                stdio: act as this key's user (default: the local owner)
   CRM_WEBHOOK_ALLOW_PRIVATE  1 allows webhook URLs on private addresses (https is still required)
   CRM_WEBHOOK_TIMEOUT_MS     delivery deadline in milliseconds (default 5000)
+  CRM_WEBHOOK_CA_FILE        PEM file of extra CAs trusted for webhook receivers (TLS is still verified)
 `;
 
 const log = (message: string) => process.stderr.write(`${message}\n`);

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 
@@ -7,6 +8,8 @@ export interface Config {
   apiKey: string | undefined;
   allowPrivate: boolean;
   timeoutMs: number;
+  /** Extra certificate authorities (PEM) trusted for webhook receivers, besides the system's. */
+  webhookCa?: string;
 }
 
 export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -33,9 +36,28 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   return {
+    webhookCa: readCaFile(env.CRM_WEBHOOK_CA_FILE),
     dbPath: env.CRM_DB || defaultDbPath(env),
     apiKey: env.CRM_API_KEY || undefined,
     allowPrivate: ["1", "true", "yes"].includes((env.CRM_WEBHOOK_ALLOW_PRIVATE ?? "").toLowerCase()),
     timeoutMs,
   };
+}
+
+/** Receivers with a private CA: their certificates are verified against it, never unverified. */
+function readCaFile(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  let pem: string;
+  try {
+    pem = readFileSync(path, "utf8");
+  } catch (error) {
+    throw new ConfigError(
+      `CRM_WEBHOOK_CA_FILE=${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}); point it at a PEM file of CA certificates`,
+    );
+  }
+  if (!pem.includes("-----BEGIN CERTIFICATE-----"))
+    throw new ConfigError(
+      `CRM_WEBHOOK_CA_FILE=${path} holds no PEM certificate ("-----BEGIN CERTIFICATE-----")`,
+    );
+  return pem;
 }

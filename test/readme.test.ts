@@ -19,7 +19,13 @@ describe("README", () => {
 
   it("names every tool and every variable", () => {
     for (const tool of ALL_TOOLS) expect(readme, tool.name).toContain(`\`${tool.name}\``);
-    for (const v of ["CRM_DB", "CRM_API_KEY", "CRM_WEBHOOK_ALLOW_PRIVATE", "CRM_WEBHOOK_TIMEOUT_MS"])
+    for (const v of [
+      "CRM_DB",
+      "CRM_API_KEY",
+      "CRM_WEBHOOK_ALLOW_PRIVATE",
+      "CRM_WEBHOOK_TIMEOUT_MS",
+      "CRM_WEBHOOK_CA_FILE",
+    ])
       expect(readme).toContain(v);
   });
 

@@ -1,6 +1,11 @@
 import crypto from "node:crypto";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openApp } from "../../src/app.js";
+import { readConfig } from "../../src/config.js";
 import { generateSecret, SECRET_PREFIX, secretProblem, standardKey } from "../../src/webhooks/secrets.js";
 import { buildDeliveryHeaders, HEADER_STANDARD_SIGNATURE } from "../../src/webhooks/signing.js";
 import { checkWebhookUrl } from "../../src/webhooks/url-policy.js";
@@ -172,3 +177,61 @@ describe("the private-address refusal", () => {
     expect(!check.ok && check.reason).toMatch(/CRM_WEBHOOK_ALLOW_PRIVATE=1/);
   });
 });
+
+describe("CRM_WEBHOOK_CA_FILE", () => {
+  it("trusts a receiver whose certificate comes from the named CA, and only then", async () => {
+    const receiver = await startReceiver();
+    const dir = mkdtempSync(join(tmpdir(), "crm-ca-"));
+    const caFile = join(dir, "ca.pem");
+    writeFileSync(caFile, receiver.ca);
+    const env = {
+      CRM_DB: join(dir, "crm.db"),
+      CRM_WEBHOOK_ALLOW_PRIVATE: "1",
+      CRM_WEBHOOK_TIMEOUT_MS: "2000",
+    };
+    try {
+      for (const trusted of [false, true]) {
+        const config = readConfig(trusted ? { ...env, CRM_WEBHOOK_CA_FILE: caFile } : env);
+        const app = await openApp(config);
+        try {
+          const owner = await app.tenants.localOwner();
+          const hook = await app.webhooks.create(owner, { url: receiver.url, events: ["contact.created"] });
+          await app.crm.create(owner, "contact", [{ firstName: trusted ? "Trusted" : "Untrusted" }]);
+          const delivery = await waitFor(async () => {
+            const { items } = await app.deliveries.list(owner, { webhookId: hook.id });
+            return items.find((d) => d.status === "succeeded" || d.status === "failed");
+          });
+          expect(delivery.status).toBe(trusted ? "succeeded" : "failed");
+          if (!trusted) expect(delivery.error).toMatch(/certificate/i);
+          await app.webhooks.delete(owner, hook.id);
+        } finally {
+          await app.close();
+        }
+      }
+    } finally {
+      await receiver.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a file that is missing or holds no certificate, in one line naming the variable", () => {
+    expect(() => readConfig({ CRM_WEBHOOK_CA_FILE: "/nonexistent/ca.pem" })).toThrow(
+      /^CRM_WEBHOOK_CA_FILE=\/nonexistent\/ca.pem cannot be read \(ENOENT\)/,
+    );
+    const dir = mkdtempSync(join(tmpdir(), "crm-ca-"));
+    writeFileSync(join(dir, "x.pem"), "not a certificate");
+    expect(() => readConfig({ CRM_WEBHOOK_CA_FILE: join(dir, "x.pem") })).toThrow(/holds no PEM certificate/);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+/** Polls `probe` until it returns something, or fails after `ms`. */
+async function waitFor<T>(probe: () => Promise<T | undefined>, ms = 10_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error("timed out waiting");
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
