@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import type { ClaimedDelivery, DeliveryResult, Store } from "../store/index.js";
 import { VERSION } from "../version.js";
+import { INITIAL_SLOTS, slotsAfter } from "./endpoint-slots.js";
 import { buildDeliveryHeaders } from "./signing.js";
 import type { Resolver } from "./url-policy.js";
 
@@ -47,6 +48,8 @@ export class Dispatcher {
   private readonly opts: Required<Omit<DispatcherOptions, "resolver" | "ca" | "log" | "workerId">>;
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly perWebhook = new Map<string, number>();
+  /** Send slots each webhook has earned (see endpoint-slots.ts); absent means the initial few. */
+  private readonly slots = new Map<string, number>();
   private readonly waiting = new Map<string, ClaimedDelivery[]>();
   /**
    * Webhooks that may have due deliveries in the outbox: rows this process had no room to
@@ -288,7 +291,7 @@ export class Dispatcher {
         // A delivery is sent but not yet recorded while its answer waits for its batch: a
         // crash then would send it again. Bounding those bounds the duplicates of a crash.
         this.inFlight.size + this.unrecorded < this.opts.concurrency * 2 &&
-        (this.perWebhook.get(webhookId) ?? 0) < this.opts.perWebhookConcurrency
+        (this.perWebhook.get(webhookId) ?? 0) < this.slotsOf(webhookId)
       ) {
         const claim = list.shift()!;
         this.perWebhook.set(webhookId, (this.perWebhook.get(webhookId) ?? 0) + 1);
@@ -310,6 +313,19 @@ export class Dispatcher {
       }
       if (list.length === 0) this.waiting.delete(webhookId);
     }
+  }
+
+  private slotsOf(webhookId: string): number {
+    return this.slots.get(webhookId) ?? Math.min(INITIAL_SLOTS, this.opts.perWebhookConcurrency);
+  }
+
+  private learn(webhookId: string, outcome: Parameters<typeof slotsAfter>[1]): void {
+    const next = slotsAfter(this.slotsOf(webhookId), outcome, this.opts.perWebhookConcurrency);
+    if (this.slots.size >= MAX_HELD && !this.slots.has(webhookId)) {
+      // Forget webhooks with nothing in flight; they start again from the initial few.
+      for (const id of this.slots.keys()) if (!this.perWebhook.has(id)) this.slots.delete(id);
+    }
+    this.slots.set(webhookId, next);
   }
 
   private async deliver(claim: ClaimedDelivery): Promise<void> {
@@ -350,6 +366,7 @@ export class Dispatcher {
         resolver: this.options.resolver,
         ca: this.options.ca,
       });
+      this.learn(delivery.webhookId, sent);
       result = {
         status: sent.ok ? "succeeded" : "failed",
         statusCode: sent.statusCode,
