@@ -42,15 +42,16 @@ export function standardSignedPrefix(id: string, timestamp: number | string): st
 
 /**
  * Standard Webhooks signature: `v1,<base64 HMAC-SHA256 over "id.timestamp.body">`, keyed with
- * the UTF-8 bytes of the secret.
+ * the UTF-8 bytes of a string secret, or with the given bytes (the specification's own
+ * vectors use a key that is not UTF-8 text).
  */
 export function standardWebhookSignature(
-  secret: string,
+  secret: string | Uint8Array,
   id: string,
   timestampSeconds: number,
   rawBody: string,
 ): string {
-  const mac = createHmac("sha256", Buffer.from(secret, "utf8"))
+  const mac = createHmac("sha256", typeof secret === "string" ? Buffer.from(secret, "utf8") : secret)
     .update(standardSignedPrefix(id, timestampSeconds), "utf8")
     .update(rawBody, "utf8")
     .digest("base64");
