@@ -69,15 +69,16 @@ export function standardSignedPrefix(id: string, timestamp: number | string): st
 
 /**
  * Standard Webhooks signature: `v1,<base64 HMAC-SHA256 over "id.timestamp.body">`, keyed with
- * the decoded bytes of a `whsec_` secret, or the UTF-8 bytes of any other secret.
+ * the decoded bytes of a `whsec_` secret, or the UTF-8 bytes of any other secret, or the
+ * bytes given as they are (the specification's own vectors use a key that is not UTF-8 text).
  */
 export function standardWebhookSignature(
-  secret: string,
+  secret: string | Uint8Array,
   id: string,
   timestampSeconds: number,
   rawBody: string,
 ): string {
-  const mac = createHmac("sha256", keysOf(secret).standard)
+  const mac = createHmac("sha256", typeof secret === "string" ? keysOf(secret).standard : secret)
     .update(standardSignedPrefix(id, timestampSeconds), "utf8")
     .update(rawBody, "utf8")
     .digest("base64");

@@ -52,8 +52,11 @@ export interface StandardWebhookInput {
   signature: string | null | undefined;
   /** The request body exactly as received. */
   rawBody: string | Buffer;
-  /** The webhook secret: a `whsec_` secret's decoded bytes are the HMAC key, else its UTF-8 bytes. */
-  secret: string;
+  /**
+   * The webhook secret: a `whsec_` secret's decoded bytes are the HMAC key, any other string's
+   * UTF-8 bytes, or the key's bytes as given.
+   */
+  secret: string | Uint8Array;
   /** How far the timestamp may be from `now`, in seconds. Default 300. */
   toleranceSeconds?: number;
   /** The current time in unix seconds. Default: the system clock. */
@@ -69,14 +72,14 @@ export function verifyStandardWebhook(input: StandardWebhookInput): boolean {
   const { id, signature, rawBody, secret } = input;
   const tolerance = input.toleranceSeconds ?? 300;
   if (typeof id !== "string" || id === "" || typeof signature !== "string") return false;
-  if (typeof secret !== "string") return false;
+  if (typeof secret !== "string" && !(secret instanceof Uint8Array)) return false;
   const timestamp = typeof input.timestamp === "number" ? String(input.timestamp) : input.timestamp;
   if (typeof timestamp !== "string" || !DIGITS.test(timestamp)) return false;
   const now = input.now ?? Math.floor(Date.now() / 1000);
   if (!Number.isFinite(now) || !Number.isFinite(tolerance)) return false;
   if (Math.abs(now - Number(timestamp)) > tolerance) return false;
 
-  const expected = createHmac("sha256", standardKey(secret))
+  const expected = createHmac("sha256", typeof secret === "string" ? standardKey(secret) : secret)
     .update(standardSignedPrefix(id, timestamp), "utf8")
     .update(toBuffer(rawBody))
     .digest();

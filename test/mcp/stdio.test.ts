@@ -7,6 +7,7 @@ import { Client } from "@modelcontextprotocol/client";
 import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Receiver, startReceiver } from "../support/https-receiver.js";
+import { until } from "../support/wait.js";
 
 const ROOT = join(import.meta.dirname, "..", "..");
 const CLI = join(ROOT, "dist", "bin", "cli.js");
@@ -62,8 +63,7 @@ describe("stdio", () => {
     send({ jsonrpc: "2.0", method: "notifications/initialized" });
     send({ jsonrpc: "2.0", id: 2, method: "tools/list" });
     send({ jsonrpc: "2.0", id: 3, method: "tools/call", params: { name: "get_company", arguments: {} } });
-    for (let i = 0; i < 200 && out.split("\n").filter(Boolean).length < 3; i++)
-      await new Promise((r) => setTimeout(r, 50));
+    await until(() => out.split("\n").filter(Boolean).length >= 3, 10_000, "three answers on stdout");
     child.stdin.end();
     await new Promise((r) => child.on("exit", r));
     const lines = out.split("\n").filter(Boolean);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ALL_TOOLS } from "../../src/mcp/server.js";
 import { call, connect, ok, openTestApp, type TestApp } from "../support/app.js";
 import { type Receiver, startReceiver } from "../support/https-receiver.js";
+import { until } from "../support/wait.js";
 
 let t: TestApp;
 let client: Client;
@@ -310,10 +311,14 @@ describe("webhook tools", () => {
     await ok(client, "create_organizations", { organizations: [{ name: "Hooked" }] });
     await receiver.waitFor(1, 5000);
     let list = await ok(client, "list_webhook_deliveries", { searchTerm: "organization.created" });
-    for (let i = 0; i < 50 && list.items[0]?.status !== "succeeded"; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      list = await ok(client, "list_webhook_deliveries", { searchTerm: "organization.created" });
-    }
+    await until(
+      async () => {
+        list = await ok(client, "list_webhook_deliveries", { searchTerm: "organization.created" });
+        return list.items[0]?.status === "succeeded";
+      },
+      5000,
+      "the delivery recorded as succeeded",
+    );
     const delivery = list.items[0];
     expect(delivery.status).toBe("succeeded");
     const detail = await ok(client, "get_webhook_delivery", { id: delivery.id });
@@ -375,10 +380,14 @@ describe("tenancy", () => {
     });
     await ok(theirs, "update_contacts", { contacts: [{ id: contact, firstName: "Changed" }] });
     let deliveries = await ok(theirs, "list_webhook_deliveries", {});
-    for (let i = 0; i < 40 && deliveries.items.length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      deliveries = await ok(theirs, "list_webhook_deliveries", {});
-    }
+    await until(
+      async () => {
+        deliveries = await ok(theirs, "list_webhook_deliveries", {});
+        return deliveries.items.length > 0;
+      },
+      5000,
+      "their delivery",
+    );
     const delivery = deliveries.items[0].id;
 
     const mine = client;

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { Dispatcher } from "../../src/webhooks/dispatcher.js";
 import { openTestApp, type TestApp } from "../support/app.js";
 import { type Receiver, startReceiver } from "../support/https-receiver.js";
+import { until } from "../support/wait.js";
 
 const CLI = join(import.meta.dirname, "..", "..", "dist", "bin", "cli.js");
 
@@ -59,14 +60,6 @@ async function sendsPastDeadReceivers(dead: number, updates: number) {
 
 function deliveryIds(receiver: Receiver): string[] {
   return receiver.requests.map((r) => r.headers["x-webhook-delivery"] as string);
-}
-
-async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string) {
-  const end = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 function spawnServer(t: TestApp, receiver: Receiver): ChildProcess {
@@ -125,8 +118,21 @@ describe("dispatcher", () => {
     expect(d.statusCode).toBe(503);
     expect(d.errorClass).toBe("http_status");
     expect(d.responseBody).toBe("down");
-    await new Promise((r) => setTimeout(r, 1500));
-    expect(receiver.requests.length).toBe(1);
+    // Nothing in the outbox is due: a failed row is never claimed again.
+    const due = await t.app.store.write((tx) => tx.webhooks.claim("w_probe", 100, Date.now(), 60_000));
+    expect(due.claimed).toEqual([]);
+    // The next write wakes the dispatcher, which would send a retry in the same claim.
+    receiver.respond = { status: 200, body: "ok" };
+    await t.app.crm.create(t.owner, "contact", [{ firstName: "Next" }]);
+    await until(
+      async () => (await t.app.deliveries.list(t.owner, { status: "succeeded" })).total === 1,
+      5000,
+      "the next delivery",
+    );
+    expect(receiver.requests.map((r) => JSON.parse(r.body).data.payload.contact.firstName)).toEqual([
+      "Fail",
+      "Next",
+    ]);
   });
 
   it("keeps a slow receiver from starving the others", async () => {
@@ -208,7 +214,9 @@ describe("dispatcher", () => {
       20_000,
       "every delivery recorded",
     );
-    await new Promise((r) => setTimeout(r, 300));
+    // Stopping waits for sends in flight: after it, no send can still arrive.
+    await first.stop();
+    await second.stop();
     const ids = deliveryIds(receiver);
     expect(new Set(ids).size).toBe(4);
     expect(ids).toHaveLength(4);
@@ -287,11 +295,22 @@ describe("dispatcher", () => {
   it("two processes on one database file send each of 2,000 deliveries exactly once", async () => {
     const { receiver, t } = await setup({ dispatch: false });
     await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"] });
-    spawnServer(t, receiver);
-    spawnServer(t, receiver);
+    const servers = [spawnServer(t, receiver), spawnServer(t, receiver)];
     await burst(t, 2000);
-    await until(() => receiver.requests.length >= 2000, 60_000, "2000 deliveries");
-    await new Promise((r) => setTimeout(r, 1500));
+    await until(
+      async () => (await t.app.store.read((tx) => tx.webhooks.pendingCount())) === 0,
+      60_000,
+      "2000 deliveries recorded",
+    );
+    // A process sends before it records, and exits only once its sends are over: after both
+    // exits no send can still arrive.
+    await Promise.all(
+      servers.map((child) => {
+        const exited = new Promise((r) => child.once("exit", r));
+        child.kill("SIGTERM");
+        return exited;
+      }),
+    );
     const ids = deliveryIds(receiver);
     expect(ids.length).toBe(2000);
     expect(new Set(ids).size).toBe(2000);

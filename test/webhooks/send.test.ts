@@ -52,10 +52,6 @@ function send(r: Receiver, overrides: Partial<Parameters<typeof sendWebhook>[0]>
   });
 }
 
-function sleep(ms: number) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
 async function freePort(): Promise<number> {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -170,7 +166,7 @@ describe("sendWebhook", () => {
     expect(result).toMatchObject({ ok: false, statusCode: 302, errorClass: "http_status" });
     expect(result.error).toContain("redirect");
     expect(result.error).toContain(location);
-    await sleep(200);
+    // A followed redirect would be over before the answer came back: the 302 is the answer.
     expect(r.requests.map((q) => q.url)).toEqual(["/hook"]);
   });
 
@@ -234,9 +230,10 @@ describe("sendWebhook", () => {
     const result = await send(r, { allowPrivate: false });
     expect(result).toMatchObject({ ok: false, statusCode: null, errorClass: "policy" });
     expect(result.error).toMatch(/loopback/);
-    await sleep(100);
-    expect(r.connectionCount).toBe(0);
-    expect(r.requests).toHaveLength(0);
+    // A send that is let through afterwards connects after any connection the refused one made.
+    expect(await send(r)).toMatchObject({ ok: true });
+    expect(r.connectionCount).toBe(1);
+    expect(r.requests).toHaveLength(1);
   });
 
   it("refuses http: even with allowPrivate", async () => {

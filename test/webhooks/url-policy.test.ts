@@ -169,12 +169,17 @@ describe("vetUrlForSave", () => {
 
   it("with the system resolver, sends share one lookup per host and second; a failure is not kept", async () => {
     const lookup = vi.spyOn(dnsPromises, "lookup");
+    // The clock is moved by hand, so the second's edges are exact and nothing sleeps.
+    vi.useFakeTimers({ toFake: ["Date"] });
     try {
       const send = () => resolveForSend("https://localhost/x", { allowPrivate: true });
       const targets = await Promise.all([send(), send(), send(), send()]);
       for (const target of targets) expect(target).toMatchObject({ ok: true });
       expect(lookup).toHaveBeenCalledTimes(1);
-      await new Promise((r) => setTimeout(r, 1100));
+      vi.setSystemTime(Date.now() + 999);
+      expect(await send()).toMatchObject({ ok: true });
+      expect(lookup).toHaveBeenCalledTimes(1);
+      vi.setSystemTime(Date.now() + 1);
       expect(await send()).toMatchObject({ ok: true });
       expect(lookup).toHaveBeenCalledTimes(2);
 
@@ -192,6 +197,7 @@ describe("vetUrlForSave", () => {
       });
       expect(lookup).toHaveBeenCalledTimes(4);
     } finally {
+      vi.useRealTimers();
       lookup.mockRestore();
     }
   });
