@@ -35,6 +35,8 @@ export async function openApp(config: Config, options: AppOptions = {}): Promise
     allowPrivate: config.allowPrivate,
     resolver: options.resolver,
     ca: options.ca ?? config.webhookCa,
+    retrySchedule: config.retrySchedule,
+    autoDisableAfterMs: config.autoDisableAfterMs,
     log: options.log,
   });
   if (options.dispatch !== false) dispatcher.start();

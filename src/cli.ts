@@ -29,6 +29,8 @@ Environment:
   CRM_WEBHOOK_ALLOW_PRIVATE  1 allows webhook URLs on private addresses (https is still required)
   CRM_WEBHOOK_TIMEOUT_MS     delivery deadline in milliseconds (default 5000)
   CRM_WEBHOOK_CA_FILE        PEM file of extra CAs trusted for webhook receivers (TLS is still verified)
+  CRM_WEBHOOK_RETRY_SCHEDULE delays of the standard retry policy (default 5s,5m,30m,2h,5h,10h,10h)
+  CRM_WEBHOOK_AUTO_DISABLE_AFTER  disable a webhook whose deliveries all failed this long (default 5d)
 `;
 
 const log = (message: string) => process.stderr.write(`${message}\n`);

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { parseDuration, parseSchedule } from "./webhooks/retry-policy.js";
 
 /** Settings from the environment, read once at start. */
 export interface Config {
@@ -10,6 +11,10 @@ export interface Config {
   timeoutMs: number;
   /** Extra certificate authorities (PEM) trusted for webhook receivers, besides the system's. */
   webhookCa?: string;
+  /** Delays between automatic attempts for webhooks with the `standard` retry policy. */
+  retrySchedule?: number[];
+  /** A webhook whose every delivery has failed for this long is disabled. */
+  autoDisableAfterMs?: number;
 }
 
 export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -37,6 +42,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   return {
     webhookCa: readCaFile(env.CRM_WEBHOOK_CA_FILE),
+    retrySchedule: setting(env.CRM_WEBHOOK_RETRY_SCHEDULE, (v) => parseSchedule(v)),
+    autoDisableAfterMs: setting(env.CRM_WEBHOOK_AUTO_DISABLE_AFTER, (v) =>
+      parseDuration(v, "CRM_WEBHOOK_AUTO_DISABLE_AFTER"),
+    ),
     dbPath: env.CRM_DB || defaultDbPath(env),
     apiKey: env.CRM_API_KEY || undefined,
     allowPrivate: ["1", "true", "yes"].includes((env.CRM_WEBHOOK_ALLOW_PRIVATE ?? "").toLowerCase()),
@@ -60,4 +69,14 @@ function readCaFile(path: string | undefined): string | undefined {
       `CRM_WEBHOOK_CA_FILE=${path} holds no PEM certificate ("-----BEGIN CERTIFICATE-----")`,
     );
   return pem;
+}
+
+/** A setting read by `parse`, whose errors become one-line configuration errors. */
+function setting<T>(value: string | undefined, parse: (value: string) => T): T | undefined {
+  if (value === undefined || value === "") return undefined;
+  try {
+    return parse(value);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
 }

@@ -25,6 +25,8 @@ describe("README", () => {
       "CRM_WEBHOOK_ALLOW_PRIVATE",
       "CRM_WEBHOOK_TIMEOUT_MS",
       "CRM_WEBHOOK_CA_FILE",
+      "CRM_WEBHOOK_RETRY_SCHEDULE",
+      "CRM_WEBHOOK_AUTO_DISABLE_AFTER",
     ])
       expect(readme).toContain(v);
   });

@@ -77,7 +77,8 @@ function fields(type: EntityType, mode: "create" | "update"): Record<string, z.Z
   }
   for (const r of def.relations) {
     if (type === "service" && r.name === "dealIds") continue;
-    shape[r.name] = mode === "update" ? idList.optional().describe("Replaces all links") : idList.optional();
+    // On update, the tool description says once that a relationship array replaces all links.
+    shape[r.name] = idList.optional();
   }
   shape.notes = notesInput.optional();
   shape.customFieldValues = customFieldValuesInput.optional();

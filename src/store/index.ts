@@ -13,15 +13,17 @@ export type { StoredFilter, StoredQuery } from "./crm.js";
 export type { ApiKey, Company, User } from "./tenants.js";
 export type {
   ClaimedDelivery,
+  ClaimedWebhook,
+  DeliveryOutcome,
   DeliveryQuery,
   DeliveryResult,
   DeliveryRow,
   DeliveryStatus,
   EventRow,
   LocalClaimer,
+  ScheduledRetry,
   WebhookRow,
 } from "./webhooks.js";
-export { newDeliveryRow } from "./webhooks.js";
 
 /** The SQLite driver's entry, for the checkpoint worker's own connection. */
 const DRIVER = createRequire(import.meta.url).resolve("better-sqlite3");

@@ -1,22 +1,47 @@
-import { and, desc, eq, or, type SQL, sql } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, or, type SQL, sql } from "drizzle-orm";
 import { newId } from "../domain/ids.js";
 import type { Db } from "./db.js";
 import { events, webhookDeliveries, webhooks } from "./schema/index.js";
 import { escapeLike, jsonList, type Statements } from "./statements.js";
 
 export type WebhookRow = typeof webhooks.$inferSelect;
-export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
+/**
+ * A delivery as read back: the stored row, and `resolvedBy`, the later attempt of its chain
+ * that was delivered, derived when read so that the row itself never changes once recorded.
+ */
+export type DeliveryRow = typeof webhookDeliveries.$inferSelect & { resolvedBy: string | null };
 export type EventRow = typeof events.$inferSelect;
 export type DeliveryStatus = DeliveryRow["status"];
 
-/** What a dispatcher needs of a delivery row to send it. */
-export type ClaimedRow = Pick<DeliveryRow, "id" | "webhookId" | "eventId" | "event" | "url">;
+/** The first later attempt of the same chain that was delivered (a small partial index). */
+// Written out in full: inside the subquery, an unqualified column would name `r`'s.
+const resolvedBy = sql<string | null>`(select r.id from webhook_deliveries r
+  where r.chain_id = coalesce(webhook_deliveries.chain_id, webhook_deliveries.id)
+    and r.status = 'succeeded' and r.attempt > webhook_deliveries.attempt
+  order by r.attempt limit 1)`;
+const deliveryColumns = { ...getTableColumns(webhookDeliveries), resolvedBy };
+
+/** What a dispatcher needs of a delivery row to send it, and to retry it. */
+export type ClaimedRow = Pick<
+  typeof webhookDeliveries.$inferSelect,
+  "id" | "webhookId" | "eventId" | "event" | "url" | "attempt" | "resendOf" | "chainId" | "retries"
+>;
+
+/** The webhook's current state, as a send needs it. */
+export interface ClaimedWebhook {
+  url: string;
+  secret: string | null;
+  /** A rotated-out secret still within its grace period. */
+  previousSecret: string | null;
+  enabled: boolean;
+  retryPolicy: WebhookRow["retryPolicy"];
+}
 
 /** A claimed delivery with what sending it needs: the body and the webhook's current state. */
 export interface ClaimedDelivery {
   delivery: ClaimedRow;
   body: string;
-  webhook: { url: string; secret: string | null; enabled: boolean } | null;
+  webhook: ClaimedWebhook | null;
 }
 
 /** A dispatcher in this process that takes new deliveries as they are written. */
@@ -31,11 +56,33 @@ export interface DeliveryQuery {
   searchTerm?: string;
   webhookId?: string;
   status?: DeliveryStatus;
+  /** Only failed deliveries that no later attempt of their chain delivered. */
+  unresolved?: boolean;
   event?: string;
   since?: string;
   until?: string;
   limit: number;
   offset: number;
+}
+
+/** The next automatic attempt of a failed delivery, written with its outcome. */
+export interface ScheduledRetry {
+  id: string;
+  url: string;
+  dueAt: number;
+  createdAt: string;
+}
+
+export interface DeliveryOutcome {
+  id: string;
+  webhookId: string;
+  result: DeliveryResult;
+  /** The chain this delivery belongs to (its first delivery's id), when it is not the first. */
+  chainId: string | null;
+  delivery: Pick<DeliveryRow, "eventId" | "event" | "retries">;
+  retry?: ScheduledRetry;
+  /** Disable the webhook, for this reason (a 410 Gone). */
+  disable?: string;
 }
 
 export interface DeliveryResult {
@@ -47,30 +94,6 @@ export interface DeliveryResult {
   errorClass: string | null;
   durationMs: number;
   sentAt: string;
-}
-
-/** A delivery not yet sent: what it is for, with no outcome. */
-export function newDeliveryRow(
-  fields: Pick<
-    DeliveryRow,
-    "id" | "companyId" | "webhookId" | "eventId" | "event" | "url" | "status" | "createdAt"
-  > &
-    Partial<Pick<DeliveryRow, "attempt" | "resendOf" | "claimedBy" | "leaseUntil">>,
-): DeliveryRow {
-  return {
-    statusCode: null,
-    requestHeaders: null,
-    responseBody: null,
-    error: null,
-    errorClass: null,
-    durationMs: null,
-    attempt: 1,
-    resendOf: null,
-    claimedBy: null,
-    leaseUntil: null,
-    sentAt: null,
-    ...fields,
-  };
 }
 
 export class WebhookRepository {
@@ -142,8 +165,17 @@ export class WebhookRepository {
       "insert into events (id, company_id, event, entity_id, user_id, body, created_at) values (?, ?, ?, ?, ?, ?, ?)";
     for (const e of rows)
       this.st.run(insertEvent, e.id, companyId, e.event, e.entityId, e.userId, e.body, e.createdAt);
-    const hooks = this.st.all<{ id: string; url: string; events: string; secret: string | null }>(
-      "select id, url, events, secret from webhooks where company_id = ? and enabled = 1",
+    const hooks = this.st.all<{
+      id: string;
+      url: string;
+      events: string;
+      secret: string | null;
+      previous_secret: string | null;
+      retry_policy: WebhookRow["retryPolicy"];
+    }>(
+      `select id, url, events, secret, case when previous_secret_until > ? then previous_secret end as previous_secret,
+         retry_policy from webhooks where company_id = ? and enabled = 1`,
+      new Date().toISOString(),
       companyId,
     );
     if (hooks.length === 0) return { written: 0, claimed, declined: 0 };
@@ -177,9 +209,25 @@ export class WebhookRepository {
         written++;
         if (take) {
           claimed.push({
-            delivery: { id, webhookId: h.id, eventId: e.id, event: e.event, url: h.url },
+            delivery: {
+              id,
+              webhookId: h.id,
+              eventId: e.id,
+              event: e.event,
+              url: h.url,
+              attempt: 1,
+              resendOf: null,
+              chainId: null,
+              retries: 0,
+            },
             body: e.body,
-            webhook: { url: h.url, secret: h.secret, enabled: true },
+            webhook: {
+              url: h.url,
+              secret: h.secret,
+              previousSecret: h.previous_secret,
+              enabled: true,
+              retryPolicy: h.retry_policy,
+            },
           });
         }
       }
@@ -204,6 +252,11 @@ export class WebhookRepository {
     // branch reads a bounded slice of its partial index, so a claim costs the same however
     // long the outbox is; at most `perWebhook` rows of one webhook are taken, so one busy
     // receiver cannot fill the claim.
+    // Retries whose time has come join the pending rows (a range of a small partial index).
+    this.st.run(
+      "update webhook_deliveries set status = 'pending', due_at = null where status = 'scheduled' and due_at <= ?",
+      now,
+    );
     const skip = jsonList(options.skipWebhooks ?? []);
     const window = Math.max(limit * 2, 64);
     const pending = this.st.all<{ r: number; w: string }>(
@@ -251,24 +304,51 @@ export class WebhookRepository {
         event_id: string;
         event: string;
         url: string;
+        attempt: number;
+        resend_of: string | null;
+        chain_id: string | null;
+        retries: number;
         body: string | null;
         secret: string | null;
+        previous_secret: string | null;
         enabled: number | null;
+        retry_policy: WebhookRow["retryPolicy"] | null;
         webhook_url: string | null;
       }>(
-        `select d.id, d.webhook_id, d.event_id, d.event, d.url, e.body, w.secret, w.enabled, w.url as webhook_url
+        `select d.id, d.webhook_id, d.event_id, d.event, d.url, d.attempt, d.resend_of, d.chain_id, d.retries, e.body,
+           w.secret, case when w.previous_secret_until > ? then w.previous_secret end as previous_secret,
+           w.enabled, w.retry_policy, w.url as webhook_url
          from webhook_deliveries d
          left join events e on e.id = d.event_id
          left join webhooks w on w.id = d.webhook_id
          where d.rowid in (select value from json_each(?))
          order by d.rowid`,
+        new Date(now).toISOString(),
         list,
       )
       .map((d) => ({
-        delivery: { id: d.id, webhookId: d.webhook_id, eventId: d.event_id, event: d.event, url: d.url },
+        delivery: {
+          id: d.id,
+          webhookId: d.webhook_id,
+          eventId: d.event_id,
+          event: d.event,
+          url: d.url,
+          attempt: d.attempt,
+          resendOf: d.resend_of,
+          chainId: d.chain_id,
+          retries: d.retries,
+        },
         body: d.body ?? "",
         webhook:
-          d.webhook_url === null ? null : { url: d.webhook_url, secret: d.secret, enabled: d.enabled === 1 },
+          d.webhook_url === null
+            ? null
+            : {
+                url: d.webhook_url,
+                secret: d.secret,
+                previousSecret: d.previous_secret,
+                enabled: d.enabled === 1,
+                retryPolicy: d.retry_policy ?? "none",
+              },
       }));
     return { claimed, complete };
   }
@@ -282,14 +362,21 @@ export class WebhookRepository {
     );
   }
 
-  /** Records the outcome, if this worker still holds the claim. */
   /**
-   * Records outcomes, each only if this worker still holds the claim, and keeps each
-   * webhook's last delivery status for list views (one update per webhook per batch).
+   * Records outcomes, each only if this worker still holds the claim, with what follows from
+   * them in the same transaction: the next automatic attempt, the failures of the chain that
+   * a success resolves, each webhook's last status and failing streak (one update per webhook
+   * per batch), and a webhook disabled by a 410 or by failing since before `disableFailingSince`.
    */
-  async complete(workerId: string, outcomes: { id: string; webhookId: string; result: DeliveryResult }[]) {
+  async complete(
+    workerId: string,
+    outcomes: DeliveryOutcome[],
+    options: { disableFailingSince?: string; now?: string } = {},
+  ): Promise<{ disabled: string[] }> {
     const last = new Map<string, DeliveryResult>();
-    for (const { id, webhookId, result: r } of outcomes) {
+    const disable = new Map<string, string>();
+    for (const o of outcomes) {
+      const r = o.result;
       const done = this.st.run(
         `update webhook_deliveries set status = ?, status_code = ?, request_headers = ?, response_body = ?, error = ?,
            error_class = ?, duration_ms = ?, sent_at = ?, claimed_by = null, lease_until = null
@@ -302,19 +389,99 @@ export class WebhookRepository {
         r.errorClass,
         r.durationMs,
         r.sentAt,
-        id,
+        o.id,
         workerId,
       );
-      if (done.changes > 0) last.set(webhookId, r);
+      if (done.changes === 0) continue;
+      last.set(o.webhookId, r);
+      const chain = o.chainId ?? o.id;
+      if (o.retry)
+        await this.insertLaterAttempt(chain, {
+          ...o.retry,
+          status: "scheduled",
+          retries: o.delivery.retries + 1,
+          resendOf: null,
+        });
+      if (o.disable) disable.set(o.webhookId, o.disable);
     }
     for (const [webhookId, r] of last) {
       this.st.run(
-        "update webhooks set last_delivery_status = ?, last_delivery_at = ? where id = ?",
+        `update webhooks set last_delivery_status = ?, last_delivery_at = ?,
+           failing_since = case when ? = 'succeeded' then null else coalesce(failing_since, ?) end,
+           last_error = case when ? = 'succeeded' then last_error else ? end
+         where id = ?`,
         r.status,
         r.sentAt,
+        r.status,
+        r.sentAt,
+        r.status,
+        r.error,
         webhookId,
       );
     }
+    const now = options.now ?? new Date().toISOString();
+    const disabled: string[] = [];
+    for (const [webhookId, reason] of disable) {
+      const changed = this.st.run(
+        "update webhooks set enabled = 0, disabled_reason = ?, disabled_at = ? where id = ? and enabled = 1",
+        reason,
+        now,
+        webhookId,
+      );
+      if (changed.changes > 0) disabled.push(webhookId);
+    }
+    if (options.disableFailingSince) {
+      for (const [webhookId, r] of last) {
+        if (r.status === "succeeded" || disable.has(webhookId)) continue;
+        const changed = this.st.run(
+          `update webhooks set enabled = 0, disabled_at = ?,
+             disabled_reason = 'Every delivery has failed since ' || failing_since || '; the last error: ' || coalesce(last_error, 'none')
+           where id = ? and enabled = 1 and failing_since <= ?`,
+          now,
+          webhookId,
+          options.disableFailingSince,
+        );
+        if (changed.changes > 0) disabled.push(webhookId);
+      }
+    }
+    return { disabled };
+  }
+
+  /**
+   * A later attempt of a chain (a retry or a resend), with the same event and webhook as the
+   * chain's first delivery; its number counts every attempt the chain has had, so two resends
+   * of one delivery are not both attempt 2.
+   */
+  async insertLaterAttempt(
+    chain: string,
+    at: {
+      id: string;
+      url: string;
+      status: "scheduled" | "pending";
+      retries: number;
+      dueAt: number | null;
+      resendOf: string | null;
+      createdAt: string;
+    },
+  ): Promise<void> {
+    this.st.run(
+      `insert into webhook_deliveries (id, company_id, webhook_id, event_id, event, url, status, attempt, chain_id,
+         retries, due_at, resend_of, created_at)
+       select ?, company_id, webhook_id, event_id, event, ?, ?,
+         max(attempt, coalesce((select max(attempt) from webhook_deliveries where chain_id = ?), 0)) + 1,
+         ?, ?, ?, ?, ?
+       from webhook_deliveries where id = ?`,
+      at.id,
+      at.url,
+      at.status,
+      chain,
+      chain,
+      at.retries,
+      at.dueAt,
+      at.resendOf,
+      at.createdAt,
+      chain,
+    );
   }
 
   /** Hands unsent claims back (a process that stops before sending them). */
@@ -369,6 +536,7 @@ export class WebhookRepository {
     }
     if (q.webhookId) parts.push(eq(webhookDeliveries.webhookId, q.webhookId));
     if (q.status) parts.push(eq(webhookDeliveries.status, q.status));
+    if (q.unresolved) parts.push(eq(webhookDeliveries.status, "failed"), sql`${resolvedBy} is null`);
     if (q.event) parts.push(eq(webhookDeliveries.event, q.event));
     if (q.since) parts.push(sql`${webhookDeliveries.createdAt} >= ${q.since}`);
     if (q.until) parts.push(sql`${webhookDeliveries.createdAt} <= ${q.until}`);
@@ -376,7 +544,7 @@ export class WebhookRepository {
     const total =
       this.db.select({ n: sql<number>`count(*)` }).from(webhookDeliveries).where(where).get()?.n ?? 0;
     const items = this.db
-      .select()
+      .select(deliveryColumns)
       .from(webhookDeliveries)
       .where(where)
       .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))
@@ -391,16 +559,12 @@ export class WebhookRepository {
     id: string,
   ): Promise<{ delivery: DeliveryRow; body: string } | undefined> {
     const row = this.db
-      .select()
+      .select({ delivery: deliveryColumns, body: events.body })
       .from(webhookDeliveries)
       .innerJoin(events, eq(events.id, webhookDeliveries.eventId))
       .where(and(eq(webhookDeliveries.companyId, companyId), eq(webhookDeliveries.id, id)))
       .get();
-    return row ? { delivery: row.webhook_deliveries, body: row.events.body } : undefined;
-  }
-
-  async insertDelivery(row: typeof webhookDeliveries.$inferInsert): Promise<void> {
-    this.db.insert(webhookDeliveries).values(row).run();
+    return row ? { delivery: row.delivery, body: row.body } : undefined;
   }
 
   /**
@@ -414,6 +578,7 @@ export class WebhookRepository {
     const parts: SQL[] = [
       eq(webhookDeliveries.companyId, companyId),
       eq(webhookDeliveries.status, "failed"),
+      sql`${resolvedBy} is null`,
       sql`${webhookDeliveries.createdAt} >= ${q.since}`,
       // Not resent yet: a resend chain's last link is its latest attempt.
       sql`not exists (select 1 from ${webhookDeliveries} r where r.resend_of = ${webhookDeliveries.id})`,
@@ -421,7 +586,7 @@ export class WebhookRepository {
     if (q.until) parts.push(sql`${webhookDeliveries.createdAt} <= ${q.until}`);
     if (q.webhookId) parts.push(eq(webhookDeliveries.webhookId, q.webhookId));
     const rows = this.db
-      .select()
+      .select(deliveryColumns)
       .from(webhookDeliveries)
       .where(and(...parts))
       .orderBy(desc(webhookDeliveries.createdAt), desc(webhookDeliveries.id))

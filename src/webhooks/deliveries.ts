@@ -5,7 +5,7 @@ import { decodeCursor, type Page, pageLimit, pageOf } from "../domain/paging.js"
 import { parse } from "../domain/validate.js";
 import { EVENT_NAMES } from "../events/catalog.js";
 import type { Actor } from "../events/recorder.js";
-import { type DeliveryRow, newDeliveryRow, type Store, type Tx } from "../store/index.js";
+import type { DeliveryRow, Store, Tx } from "../store/index.js";
 
 /** A delivery in a list: enough to scan a log. */
 export interface DeliverySummary {
@@ -19,12 +19,19 @@ export interface DeliverySummary {
   error: string | null;
   createdAt: string;
   resendOf: string | null;
+  /** Counts along the chain of one event to one webhook: first delivery, retries, resends. */
+  attempt: number;
+  /** A failed delivery that a later attempt delivered names that attempt. */
+  resolvedBy: string | null;
+  /** A scheduled retry: when it is due. */
+  dueAt: string | null;
 }
 
 /** One delivery in full: what was sent and what came back. */
 export interface DeliveryDetail extends DeliverySummary {
   eventId: string;
-  attempt: number;
+  /** The chain's first delivery, on a retry or resend. */
+  chainId: string | null;
   errorClass: string | null;
   sentAt: string | null;
   requestHeaders: Record<string, string> | null;
@@ -40,7 +47,8 @@ const isoTime = z.iso.datetime({
 export const deliveryListInput = z.strictObject({
   searchTerm: z.string().trim().max(200).optional().describe("Matches the url or the event name"),
   webhookId: z.string().optional(),
-  status: z.enum(["pending", "sending", "succeeded", "failed"]).optional(),
+  status: z.enum(["pending", "scheduled", "sending", "succeeded", "failed"]).optional(),
+  unresolved: z.boolean().optional().describe("Only failures no later attempt fixed"),
   event: z.enum(EVENT_NAMES as [string, ...string[]]).optional(),
   since: isoTime.optional().describe("Only deliveries created at or after this time"),
   until: isoTime.optional().describe("Only deliveries created at or before this time"),
@@ -70,6 +78,9 @@ export function toSummary(d: DeliveryRow): DeliverySummary {
     error: d.error,
     createdAt: d.createdAt,
     resendOf: d.resendOf,
+    attempt: d.attempt,
+    resolvedBy: d.resolvedBy,
+    dueAt: d.dueAt === null ? null : new Date(d.dueAt).toISOString(),
   };
 }
 
@@ -86,6 +97,7 @@ export class DeliveryService {
         searchTerm: q.searchTerm || undefined,
         webhookId: q.webhookId,
         status: q.status,
+        unresolved: q.unresolved,
         event: q.event,
         since: iso(q.since),
         until: iso(q.until),
@@ -103,7 +115,7 @@ export class DeliveryService {
     return {
       ...toSummary(d),
       eventId: d.eventId,
-      attempt: d.attempt,
+      chainId: d.chainId,
       errorClass: d.errorClass,
       sentAt: d.sentAt,
       requestHeaders: d.requestHeaders,
@@ -124,7 +136,10 @@ export class DeliveryService {
     });
   }
 
-  /** Resends each failed delivery in the window once (the latest failed attempt of each event). */
+  /**
+   * Resends each failed delivery in the window once (the latest failed attempt of each event),
+   * leaving out those a later attempt already delivered.
+   */
   async resendFailed(
     actor: Actor,
     input: unknown,
@@ -161,20 +176,18 @@ export class DeliveryService {
         `Webhook ${webhook.id} is disabled, so delivery ${original.id} cannot be resent; enable it with update_webhook first`,
       );
     }
-    const row = newDeliveryRow({
-      id: newId("delivery"),
-      companyId: actor.companyId,
-      webhookId: webhook.id,
-      eventId: original.eventId,
-      event: original.event,
+    const id = newId("delivery");
+    await tx.webhooks.insertLaterAttempt(original.chainId ?? original.id, {
+      id,
       url: webhook.url,
       status: "pending",
-      attempt: original.attempt + 1,
+      retries: 0,
+      dueAt: null,
       resendOf: original.id,
       createdAt: new Date().toISOString(),
     });
-    await tx.webhooks.insertDelivery(row);
     tx.noteDeliveries(1);
-    return row;
+    const written = await tx.webhooks.getDelivery(actor.companyId, id);
+    return written!.delivery;
   }
 }

@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
-import type { ClaimedDelivery, DeliveryResult, Store } from "../store/index.js";
+import { newId } from "../domain/ids.js";
+import type { ClaimedDelivery, DeliveryOutcome, DeliveryResult, Store } from "../store/index.js";
 import { VERSION } from "../version.js";
 import { INITIAL_SLOTS, slotsAfter } from "./endpoint-slots.js";
+import { AUTO_DISABLE_AFTER_MS, afterFailure, STANDARD_SCHEDULE_MS } from "./retry-policy.js";
 import { buildDeliveryHeaders } from "./signing.js";
 import type { Resolver } from "./url-policy.js";
 
@@ -34,6 +36,10 @@ export interface DispatcherOptions {
   resolver?: Resolver;
   /** Extra trusted certificate authority (PEM), for tests and private receivers. */
   ca?: string;
+  /** Delays between automatic attempts of webhooks with the `standard` retry policy. */
+  retrySchedule?: readonly number[];
+  /** A webhook whose every delivery has failed for this long is disabled. */
+  autoDisableAfterMs?: number;
   log?: (message: string) => void;
 }
 
@@ -46,6 +52,9 @@ export interface DispatcherOptions {
 export class Dispatcher {
   readonly workerId: string;
   private readonly opts: Required<Omit<DispatcherOptions, "resolver" | "ca" | "log" | "workerId">>;
+  /** When the retries this process scheduled are due, and the timer set for the earliest. */
+  private readonly retryTimes: number[] = [];
+  private retryTimer: NodeJS.Timeout | null = null;
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly perWebhook = new Map<string, number>();
   /** Send slots each webhook has earned (see endpoint-slots.ts); absent means the initial few. */
@@ -61,7 +70,7 @@ export class Dispatcher {
   /** The last claim filled all the room there was, so any webhook may have more due rows. */
   private more = false;
   private readonly settledEmitter = new EventEmitter();
-  private results: { id: string; webhookId: string; result: DeliveryResult }[] = [];
+  private results: DeliveryOutcome[] = [];
   /** Answers in hand whose outcome is not written yet: queued in `results` or being flushed. */
   private unrecorded = 0;
   private flushing: Promise<void> | null = null;
@@ -86,6 +95,8 @@ export class Dispatcher {
       perWebhookConcurrency: options.perWebhookConcurrency ?? 8,
       pollMs: options.pollMs ?? 1000,
       leaseMs: options.leaseMs ?? options.timeoutMs * 3 + 2000,
+      retrySchedule: options.retrySchedule ?? STANDARD_SCHEDULE_MS,
+      autoDisableAfterMs: options.autoDisableAfterMs ?? AUTO_DISABLE_AFTER_MS,
     };
     this.settledEmitter.setMaxListeners(0);
   }
@@ -175,6 +186,9 @@ export class Dispatcher {
     this.unsubscribe?.();
     if (this.timer) clearInterval(this.timer);
     if (this.renewTimer) clearInterval(this.renewTimer);
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    this.retryTimes.length = 0;
     // A claim under way finishes first, and hands back what it took (see pump).
     await this.pumpDone;
     const queued = [...this.waiting.values()].flat().map((c) => c.delivery.id);
@@ -332,6 +346,8 @@ export class Dispatcher {
     const { delivery, body, webhook } = claim;
     const sentAt = new Date();
     let result: DeliveryResult;
+    let retry: DeliveryOutcome["retry"];
+    let disable: string | undefined;
     if (!webhook?.enabled) {
       result = {
         status: "failed",
@@ -352,6 +368,7 @@ export class Dispatcher {
         event: delivery.event,
         rawBody: body,
         secret: webhook.secret,
+        previousSecret: webhook.previousSecret,
         timestampSeconds: Math.floor(sentAt.getTime() / 1000),
         version: VERSION,
       });
@@ -377,13 +394,69 @@ export class Dispatcher {
         durationMs: Math.round(sent.durationMs),
         sentAt: sentAt.toISOString(),
       };
+      // A resend is a person's one-off: only a chain's automatic attempts are retried.
+      if (!sent.ok && webhook.retryPolicy !== "none" && delivery.resendOf === null) {
+        const now = Date.now();
+        const verdict = afterFailure(sent, {
+          policy: webhook.retryPolicy,
+          attempts: delivery.retries + 1,
+          schedule: this.opts.retrySchedule,
+          now,
+          random: Math.random(),
+        });
+        if (verdict.kind === "retry")
+          retry = {
+            id: newId("delivery"),
+            url: webhook.url,
+            dueAt: now + verdict.delayMs,
+            createdAt: new Date(now).toISOString(),
+          };
+        else if (verdict.kind === "disable") disable = verdict.reason;
+      }
     }
     // The send slot is free as soon as the answer is in; recording it joins a batch that
     // is written a moment later, one transaction for many outcomes.
-    this.results.push({ id: delivery.id, webhookId: delivery.webhookId, result });
+    this.results.push({
+      id: delivery.id,
+      webhookId: delivery.webhookId,
+      result,
+      chainId: delivery.chainId,
+      delivery,
+      retry,
+      disable,
+    });
     this.unrecorded++;
     if (this.results.length >= RECORD_BATCH) void this.flush();
     else this.flushTimer ??= setTimeout(() => void this.flush(), RECORD_DELAY_MS);
+  }
+
+  /**
+   * Wakes when a retry this process scheduled is due. The times are a hint kept in memory
+   * (at most MAX_HELD of them): the retry itself is a row in the store, which polling finds
+   * from any process, after a restart too.
+   */
+  private wakeAt(dueAt: number): void {
+    if (this.stopped) return;
+    if (this.retryTimes.length < MAX_HELD) this.retryTimes.push(dueAt);
+    this.armRetryTimer();
+  }
+
+  private armRetryTimer(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    if (this.stopped || this.retryTimes.length === 0) return;
+    const next = Math.min(...this.retryTimes);
+    this.retryTimer = setTimeout(
+      () => {
+        const now = Date.now();
+        for (let i = this.retryTimes.length - 1; i >= 0; i--)
+          if (this.retryTimes[i]! <= now) this.retryTimes.splice(i, 1);
+        this.wake();
+        this.armRetryTimer();
+      },
+      Math.max(0, next - Date.now()),
+    );
+    this.retryTimer.unref();
   }
 
   /** Records outcomes in batches: one write transaction for all that finished meanwhile. */
@@ -399,9 +472,15 @@ export class Dispatcher {
         const batch = this.results;
         this.results = [];
         try {
-          await this.store.write(async (tx) => {
-            await tx.webhooks.complete(this.workerId, batch);
-          });
+          const now = Date.now();
+          const { disabled } = await this.store.write((tx) =>
+            tx.webhooks.complete(this.workerId, batch, {
+              disableFailingSince: new Date(now - this.opts.autoDisableAfterMs).toISOString(),
+              now: new Date(now).toISOString(),
+            }),
+          );
+          for (const id of disabled) this.options.log?.(`webhook dispatcher: disabled webhook ${id}`);
+          for (const r of batch) if (r.retry) this.wakeAt(r.retry.dueAt);
         } catch (error) {
           this.options.log?.(
             `webhook dispatcher: recording ${batch.length} results failed: ${(error as Error).message}`,

@@ -6,6 +6,7 @@ import { parse } from "../domain/validate.js";
 import { EVENT_NAMES, isEventName } from "../events/catalog.js";
 import type { Actor } from "../events/recorder.js";
 import type { DeliveryStatus, Store, WebhookRow } from "../store/index.js";
+import { RETRY_POLICIES, type RetryPolicy } from "./retry-policy.js";
 import { generateSecret, secretProblem } from "./secrets.js";
 import { type Resolver, vetUrlForSave } from "./url-policy.js";
 
@@ -23,6 +24,15 @@ export interface WebhookView {
   updatedAt: string;
   lastDeliveryStatus: DeliveryStatus | null;
   lastDeliveryAt: string | null;
+  retryPolicy: RetryPolicy;
+  /** While a rotation's old secret still signs too: until when. */
+  previousSecretValidUntil: string | null;
+  /** Since when every delivery has failed; null once one succeeds. */
+  failingSince: string | null;
+  lastError: string | null;
+  /** Why and when the server disabled it (a 410 Gone, or failing for too long). */
+  disabledReason: string | null;
+  disabledAt: string | null;
 }
 
 export interface WebhookPolicy {
@@ -47,8 +57,8 @@ const eventsInput = z
   });
 
 export const webhookCreateInput = z.strictObject({
-  url: z.string().trim().min(1, "is required").max(2048).describe("An https:// URL that receives the POSTs"),
-  events: eventsInput.describe("Event names from list_webhook_events, e.g. contact.created"),
+  url: z.string().trim().min(1, "is required").max(2048).describe("https URL that receives the POSTs"),
+  events: eventsInput.describe("Names from list_webhook_events"),
   description: z.string().trim().max(500).nullable().optional(),
   secret: z
     .string()
@@ -62,6 +72,24 @@ export const webhookCreateInput = z.strictObject({
     .optional()
     .describe("Signs each POST; null: unsigned"),
   enabled: z.boolean().optional().describe("Default true"),
+  retryPolicy: z
+    .enum(RETRY_POLICIES)
+    .optional()
+    .describe("none (default) or standard: retry at 5s,5m,30m,2h,5h,10h,10h"),
+});
+
+/** Rotation keeps the old secret valid this long by default, and at most a week. */
+export const DEFAULT_GRACE_HOURS = 24;
+export const MAX_GRACE_HOURS = 168;
+
+export const rotateSecretInput = z.strictObject({
+  id: z.string().min(1).max(64),
+  graceHours: z
+    .number()
+    .min(0)
+    .max(MAX_GRACE_HOURS)
+    .optional()
+    .describe("Hours the old secret still signs (default 24)"),
 });
 
 export const webhookUpdateInput = webhookCreateInput.partial().extend({ id: z.string().min(1) });
@@ -76,6 +104,15 @@ export function toWebhookView(row: WebhookRow): WebhookView {
     hasSecret: Boolean(row.secret),
     lastDeliveryStatus: (row.lastDeliveryStatus as DeliveryStatus | null) ?? null,
     lastDeliveryAt: row.lastDeliveryAt ?? null,
+    retryPolicy: row.retryPolicy,
+    previousSecretValidUntil:
+      row.previousSecret && row.previousSecretUntil && row.previousSecretUntil > new Date().toISOString()
+        ? row.previousSecretUntil
+        : null,
+    failingSince: row.failingSince,
+    lastError: row.lastError,
+    disabledReason: row.disabledReason,
+    disabledAt: row.disabledAt,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
   };
@@ -104,6 +141,13 @@ export class WebhookService {
       enabled: data.enabled ?? true,
       lastDeliveryStatus: null,
       lastDeliveryAt: null,
+      retryPolicy: data.retryPolicy ?? "none",
+      previousSecret: null,
+      previousSecretUntil: null,
+      failingSince: null,
+      lastError: null,
+      disabledReason: null,
+      disabledAt: null,
       createdAt: now,
       updatedAt: now,
     };
@@ -122,10 +166,45 @@ export class WebhookService {
       if (url !== undefined) patch.url = url;
       if (data.events !== undefined) patch.events = [...new Set(data.events)];
       if (data.description !== undefined) patch.description = data.description;
-      if (data.secret !== undefined) patch.secret = data.secret;
+      if (data.secret !== undefined) {
+        // A secret set by hand replaces the old one at once; rotate_webhook_secret keeps a grace period.
+        patch.secret = data.secret;
+        patch.previousSecret = null;
+        patch.previousSecretUntil = null;
+      }
+      if (data.retryPolicy !== undefined) patch.retryPolicy = data.retryPolicy;
       if (data.enabled !== undefined) patch.enabled = data.enabled;
+      if (data.enabled === true && !row.enabled) {
+        // Enabling again starts afresh: the reason it was disabled and its failing streak go.
+        patch.disabledReason = null;
+        patch.disabledAt = null;
+        patch.failingSince = null;
+      }
       await tx.webhooks.update(actor.companyId, data.id, patch);
       return toWebhookView({ ...row, ...patch });
+    });
+  }
+
+  /**
+   * A new `whsec_` secret, returned once. The old one goes on signing beside it (a second
+   * signature) for the grace period, so receivers can switch without a failed delivery.
+   */
+  async rotateSecret(actor: Actor, input: unknown): Promise<WebhookView & { secret: string }> {
+    const data = parse(rotateSecretInput, input);
+    const secret = generateSecret();
+    return this.store.write(async (tx) => {
+      const row = await tx.webhooks.get(actor.companyId, data.id);
+      if (!row) throw new NotFoundError("webhook", data.id);
+      const now = Date.now();
+      const graceMs = (data.graceHours ?? DEFAULT_GRACE_HOURS) * 3_600_000;
+      const patch: Partial<WebhookRow> = {
+        secret,
+        previousSecret: row.secret && graceMs > 0 ? row.secret : null,
+        previousSecretUntil: row.secret && graceMs > 0 ? new Date(now + graceMs).toISOString() : null,
+        updatedAt: new Date(now).toISOString(),
+      };
+      await tx.webhooks.update(actor.companyId, data.id, patch);
+      return { ...toWebhookView({ ...row, ...patch }), secret };
     });
   }
 

@@ -51,6 +51,8 @@ export interface SendResult {
   errorClass: SendErrorClass | null;
   /** One line for humans, null on success. */
   error: string | null;
+  /** The `Retry-After` header of a non-2xx answer, for the retry policy. */
+  retryAfter: string | null;
 }
 
 export interface SendRequest {
@@ -376,8 +378,14 @@ export async function sendWebhook(request: SendRequest): Promise<SendResult> {
     typeof request.timeoutMs === "number" && Number.isFinite(request.timeoutMs) && request.timeoutMs > 0
       ? request.timeoutMs
       : DEFAULT_TIMEOUT_MS;
-  const done = (fields: Omit<SendResult, "durationMs" | "ok"> & { ok?: boolean }): SendResult => ({
+  const done = (
+    fields: Omit<SendResult, "durationMs" | "ok" | "retryAfter"> & {
+      ok?: boolean;
+      retryAfter?: string | null;
+    },
+  ): SendResult => ({
     ok: fields.ok ?? false,
+    retryAfter: fields.retryAfter ?? null,
     statusCode: fields.statusCode,
     responseBody: fields.responseBody,
     durationMs: Math.round(performance.now() - started),
@@ -433,11 +441,13 @@ export async function sendWebhook(request: SendRequest): Promise<SendResult> {
         : `Receiver answered ${statusCode}, a redirect without a Location; redirects are not followed`;
       return done({ statusCode, responseBody, errorClass: "http_status", error });
     }
+    const retryAfter = response.headers["retry-after"];
     return done({
       statusCode,
       responseBody,
       errorClass: "http_status",
       error: `Receiver answered ${statusCode}`,
+      retryAfter: typeof retryAfter === "string" ? retryAfter : null,
     });
   } catch (err) {
     if (deadline.aborted) {

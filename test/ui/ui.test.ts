@@ -435,7 +435,7 @@ describe("web UI", () => {
     expect((await app.webhooks.list(owner)).total).toBe(0);
   });
 
-  it("makes a secret when the field is left blank, and shows it once", async () => {
+  it("makes a secret when the field is left blank, shows it once, sets retries and rotates the secret", async () => {
     await page.goto(`${base}/webhooks/new`);
     await page.fill("#url", receiver.url);
     await page.check('input[value="task.deleted"]');
@@ -449,6 +449,21 @@ describe("web UI", () => {
     await page.goto(`${base}/webhooks/${webhook!.id}/edit`);
     await expect(page.locator("text=A secret is set").count()).resolves.toBe(1);
     expect(await page.content()).not.toContain(secret);
+    await page.selectOption("#retryPolicy", "standard");
+    await page.click("button:has-text('Save')");
+    expect((await app.webhooks.get(owner, webhook!.id)).retryPolicy).toBe("standard");
+
+    await page.goto(`${base}/webhooks/${webhook!.id}/edit`);
+    await page.fill("#graceHours", "12");
+    await page.click("button:has-text('Rotate secret')");
+    await expect(page.locator("h1").textContent()).resolves.toBe("Secret rotated");
+    const rotated = (await page.locator("#generated-secret").textContent()) ?? "";
+    expect(rotated).toMatch(/^whsec_/);
+    expect(rotated).not.toBe(secret);
+    await expect(page.locator("text=The old secret signs too").count()).resolves.toBe(1);
+    await shot(page, "webhook-secret-rotated");
+    const view = await app.webhooks.get(owner, webhook!.id);
+    expect(Date.parse(view.previousSecretValidUntil!) - Date.now()).toBeGreaterThan(11 * 3_600_000);
     await app.webhooks.delete(owner, webhook!.id);
     await page.goto(`${base}/webhooks`);
   });

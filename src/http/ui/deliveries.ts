@@ -15,7 +15,8 @@ import { type Html, html } from "./html.js";
 import { csrfField, formatTime, statusBadge } from "./layout.js";
 import { allWebhooks } from "./webhooks.js";
 
-const STATUSES = ["pending", "sending", "succeeded", "failed"] as const;
+/** `unresolved` is a view: the failures that no later attempt of their chain delivered. */
+const STATUSES = ["pending", "scheduled", "sending", "succeeded", "failed", "unresolved"] as const;
 const FILTERS = ["q", "status", "webhookId", "event"] as const;
 const BULK_FIELDS = ["since", "until", "webhookId"] as const;
 
@@ -55,10 +56,18 @@ function webhookOptions(webhooks: WebhookView[], selected: string, anyLabel: str
 function deliveryRow(d: DeliverySummary): Html {
   return html`<tr>
   <td data-label="Event"><a href="/deliveries/${d.id}"><code>${d.event}</code></a>${
-    d.resendOf ? html` <span class="muted small">(resend)</span>` : ""
-  }</td>
+    d.resendOf
+      ? html` <span class="muted small">(resend)</span>`
+      : d.attempt > 1
+        ? html` <span class="muted small">(retry)</span>`
+        : ""
+  }${d.attempt > 1 ? html` <span class="muted small">attempt ${d.attempt}</span>` : ""}</td>
   <td class="url" data-label="URL">${d.url}</td>
-  <td data-label="Status">${statusBadge(d.status)}</td>
+  <td data-label="Status">${statusBadge(d.status)}${
+    d.resolvedBy
+      ? html` <a class="badge succeeded" href="/deliveries/${d.resolvedBy}" title="A later attempt delivered it">resolved</a>`
+      : ""
+  }</td>
   <td class="num" data-label="Code">${d.statusCode ?? "—"}</td>
   <td class="num" data-label="Duration">${duration(d.durationMs)}</td>
   <td class="nowrap" data-label="Time"><a href="/deliveries/${d.id}">${formatTime(d.createdAt)}</a></td>
@@ -85,7 +94,8 @@ export async function listDeliveries(ctx: Ctx, bulk?: { values: BulkForm; errors
   try {
     page = await ctx.app.deliveries.list(ctx.session.actor, {
       searchTerm: filters.q || undefined,
-      status: filters.status || undefined,
+      status: filters.status === "unresolved" ? undefined : filters.status || undefined,
+      unresolved: filters.status === "unresolved" || undefined,
       webhookId: filters.webhookId || undefined,
       event: filters.event || undefined,
       cursor: cursor || undefined,
@@ -111,7 +121,7 @@ export async function listDeliveries(ctx: Ctx, bulk?: { values: BulkForm; errors
     <input type="search" id="q" name="q" value="${filters.q}" placeholder="e.g. contact.updated or hooks.example.com"></div>
   <div class="field"><label for="status">Status</label>
     <select id="status" name="status">${options(
-      STATUSES.map((s) => ({ value: s, label: s })),
+      STATUSES.map((s) => ({ value: s, label: s === "unresolved" ? "failed, not resolved" : s })),
       filters.status,
       "Any status",
     )}</select></div>
@@ -234,7 +244,12 @@ export async function showDelivery(ctx: Ctx, id: string) {
     <dt>Status</dt><dd>${statusBadge(d.status)}${inFlight ? html` <span class="muted small">this page reloads until it is sent</span>` : ""}</dd>
     <dt>Response status</dt><dd>${d.statusCode ?? "—"}</dd>
     <dt>Duration</dt><dd>${duration(d.durationMs)}</dd>
-    <dt>Attempt</dt><dd>${d.attempt}${d.resendOf ? html` · resend of <a href="/deliveries/${d.resendOf}"><code>${d.resendOf}</code></a>` : ""}</dd>
+    <dt>Attempt</dt><dd>${d.attempt}${d.resendOf ? html` · resend of <a href="/deliveries/${d.resendOf}"><code>${d.resendOf}</code></a>` : ""}${
+      !d.resendOf && d.chainId
+        ? html` · automatic retry of <a href="/deliveries/${d.chainId}"><code>${d.chainId}</code></a>`
+        : ""
+    }${d.dueAt ? html` · due ${formatTime(d.dueAt)}` : ""}</dd>
+    ${d.resolvedBy ? html`<dt>Resolved</dt><dd id="resolved-by">delivered by a later attempt, <a href="/deliveries/${d.resolvedBy}"><code>${d.resolvedBy}</code></a></dd>` : ""}
     <dt>Created</dt><dd>${formatTime(d.createdAt)}</dd>
     <dt>Sent</dt><dd>${formatTime(d.sentAt)}</dd>
     ${d.error ? html`<dt>Error</dt><dd class="error" id="delivery-error">${d.error}${d.errorClass ? html` <span class="muted small">(${d.errorClass})</span>` : ""}</dd>` : ""}

@@ -23,6 +23,7 @@ import {
   editWebhookForm,
   listWebhooks,
   newWebhookForm,
+  rotateWebhookSecret,
   toggleWebhook,
   updateWebhook,
 } from "./webhooks.js";
@@ -45,6 +46,7 @@ const ROUTES: Route[] = [
   { method: "GET", pattern: new RegExp(`^/webhooks/${ID}/edit$`), handle: editWebhookForm },
   { method: "POST", pattern: new RegExp(`^/webhooks/${ID}$`), handle: updateWebhook },
   { method: "POST", pattern: new RegExp(`^/webhooks/${ID}/toggle$`), handle: toggleWebhook },
+  { method: "POST", pattern: new RegExp(`^/webhooks/${ID}/rotate$`), handle: rotateWebhookSecret },
   { method: "GET", pattern: new RegExp(`^/webhooks/${ID}/delete$`), handle: confirmDeleteWebhook },
   { method: "POST", pattern: new RegExp(`^/webhooks/${ID}/delete$`), handle: deleteWebhook },
   { method: "GET", pattern: /^\/deliveries$/, handle: (ctx) => listDeliveries(ctx) },

@@ -49,7 +49,7 @@ td.nowrap{white-space:nowrap}
 .badge{display:inline-block;padding:.05rem .55rem;border-radius:999px;font-size:.78rem;font-weight:600;white-space:nowrap;background:#f3f4f6;color:#4b5563}
 .badge.succeeded,.badge.on{background:#dcfce7;color:#166534}
 .badge.failed{background:#fee2e2;color:#991b1b}
-.badge.pending{background:#fef3c7;color:#92400e}
+.badge.pending,.badge.scheduled{background:#fef3c7;color:#92400e}
 .badge.sending{background:#dbeafe;color:#1e40af}
 .field{margin-bottom:1rem}
 .field>label,.field>.label{display:block;font-weight:600;margin-bottom:.25rem}

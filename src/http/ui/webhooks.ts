@@ -5,9 +5,9 @@ import type { WebhookView } from "../../webhooks/records.js";
 import { type Ctx, redirectWithFlash, render } from "./context.js";
 import { errorFor, type FieldErrors, fieldErrors, formError, invalidAttrs } from "./forms.js";
 import { type Html, html } from "./html.js";
-import { csrfField, statusBadge } from "./layout.js";
+import { csrfField, formatTime, statusBadge } from "./layout.js";
 
-const FORM_FIELDS = ["url", "events", "description", "secret", "enabled"] as const;
+const FORM_FIELDS = ["url", "events", "description", "secret", "enabled", "retryPolicy"] as const;
 
 interface WebhookForm {
   url: string;
@@ -16,6 +16,7 @@ interface WebhookForm {
   secret: string;
   removeSecret: boolean;
   enabled: boolean;
+  retryPolicy: string;
 }
 
 const EMPTY_FORM: WebhookForm = {
@@ -25,6 +26,7 @@ const EMPTY_FORM: WebhookForm = {
   secret: "",
   removeSecret: false,
   enabled: true,
+  retryPolicy: "none",
 };
 
 /** `contact.*` when all three, `deal: created, updated` when some; "all events" when every one. */
@@ -48,6 +50,7 @@ function fromView(w: WebhookView): WebhookForm {
     secret: "",
     removeSecret: false,
     enabled: w.enabled,
+    retryPolicy: w.retryPolicy,
   };
 }
 
@@ -59,6 +62,7 @@ function readWebhookForm(form: URLSearchParams): WebhookForm {
     secret: form.get("secret") ?? "",
     removeSecret: form.get("removeSecret") === "on",
     enabled: form.get("enabled") === "on",
+    retryPolicy: form.get("retryPolicy") ?? "none",
   };
 }
 
@@ -74,7 +78,11 @@ export async function listWebhooks(ctx: Ctx) {
     (w) => html`<tr>
   <td class="url" data-label="URL"><a href="/webhooks/${w.id}/edit">${w.url}</a></td>
   <td data-label="Events"><div>${compactEvents(w.events).map((g) => html`<div class="nowrap small">${g}</div>`)}</div></td>
-  <td data-label="Enabled">${w.enabled ? html`<span class="badge on">enabled</span>` : html`<span class="badge">disabled</span>`}</td>
+  <td data-label="Enabled">${
+    w.enabled
+      ? html`<span class="badge on">enabled</span>`
+      : html`<span class="badge"${w.disabledReason ? html` title="${w.disabledReason}"` : ""}>${w.disabledReason ? "disabled by the server" : "disabled"}</span>`
+  }</td>
   <td data-label="Description">${w.description || html`<span class="muted">—</span>`}</td>
   <td data-label="Last delivery"><a href="/deliveries?webhookId=${w.id}" title="This webhook's deliveries">${statusBadge(w.lastDeliveryStatus)}</a></td>
   <td data-label="Actions"><div class="actions">
@@ -152,6 +160,11 @@ async function webhookFormPage(
   const editing = existing !== null;
   const title = editing ? "Edit webhook" : "New webhook";
   const body = html`<div class="head"><h1>${title}</h1></div>
+${
+  existing?.disabledReason && !existing.enabled
+    ? html`<div class="flash error" id="disabled-reason"><strong>Disabled by the server</strong> on ${formatTime(existing.disabledAt)}: ${existing.disabledReason}. Tick Enabled and save to send again.</div>`
+    : ""
+}
 ${formError(errors)}
 <form class="card" method="post" action="${editing ? `/webhooks/${existing.id}` : "/webhooks"}" novalidate>
   ${csrfField(ctx.session.csrf)}
@@ -185,6 +198,14 @@ ${formError(errors)}
     }
   </div>
   <div class="field">
+    <label for="retryPolicy">Retries</label>
+    <select id="retryPolicy" name="retryPolicy"${invalidAttrs(errors, "retryPolicy")}>
+      <option value="none"${values.retryPolicy === "none" ? html` selected` : ""}>None: a failed delivery waits for a resend</option>
+      <option value="standard"${values.retryPolicy === "standard" ? html` selected` : ""}>Standard: retry after 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h</option>
+    </select>
+    ${errorFor(errors, "retryPolicy")}
+  </div>
+  <div class="field">
     <label class="check"><input type="checkbox" name="enabled"${values.enabled ? html` checked` : ""}> Enabled</label>
     ${errorFor(errors, "enabled")}
   </div>
@@ -192,7 +213,23 @@ ${formError(errors)}
     <button class="btn" type="submit">${editing ? "Save" : "Create webhook"}</button>
     <a class="btn secondary" href="/webhooks">Cancel</a>
   </div>
-</form>`;
+</form>
+${
+  editing
+    ? html`<form class="card" method="post" action="/webhooks/${existing.id}/rotate">
+  ${csrfField(ctx.session.csrf)}
+  <h2>Rotate the secret</h2>
+  <p class="hint">Makes a new secret, shown once. The old one goes on signing beside it for the hours below, so receivers can switch without a failed delivery.${
+    existing.previousSecretValidUntil
+      ? html` The last rotation's old secret signs until ${formatTime(existing.previousSecretValidUntil)}.`
+      : ""
+  }</p>
+  <div class="field"><label for="graceHours">Old secret valid for (hours, at most 168)</label>
+    <input type="number" id="graceHours" name="graceHours" value="24" min="0" max="168"></div>
+  <div class="actions"><button class="btn secondary" type="submit">Rotate secret</button></div>
+</form>`
+    : ""
+}`;
   await render(ctx, status, { title, active: "webhooks", body, script: true });
 }
 
@@ -215,6 +252,7 @@ export async function createWebhook(ctx: Ctx) {
       description: values.description.trim() || undefined,
       secret: values.secret || undefined,
       enabled: values.enabled,
+      retryPolicy: values.retryPolicy,
     });
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
@@ -225,15 +263,32 @@ export async function createWebhook(ctx: Ctx) {
 }
 
 /** The one time a generated secret is shown: on this page, never in a redirect or a cookie. */
-async function generatedSecretPage(ctx: Ctx, webhook: WebhookView, secret: string) {
-  const body = html`<div class="head"><h1>Webhook created</h1></div>
+async function generatedSecretPage(ctx: Ctx, webhook: WebhookView, secret: string, rotated = false) {
+  const title = rotated ? "Secret rotated" : "Webhook created";
+  const body = html`<div class="head"><h1>${title}</h1></div>
 <div class="card">
   <p>Deliveries to <strong>${webhook.url}</strong> are signed with this secret. Copy it now: it is not shown again.</p>
+  ${
+    rotated && webhook.previousSecretValidUntil
+      ? html`<p>The old secret signs too, as a second signature, until ${formatTime(webhook.previousSecretValidUntil)}: switch your receiver before then.</p>`
+      : ""
+  }
   <p><code id="generated-secret">${secret}</code></p>
   <p class="hint">A <code>whsec_</code> secret: the Standard Webhooks libraries take it as is; <code>X-Webhook-Signature</code> is HMAC-SHA256 keyed with the whole string.</p>
   <div class="actions"><a class="btn" href="/webhooks">Done</a></div>
 </div>`;
-  await render(ctx, 201, { title: "Webhook created", active: "webhooks", body });
+  await render(ctx, rotated ? 200 : 201, { title, active: "webhooks", body });
+}
+
+export async function rotateWebhookSecret(ctx: Ctx, id: string) {
+  const graceHours = Number(ctx.form.get("graceHours") ?? "24");
+  try {
+    const rotated = await ctx.app.webhooks.rotateSecret(ctx.session.actor, { id, graceHours });
+    return generatedSecretPage(ctx, rotated, rotated.secret, true);
+  } catch (error) {
+    if (!(error instanceof ValidationError)) throw error;
+    redirectWithFlash(ctx, `/webhooks/${id}/edit`, { kind: "error", text: error.message });
+  }
 }
 
 export async function updateWebhook(ctx: Ctx, id: string) {
@@ -253,6 +308,7 @@ export async function updateWebhook(ctx: Ctx, id: string) {
       // Blank keeps the current secret: the form never shows it.
       secret: values.removeSecret ? null : values.secret || undefined,
       enabled: values.enabled,
+      retryPolicy: values.retryPolicy,
     });
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { catalogAsJson } from "../../events/catalog.js";
 import { deliveryListInput, resendFailedInput } from "../../webhooks/deliveries.js";
-import { webhookCreateInput, webhookUpdateInput } from "../../webhooks/records.js";
+import { rotateSecretInput, webhookCreateInput, webhookUpdateInput } from "../../webhooks/records.js";
 import { DESTRUCTIVE, defineTool, IDEMPOTENT_WRITE, READ, type ToolDefinition, WRITE } from "../registry.js";
 
 const record = z.record(z.string(), z.unknown());
@@ -17,7 +17,7 @@ export const webhookTools: ToolDefinition[] = [
     toolset: "webhooks",
     title: "Create a webhook",
     description:
-      "Subscribe an HTTPS URL to CRM events (names from list_webhook_events), POSTed as JSON signed with HMAC-SHA256; without a secret one is made and returned once. http: and private addresses are refused.",
+      "Subscribe an https URL to events (list_webhook_events), POSTed as JSON signed with HMAC-SHA256; given no secret, one is made and returned once. Private addresses are refused.",
     input: webhookCreateInput,
     output: z.looseObject({}),
     annotations: { ...WRITE, openWorldHint: true },
@@ -28,11 +28,22 @@ export const webhookTools: ToolDefinition[] = [
     toolset: "webhooks",
     title: "Change a webhook",
     description:
-      "Change a webhook's url, events, description, secret (null removes it) or enabled flag. Fields not given keep their value.",
+      "Change a webhook's url, events, description, secret (null removes it), retryPolicy or enabled; the rest keep their value.",
     input: webhookUpdateInput,
     output: z.looseObject({}),
     annotations: { ...IDEMPOTENT_WRITE, openWorldHint: true },
     handler: async (args, { app, actor }) => ({ ...(await app.webhooks.update(actor, args)) }),
+  }),
+  defineTool({
+    name: "rotate_webhook_secret",
+    toolset: "webhooks",
+    title: "Rotate a webhook's secret",
+    description:
+      "New whsec_ secret, returned once; the old one also signs for graceHours so receivers can switch.",
+    input: rotateSecretInput,
+    output: z.looseObject({}),
+    annotations: { ...WRITE, destructiveHint: true },
+    handler: async (args, { app, actor }) => ({ ...(await app.webhooks.rotateSecret(actor, args)) }),
   }),
   defineTool({
     name: "delete_webhook",
@@ -50,7 +61,7 @@ export const webhookTools: ToolDefinition[] = [
     toolset: "webhooks",
     title: "Read a webhook",
     description:
-      "Read one webhook: url, events, description, enabled, and whether a secret is set (the secret itself is never shown).",
+      "Read one webhook: url, events, enabled (or why it was disabled), retryPolicy, whether a secret is set (never which).",
     input: id("webhook"),
     output: z.looseObject({}),
     annotations: READ,
@@ -61,7 +72,7 @@ export const webhookTools: ToolDefinition[] = [
     toolset: "webhooks",
     title: "List webhooks",
     description:
-      "List the company's webhooks, newest first, with each one's last delivery status; searchTerm matches url and description.",
+      "List the webhooks, newest first, with each one's last delivery status; searchTerm matches url and description.",
     input: z.strictObject({
       searchTerm: z.string().max(200).optional(),
       limit: z.number().int().min(1).max(100).optional(),
@@ -76,7 +87,7 @@ export const webhookTools: ToolDefinition[] = [
     toolset: "webhooks",
     title: "Search webhook deliveries",
     description:
-      "Search the delivery log, newest first: searchTerm matches url and event name; filter by webhookId, status, event and a since/until window. get_webhook_delivery shows one in full.",
+      "Search the delivery log, newest first: searchTerm matches url and event; filter by webhookId, status, event, since/until. get_webhook_delivery shows one in full.",
     input: deliveryListInput,
     output: list,
     annotations: READ,
@@ -87,7 +98,7 @@ export const webhookTools: ToolDefinition[] = [
     toolset: "webhooks",
     title: "Inspect a delivery",
     description:
-      "One delivery in full: request headers and body, response status and body (first 64 KiB), error and duration.",
+      "One delivery in full: request headers and body, response status and body (first 64 KiB), error, duration.",
     input: id("delivery"),
     output: z.looseObject({}),
     annotations: READ,
@@ -98,7 +109,7 @@ export const webhookTools: ToolDefinition[] = [
     toolset: "webhooks",
     title: "Resend a delivery",
     description:
-      "Send a delivery again as a new delivery (resendOf = the original): same body, the webhook's current url and secret. Waits for the outcome (up to the deadline) and returns it.",
+      "Send a delivery again as a new one (resendOf = the original): same body, the webhook's current url and secret. Returns its outcome.",
     input: id("delivery"),
     output: z.looseObject({}),
     annotations: { ...WRITE, openWorldHint: true },
@@ -118,7 +129,7 @@ export const webhookTools: ToolDefinition[] = [
     toolset: "webhooks",
     title: "Resend failed deliveries",
     description:
-      "Resend the failed deliveries created in a time window (optionally one webhook's): each event whose latest attempt failed gets one new delivery, sent in the background.",
+      "Resend the failed deliveries of a time window (optionally of one webhook): each event whose latest attempt failed goes once more.",
     input: resendFailedInput,
     output: z.object({ resent: z.array(record), skipped: z.array(record) }),
     annotations: { ...WRITE, openWorldHint: true },
@@ -129,7 +140,7 @@ export const webhookTools: ToolDefinition[] = [
     toolset: "webhooks",
     title: "List webhook events",
     description:
-      "The catalog of the fifteen events: each name, when it fires, its payload keys and its payload's JSON Schema.",
+      "The catalog of the 15 events: each name, when it fires, its payload keys and its payload's JSON Schema.",
     input: z.strictObject({}),
     output: z.object({ events: z.array(record) }),
     annotations: READ,

@@ -30,6 +30,19 @@ export const webhooks = sqliteTable(
     /** Kept by the dispatcher when it records a delivery, so lists need not search the log. */
     lastDeliveryStatus: text("last_delivery_status"),
     lastDeliveryAt: text("last_delivery_at"),
+    /** `none` (the published contract: no automatic retries) or `standard`. */
+    retryPolicy: text("retry_policy", { enum: ["none", "standard"] })
+      .notNull()
+      .default("none"),
+    /** A rotated-out secret, still signed with until `previousSecretUntil` (ISO time). */
+    previousSecret: text("previous_secret"),
+    previousSecretUntil: text("previous_secret_until"),
+    /** Since when every delivery has failed (null after a success): drives auto-disable. */
+    failingSince: text("failing_since"),
+    lastError: text("last_error"),
+    /** Why and when the server disabled the webhook (410 Gone, or failing too long). */
+    disabledReason: text("disabled_reason"),
+    disabledAt: text("disabled_at"),
     ...timestamps,
   },
   (t) => [index("webhooks_company").on(t.companyId)],
@@ -46,15 +59,23 @@ export const webhookDeliveries = sqliteTable(
       .references(() => events.id),
     event: text("event").notNull(),
     url: text("url").notNull(),
-    status: text("status", { enum: ["pending", "sending", "succeeded", "failed"] }).notNull(),
+    /** `scheduled`: an automatic retry waiting for `dueAt`. */
+    status: text("status", { enum: ["pending", "scheduled", "sending", "succeeded", "failed"] }).notNull(),
     statusCode: integer("status_code"),
     requestHeaders: text("request_headers", { mode: "json" }).$type<Record<string, string>>(),
     responseBody: text("response_body"),
     error: text("error"),
     errorClass: text("error_class"),
     durationMs: integer("duration_ms"),
+    /** Counts along a chain: the first delivery of an event to a webhook, then its retries and resends. */
     attempt: integer("attempt").notNull(),
     resendOf: text("resend_of"),
+    /** The chain's first delivery, on every later attempt (retry or resend); null on the first. */
+    chainId: text("chain_id"),
+    /** Automatic retries before this attempt in its chain: 0 for a first attempt or a resend. */
+    retries: integer("retries").notNull().default(0),
+    /** When a scheduled retry is due, epoch milliseconds. */
+    dueAt: integer("due_at"),
     /** Which process holds the claim, and until when; an expired lease may be taken over. */
     claimedBy: text("claimed_by"),
     leaseUntil: integer("lease_until"),
@@ -68,5 +89,7 @@ export const webhookDeliveries = sqliteTable(
     index("deliveries_sending").on(t.leaseUntil).where(sql`status = 'sending'`),
     index("deliveries_company").on(t.companyId, t.createdAt),
     index("deliveries_resends").on(t.resendOf).where(sql`resend_of is not null`),
+    index("deliveries_scheduled").on(t.dueAt).where(sql`status = 'scheduled'`),
+    index("deliveries_chain").on(t.chainId).where(sql`chain_id is not null`),
   ],
 );
