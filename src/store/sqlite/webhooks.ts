@@ -1,79 +1,19 @@
 import { and, desc, eq, or, type SQL, sql } from "drizzle-orm";
-import { newId } from "../domain/ids.js";
+import { newId } from "../../domain/ids.js";
+import {
+  type ClaimedDelivery,
+  type DeliveryQuery,
+  type DeliveryResult,
+  escapeLike,
+  type LocalClaimer,
+  type WebhookRepository,
+} from "../api.js";
+import type { DeliveryRow, EventRow, WebhookRow } from "../rows.js";
 import type { Db } from "./db.js";
 import { events, webhookDeliveries, webhooks } from "./schema/index.js";
-import { escapeLike, jsonList, type Statements } from "./statements.js";
+import { jsonList, type Statements } from "./statements.js";
 
-export type WebhookRow = typeof webhooks.$inferSelect;
-export type DeliveryRow = typeof webhookDeliveries.$inferSelect;
-export type EventRow = typeof events.$inferSelect;
-export type DeliveryStatus = DeliveryRow["status"];
-
-/** What a dispatcher needs of a delivery row to send it. */
-export type ClaimedRow = Pick<DeliveryRow, "id" | "webhookId" | "eventId" | "event" | "url">;
-
-/** A claimed delivery with what sending it needs: the body and the webhook's current state. */
-export interface ClaimedDelivery {
-  delivery: ClaimedRow;
-  body: string;
-  webhook: { url: string; secret: string | null; enabled: boolean } | null;
-}
-
-/** A dispatcher in this process that takes new deliveries as they are written. */
-export interface LocalClaimer {
-  workerId: string;
-  leaseMs: number;
-  /** Whether the dispatcher has room for one more delivery to this webhook, counting those this write already took. */
-  take(webhookId: string, takenForWebhook: number, takenTotal: number): boolean;
-}
-
-export interface DeliveryQuery {
-  searchTerm?: string;
-  webhookId?: string;
-  status?: DeliveryStatus;
-  event?: string;
-  since?: string;
-  until?: string;
-  limit: number;
-  offset: number;
-}
-
-export interface DeliveryResult {
-  status: "succeeded" | "failed";
-  statusCode: number | null;
-  requestHeaders: Record<string, string> | null;
-  responseBody: string | null;
-  error: string | null;
-  errorClass: string | null;
-  durationMs: number;
-  sentAt: string;
-}
-
-/** A delivery not yet sent: what it is for, with no outcome. */
-export function newDeliveryRow(
-  fields: Pick<
-    DeliveryRow,
-    "id" | "companyId" | "webhookId" | "eventId" | "event" | "url" | "status" | "createdAt"
-  > &
-    Partial<Pick<DeliveryRow, "attempt" | "resendOf" | "claimedBy" | "leaseUntil">>,
-): DeliveryRow {
-  return {
-    statusCode: null,
-    requestHeaders: null,
-    responseBody: null,
-    error: null,
-    errorClass: null,
-    durationMs: null,
-    attempt: 1,
-    resendOf: null,
-    claimedBy: null,
-    leaseUntil: null,
-    sentAt: null,
-    ...fields,
-  };
-}
-
-export class WebhookRepository {
+export class SqliteWebhookRepository implements WebhookRepository {
   constructor(
     private readonly db: Db,
     private readonly st: Statements,
@@ -282,7 +222,6 @@ export class WebhookRepository {
     );
   }
 
-  /** Records the outcome, if this worker still holds the claim. */
   /**
    * Records outcomes, each only if this worker still holds the claim, and keeps each
    * webhook's last delivery status for list views (one update per webhook per batch).
@@ -399,7 +338,7 @@ export class WebhookRepository {
     return row ? { delivery: row.webhook_deliveries, body: row.events.body } : undefined;
   }
 
-  async insertDelivery(row: typeof webhookDeliveries.$inferInsert): Promise<void> {
+  async insertDelivery(row: DeliveryRow): Promise<void> {
     this.db.insert(webhookDeliveries).values(row).run();
   }
 
