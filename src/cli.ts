@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { type App, openApp, storeTarget } from "./app.js";
@@ -21,6 +22,8 @@ Usage:
       Print a new API key for the local owner (shown once), and nothing else.
   crm-mcp migrate
       Apply database migrations and exit.
+  crm-mcp copy --to postgres://user@host:5432/db
+      Copy everything in the SQLite file (CRM_DB) into an empty PostgreSQL database.
   crm-mcp --help | --version
 
 Environment:
@@ -166,12 +169,39 @@ function takeDatabaseUrl(argv: string[]): string[] {
   return out;
 }
 
+async function runCopy(args: string[]) {
+  const { values } = parseArgs({ args, options: { to: { type: "string" } }, allowPositionals: false });
+  if (!values.to)
+    throw new UsageError("copy: --to is required, e.g. copy --to postgres://user@host:5432/crm");
+  const from = readConfig().dbPath;
+  if (!existsSync(from))
+    throw new UsageError(`copy: there is no SQLite database at ${from}; set CRM_DB to the file to copy`);
+  const { copySqliteToPostgres } = await import("./store/copy.js");
+  const counts = await copySqliteToPostgres({ dbPath: from }, { databaseUrl: values.to });
+  const summary = Object.entries(counts)
+    .map(([table, n]) => `${n} ${table}`)
+    .join(", ");
+  log(`Copied ${from} into ${redactUrl(values.to)}: ${summary}`);
+}
+
+/** The URL without its password, for messages. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
 async function main(args: string[]) {
   const argv = takeDatabaseUrl(args);
   const [command, ...rest] = argv;
   if (command === "--help" || command === "-h" || command === "help") return void process.stdout.write(HELP);
   if (command === "--version" || command === "-v") return void process.stdout.write(`${VERSION}\n`);
   if (command === "keys") return runKeys(rest);
+  if (command === "copy") return runCopy(rest);
   if (command === "migrate") {
     const config = readConfig();
     const store = await openStore(storeTarget(config));

@@ -55,7 +55,11 @@ export async function adminQuery(sql: string, url = TEST_DATABASE_URL): Promise<
 
 export async function createPgDatabase(): Promise<string> {
   const name = `${runPrefix()}${randomBytes(5).toString("hex")}`;
-  await adminQuery(`create database ${name}`);
+  // A linguistic collation where the server has one (as most installs do), so that the
+  // tests see text compare as it would there, not by the code point order SQLite uses.
+  await adminQuery(
+    `create database ${name} template template0 locale_provider icu icu_locale 'en-US' locale 'C.UTF-8'`,
+  ).catch(() => adminQuery(`create database ${name}`));
   const u = new URL(TEST_DATABASE_URL);
   u.pathname = `/${name}`;
   return u.toString();

@@ -1,11 +1,22 @@
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
+import { sql } from "drizzle-orm";
+import { drizzle } from "drizzle-orm/node-postgres";
+import type { PgTable } from "drizzle-orm/pg-core";
 import pg from "pg";
-import { type DeliveriesListener, type LocalClaimer, type Store, StoreUnavailableError, Tx } from "../api.js";
+import {
+  type DeliveriesListener,
+  type LocalClaimer,
+  type Store,
+  StoreOpenError,
+  StoreUnavailableError,
+  Tx,
+} from "../api.js";
 import { PgColumnRepository } from "./columns.js";
 import { PgCrmRepository } from "./crm.js";
 import { applyMigrations, Conn, checkUrl, isConnectionError, isRetryable, openError, redact } from "./db.js";
 import { WriteLocks } from "./lock.js";
+import * as schema from "./schema/index.js";
 import { PgTenantRepository } from "./tenants.js";
 import { PgWebhookRepository } from "./webhooks.js";
 
@@ -13,8 +24,14 @@ import { PgWebhookRepository } from "./webhooks.js";
 const CHANNEL = "crm_outbox";
 /** A transaction the server aborted for a conflict runs again, up to this many times. */
 const MAX_ATTEMPTS = 8;
-/** How long a call waits for a connection before it reports the database unavailable. */
-const CONNECT_TIMEOUT_MS = 5000;
+/** How long one connection attempt may take. */
+const CONNECT_TIMEOUT_MS = 2000;
+/**
+ * How long a call keeps trying new connections after losing one, before it reports the
+ * database unavailable: long enough for a pooled connection the server ended to be
+ * replaced, short enough that a call in an outage answers within seconds.
+ */
+const RECONNECT_BUDGET_MS = 2000;
 
 export interface PostgresOptions {
   poolSize?: number;
@@ -83,16 +100,22 @@ export class PostgresStore implements Store {
   }
 
   private async transaction<T>(begin: string, writing: boolean, work: (tx: Tx) => Promise<T>): Promise<T> {
+    const giveUpAt = Date.now() + RECONNECT_BUDGET_MS;
     for (let attempt = 1; ; attempt++) {
       if (this.closed) throw new Error("The store is closed");
-      let client: pg.PoolClient;
+      let client: pg.PoolClient | null = null;
+      let broken = false;
+      // Until COMMIT is sent, a lost connection took nothing with it: the work runs again on
+      // a new one. A connection lost during COMMIT may or may not have committed.
+      let committing = false;
       try {
         client = await this.pool.connect();
-      } catch (error) {
-        throw unavailable(error);
-      }
-      let broken = false;
-      try {
+        if (!guarded.has(client)) {
+          // A connection that dies while checked out, between two statements, reports it
+          // on the client; the next statement fails and the call handles it from there.
+          client.on("error", () => undefined);
+          guarded.add(client);
+        }
         const conn = new Conn(client);
         const locks = new WriteLocks(conn, writing);
         const tx = new Tx(
@@ -112,11 +135,13 @@ export class PostgresStore implements Store {
           // Delivered at commit, and only if it commits.
           if (forOthers > 0)
             await conn.run("select pg_notify($1, $2)", [CHANNEL, `${this.nodeId} ${forOthers}`]);
+          committing = true;
           await client.query("commit");
         } catch (error) {
-          await client.query("rollback").catch(() => {
-            broken = true;
-          });
+          if (!committing)
+            await client.query("rollback").catch(() => {
+              broken = true;
+            });
           throw error;
         }
         if (tx.writtenDeliveries > 0)
@@ -125,6 +150,10 @@ export class PostgresStore implements Store {
       } catch (error) {
         if (isConnectionError(error)) {
           broken = true;
+          if (!committing && Date.now() < giveUpAt) {
+            await new Promise((r) => setTimeout(r, Math.min(50 * attempt, 500)));
+            continue;
+          }
           throw unavailable(error);
         }
         if (isRetryable(error) && attempt < MAX_ATTEMPTS) {
@@ -133,8 +162,52 @@ export class PostgresStore implements Store {
         }
         throw error;
       } finally {
-        client.release(broken);
+        client?.release(broken);
       }
+    }
+  }
+
+  /**
+   * Writes rows read from another store into this one, which must be empty, in one
+   * transaction. Deliveries another process had claimed become pending again, so that
+   * this store's nodes send them.
+   */
+  async importAll<T extends string>(
+    order: readonly T[],
+    batches: AsyncIterable<{ table: T; rows: Record<string, unknown>[] }>,
+  ): Promise<Record<T, number>> {
+    const tables = schema as unknown as Record<string, PgTable>;
+    const counts = Object.fromEntries(order.map((t) => [t, 0])) as Record<T, number>;
+    const client = await this.pool.connect();
+    const db = drizzle(client);
+    try {
+      await client.query("begin");
+      const held: string[] = [];
+      for (const name of order) {
+        const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(tables[name]!);
+        if (row!.n > 0) held.push(`${row!.n} ${name}`);
+      }
+      if (held.length > 0)
+        throw new StoreOpenError(
+          `${this.location} already holds data (${held.join(", ")}); copy only into an empty database: create a new one (createdb) and copy into that`,
+        );
+      for await (const { table, rows } of batches) {
+        const values =
+          table === "webhookDeliveries"
+            ? rows.map((r) =>
+                r.status === "sending" ? { ...r, status: "pending", claimedBy: null, leaseUntil: null } : r,
+              )
+            : rows;
+        await db.insert(tables[table]!).values(values);
+        counts[table] += rows.length;
+      }
+      await client.query("commit");
+      return counts;
+    } catch (error) {
+      await client.query("rollback").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
     }
   }
 
@@ -198,6 +271,9 @@ export class PostgresStore implements Store {
     await this.pool.end().catch(() => undefined);
   }
 }
+
+/** Pooled connections that already have an error listener of ours. */
+const guarded = new WeakSet<pg.PoolClient>();
 
 function unavailable(error: unknown): Error {
   const message = (error as Error)?.message ?? String(error);
