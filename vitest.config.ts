@@ -1,11 +1,55 @@
-import { defineConfig } from "vitest/config";
+import pg from "pg";
+import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config";
+
+/** The tests that touch the store run on each engine: the same files, not copies. */
+const BOTH_ENGINES = [
+  "test/crm.test.ts",
+  "test/store/**/*.test.ts",
+  "test/mcp/tools.test.ts",
+  "test/mcp/http.test.ts",
+  "test/webhooks/dispatcher.test.ts",
+  "test/webhooks/retries.test.ts",
+  "test/webhooks/secrets.test.ts",
+  "test/webhooks/endpoint-slots.test.ts",
+];
+
+/**
+ * PostgreSQL runs when reachable: CRM_TEST_DATABASE_URL, or the local server. A URL set on
+ * purpose that cannot be reached fails the run rather than quietly skipping half of it.
+ */
+async function postgresProject(): Promise<TestProjectInlineConfiguration[]> {
+  const url = process.env.CRM_TEST_DATABASE_URL || "postgres://root@127.0.0.1:5432/postgres";
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
+  const reachable = await client.connect().then(
+    () => true,
+    () => false,
+  );
+  await client.end().catch(() => undefined);
+  if (!reachable && !process.env.CRM_TEST_DATABASE_URL) {
+    process.stderr.write(`PostgreSQL is not reachable at ${url}: running the SQLite half only\n`);
+    return [];
+  }
+  return [
+    {
+      extends: true,
+      test: {
+        name: "postgres",
+        include: BOTH_ENGINES,
+        env: { CRM_TEST_ENGINE: "postgres" },
+        globalSetup: ["./test/support/pg-setup.ts"],
+      },
+    },
+  ];
+}
+
+const postgres = await postgresProject();
 
 export default defineConfig({
   test: {
-    include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
     reporters: ["default", "./test/support/summary-reporter.ts"],
+    projects: [{ extends: true, test: { name: "sqlite", include: ["test/**/*.test.ts"] } }, ...postgres],
   },
 });

@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { CrmService } from "../src/crm/service.js";
-import { Store } from "../src/store/index.js";
+import { openStore } from "../src/store/index.js";
 import { TenantService } from "../src/tenants/service.js";
 import { WebhookService } from "../src/webhooks/records.js";
 import { percentile, tempDir } from "./support.js";
@@ -14,7 +14,7 @@ import { percentile, tempDir } from "./support.js";
  */
 export async function benchUpdateOutbox(opts: { quick: boolean }) {
   const dir = tempDir("store");
-  const store = await Store.open(join(dir, "crm.db"));
+  const store = await openStore({ dbPath: join(dir, "crm.db") });
   try {
     const tenants = new TenantService(store);
     const crm = new CrmService(store);

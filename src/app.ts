@@ -1,6 +1,6 @@
 import type { Config } from "./config.js";
 import { CrmService } from "./crm/service.js";
-import { Store } from "./store/index.js";
+import { openStore, type Store, type StoreTarget } from "./store/index.js";
 import { TenantService } from "./tenants/service.js";
 import { DeliveryService } from "./webhooks/deliveries.js";
 import { Dispatcher } from "./webhooks/dispatcher.js";
@@ -29,7 +29,7 @@ export interface AppOptions {
 }
 
 export async function openApp(config: Config, options: AppOptions = {}): Promise<App> {
-  const store = await Store.open(config.dbPath);
+  const store = await openStore(storeTarget(config));
   const dispatcher = new Dispatcher(store, {
     timeoutMs: config.timeoutMs,
     allowPrivate: config.allowPrivate,
@@ -53,4 +53,11 @@ export async function openApp(config: Config, options: AppOptions = {}): Promise
       await store.close();
     },
   };
+}
+
+/** The engine a configuration names: PostgreSQL when it has a URL, else the SQLite file. */
+export function storeTarget(config: Pick<Config, "dbPath" | "databaseUrl" | "poolSize">): StoreTarget {
+  return config.databaseUrl
+    ? { databaseUrl: config.databaseUrl, poolSize: config.poolSize }
+    : { dbPath: config.dbPath };
 }

@@ -1,12 +1,13 @@
 #!/usr/bin/env node
+import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
-import { type App, openApp } from "./app.js";
+import { type App, openApp, storeTarget } from "./app.js";
 import { ConfigError, readConfig } from "./config.js";
 import type { Actor } from "./events/recorder.js";
 import { TOOLSETS, type ToolSelection, type Toolset } from "./mcp/registry.js";
 import { buildMcpServer } from "./mcp/server.js";
-import { Store } from "./store/index.js";
+import { openStore, StoreOpenError } from "./store/index.js";
 import { TenantService } from "./tenants/service.js";
 import { VERSION } from "./version.js";
 
@@ -21,10 +22,14 @@ Usage:
       Print a new API key for the local owner (shown once), and nothing else.
   crm-mcp migrate
       Apply database migrations and exit.
+  crm-mcp copy --to postgres://user@host:5432/db
+      Copy everything in the SQLite file (CRM_DB) into an empty PostgreSQL database.
   crm-mcp --help | --version
 
 Environment:
   CRM_DB                     SQLite database file (default: a file in your data directory)
+  CRM_DATABASE_URL           postgres://user@host:5432/db: PostgreSQL instead of SQLite (or --database-url)
+  CRM_DB_POOL_SIZE           PostgreSQL connections per process (default 10)
   CRM_API_KEY                stdio: act as this key's user (default: the local owner)
   CRM_WEBHOOK_ALLOW_PRIVATE  1 allows webhook URLs on private addresses (https is still required)
   CRM_WEBHOOK_TIMEOUT_MS     delivery deadline in milliseconds (default 5000)
@@ -111,7 +116,7 @@ async function runServe(values: { host?: string; port?: string }, selection: Too
     );
   });
   process.stdout.write(
-    `crm-mcp ${VERSION} listening on ${http.url}\n  MCP (Streamable HTTP): ${http.url}/mcp\n  MCP (legacy SSE):      ${http.url}/sse\n  Web UI:                ${http.url}/\n  Database:              ${app.config.dbPath}\n`,
+    `crm-mcp ${VERSION} listening on ${http.url}\n  MCP (Streamable HTTP): ${http.url}/mcp\n  MCP (legacy SSE):      ${http.url}/sse\n  Web UI:                ${http.url}/\n  Database:              ${app.store.location}\n`,
   );
   if (!(await app.tenants.hasApiKeys(owner))) {
     const { key } = await app.tenants.createApiKey(owner, "first start");
@@ -135,7 +140,7 @@ async function runKeys(args: string[]) {
   });
   if (positionals[0] !== "create") throw new UsageError("usage: crm-mcp keys create --name NAME");
   if (!values.name) throw new UsageError("keys create: --name is required, e.g. --name laptop");
-  const store = await Store.open(readConfig().dbPath);
+  const store = await openStore(storeTarget(readConfig()));
   try {
     const tenants = new TenantService(store);
     const { key } = await tenants.createApiKey(await tenants.localOwner(), values.name);
@@ -145,16 +150,67 @@ async function runKeys(args: string[]) {
   }
 }
 
-async function main(argv: string[]) {
+/**
+ * `--database-url URL` may come anywhere on the line, for every command; it stands for
+ * CRM_DATABASE_URL, so the configuration is read in one place.
+ */
+function takeDatabaseUrl(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "--database-url") {
+      const url = argv[++i];
+      if (!url)
+        throw new UsageError(
+          "--database-url needs a value, e.g. --database-url postgres://user@host:5432/crm",
+        );
+      process.env.CRM_DATABASE_URL = url;
+    } else if (a.startsWith("--database-url="))
+      process.env.CRM_DATABASE_URL = a.slice("--database-url=".length);
+    else out.push(a);
+  }
+  return out;
+}
+
+async function runCopy(args: string[]) {
+  const { values } = parseArgs({ args, options: { to: { type: "string" } }, allowPositionals: false });
+  if (!values.to)
+    throw new UsageError("copy: --to is required, e.g. copy --to postgres://user@host:5432/crm");
+  const from = readConfig().dbPath;
+  if (!existsSync(from))
+    throw new UsageError(`copy: there is no SQLite database at ${from}; set CRM_DB to the file to copy`);
+  const { copySqliteToPostgres } = await import("./store/copy.js");
+  const counts = await copySqliteToPostgres({ dbPath: from }, { databaseUrl: values.to });
+  const summary = Object.entries(counts)
+    .map(([table, n]) => `${n} ${table}`)
+    .join(", ");
+  log(`Copied ${from} into ${redactUrl(values.to)}: ${summary}`);
+}
+
+/** The URL without its password, for messages. */
+function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = "***";
+    return u.toString();
+  } catch {
+    return url;
+  }
+}
+
+async function main(args: string[]) {
+  const argv = takeDatabaseUrl(args);
   const [command, ...rest] = argv;
   if (command === "--help" || command === "-h" || command === "help") return void process.stdout.write(HELP);
   if (command === "--version" || command === "-v") return void process.stdout.write(`${VERSION}\n`);
   if (command === "keys") return runKeys(rest);
+  if (command === "copy") return runCopy(rest);
   if (command === "migrate") {
     const config = readConfig();
-    const store = await Store.open(config.dbPath);
+    const store = await openStore(storeTarget(config));
+    const location = store.location;
     await store.close();
-    log(`Migrated ${config.dbPath}`);
+    log(`Migrated ${location}`);
     return;
   }
   const options = {
@@ -203,7 +259,11 @@ main(process.argv.slice(2)).catch((error) => {
     process.exit(2);
   }
   const parseError = code.startsWith("ERR_PARSE_ARGS");
-  const known = error instanceof UsageError || error instanceof ConfigError || parseError;
+  const known =
+    error instanceof UsageError ||
+    error instanceof ConfigError ||
+    error instanceof StoreOpenError ||
+    parseError;
   const message = parseError ? `${(error as Error).message}; see crm-mcp --help` : (error as Error).message;
   log(known ? `crm-mcp: ${message}` : `crm-mcp: ${(error as Error).stack ?? error}`);
   process.exit(known ? 2 : 1);

@@ -6,6 +6,10 @@ import { parseDuration, parseSchedule } from "./webhooks/retry-policy.js";
 /** Settings from the environment, read once at start. */
 export interface Config {
   dbPath: string;
+  /** `postgres://...`: PostgreSQL instead of the SQLite file at `dbPath`. */
+  databaseUrl?: string;
+  /** Connections to PostgreSQL at most, per process. */
+  poolSize?: number;
   apiKey: string | undefined;
   allowPrivate: boolean;
   timeoutMs: number;
@@ -40,6 +44,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `CRM_WEBHOOK_TIMEOUT_MS must be a whole number of milliseconds from 100 to 120000, got "${timeout}"`,
     );
   }
+  const pool = env.CRM_DB_POOL_SIZE;
+  const poolSize = pool === undefined || pool === "" ? 10 : Number(pool);
+  if (!Number.isInteger(poolSize) || poolSize < 2 || poolSize > 100) {
+    throw new ConfigError(`CRM_DB_POOL_SIZE must be a whole number from 2 to 100, got "${pool}"`);
+  }
   return {
     webhookCa: readCaFile(env.CRM_WEBHOOK_CA_FILE),
     retrySchedule: setting(env.CRM_WEBHOOK_RETRY_SCHEDULE, (v) => parseSchedule(v)),
@@ -47,6 +56,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       parseDuration(v, "CRM_WEBHOOK_AUTO_DISABLE_AFTER"),
     ),
     dbPath: env.CRM_DB || defaultDbPath(env),
+    databaseUrl: env.CRM_DATABASE_URL || undefined,
+    poolSize,
     apiKey: env.CRM_API_KEY || undefined,
     allowPrivate: ["1", "true", "yes"].includes((env.CRM_WEBHOOK_ALLOW_PRIVATE ?? "").toLowerCase()),
     timeoutMs,

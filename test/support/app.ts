@@ -6,23 +6,36 @@ import { type App, openApp } from "../../src/app.js";
 import type { Actor } from "../../src/events/recorder.js";
 import type { ToolSelection } from "../../src/mcp/registry.js";
 import { buildMcpServer } from "../../src/mcp/server.js";
+import { freshDatabase } from "./engine.js";
 
 export interface TestApp {
   app: App;
   dir: string;
   dbPath: string;
+  /** The variables that point a spawned `crm-mcp` at this app's database, on its engine. */
+  dbEnv: Record<string, string>;
   owner: Actor;
   close(): Promise<void>;
 }
 
-/** A real app over a temp database file; webhooks may target 127.0.0.1 and trust `ca`. */
+/**
+ * A real app over a database of its own on the engine under test (a temp file, or a new
+ * PostgreSQL database); webhooks may target 127.0.0.1 and trust `ca`.
+ */
 export async function openTestApp(
   options: { ca?: string; timeoutMs?: number; dispatch?: boolean } = {},
 ): Promise<TestApp> {
   const dir = mkdtempSync(join(tmpdir(), "crm-app-"));
   const dbPath = join(dir, "crm.db");
+  const db = await freshDatabase(dir);
   const app = await openApp(
-    { dbPath, apiKey: undefined, allowPrivate: true, timeoutMs: options.timeoutMs ?? 3000 },
+    {
+      dbPath,
+      ...("databaseUrl" in db.target ? db.target : {}),
+      apiKey: undefined,
+      allowPrivate: true,
+      timeoutMs: options.timeoutMs ?? 3000,
+    },
     { ca: options.ca, dispatch: options.dispatch },
   );
   const owner = await app.tenants.localOwner();
@@ -30,9 +43,11 @@ export async function openTestApp(
     app,
     dir,
     dbPath,
+    dbEnv: db.env,
     owner,
     async close() {
       await app.close();
+      await db.drop();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -3,9 +3,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CrmService } from "../../src/crm/service.js";
 import type { Actor } from "../../src/events/recorder.js";
-import { Store } from "../../src/store/index.js";
+import { openStore, type Store } from "../../src/store/index.js";
 import { TenantService } from "../../src/tenants/service.js";
 import { WebhookService } from "../../src/webhooks/records.js";
+import { ENGINE, freshDatabase } from "./engine.js";
 
 export interface World {
   store: Store;
@@ -17,10 +18,14 @@ export interface World {
   close(): Promise<void>;
 }
 
-/** A migrated store (a temp file, or `:memory:`) with one company and its owner. */
+/**
+ * A migrated store with one company and its owner, on the engine under test: on SQLite a
+ * temp file or `:memory:`, on PostgreSQL a new database either way.
+ */
 export async function openWorld(kind: "file" | "memory" = "file"): Promise<World> {
-  const dir = kind === "file" ? mkdtempSync(join(tmpdir(), "crm-test-")) : null;
-  const store = await Store.open(dir ? join(dir, "crm.db") : ":memory:");
+  const dir = kind === "file" || ENGINE === "postgres" ? mkdtempSync(join(tmpdir(), "crm-test-")) : null;
+  const db = dir ? await freshDatabase(dir) : null;
+  const store = await openStore(db ? db.target : { dbPath: ":memory:" });
   const tenants = new TenantService(store);
   const actor = await tenants.localOwner();
   return {
@@ -32,6 +37,7 @@ export async function openWorld(kind: "file" | "memory" = "file"): Promise<World
     dir,
     async close() {
       await store.close();
+      await db?.drop();
       if (dir) rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -69,7 +69,7 @@ function spawnServer(t: TestApp, receiver: Receiver): ChildProcess {
     env: {
       PATH: process.env.PATH ?? "",
       HOME: t.dir,
-      CRM_DB: t.dbPath,
+      ...t.dbEnv,
       CRM_WEBHOOK_ALLOW_PRIVATE: "1",
       CRM_WEBHOOK_TIMEOUT_MS: "1000",
       NODE_EXTRA_CA_CERTS: caFile,

@@ -18,6 +18,7 @@ import {
   THROTTLE_FLOOR_MS,
 } from "../../src/webhooks/retry-policy.js";
 import { connect, ok } from "../support/app.js";
+import { freshDatabase } from "../support/engine.js";
 import { type Reply, startReceiver } from "../support/https-receiver.js";
 import { until } from "../support/wait.js";
 
@@ -114,8 +115,10 @@ describe("retries, end to end", () => {
     let n = 0;
     const receiver = await startReceiver({ respond: () => replies[Math.min(n++, replies.length - 1)]! });
     const dir = mkdtempSync(join(tmpdir(), "crm-retry-"));
+    const db = await freshDatabase(dir);
     const base: Config = {
       dbPath: join(dir, "crm.db"),
+      ...("databaseUrl" in db.target ? db.target : {}),
       apiKey: undefined,
       allowPrivate: true,
       timeoutMs: 2000,
@@ -129,6 +132,7 @@ describe("retries, end to end", () => {
     cleanups.push(
       () => receiver.close(),
       () => rmSync(dir, { recursive: true, force: true }),
+      () => db.drop(),
       () => state.app.close(),
     );
     return { receiver, state, owner, open };

@@ -11,6 +11,7 @@ import { buildDeliveryHeaders, HEADER_STANDARD_SIGNATURE } from "../../src/webho
 import { checkWebhookUrl } from "../../src/webhooks/url-policy.js";
 import { verifyStandardWebhook, verifyWebhookSignature } from "../../src/webhooks/verify.js";
 import { call, connect, ok, openTestApp, type TestApp } from "../support/app.js";
+import { freshDatabase } from "../support/engine.js";
 import { type Receiver, startReceiver } from "../support/https-receiver.js";
 
 const BODY = '{"event":"contact.created","data":{"entityId":"ct_1"},"timestamp":"2026-04-22T10:00:00.000Z"}';
@@ -184,11 +185,8 @@ describe("CRM_WEBHOOK_CA_FILE", () => {
     const dir = mkdtempSync(join(tmpdir(), "crm-ca-"));
     const caFile = join(dir, "ca.pem");
     writeFileSync(caFile, receiver.ca);
-    const env = {
-      CRM_DB: join(dir, "crm.db"),
-      CRM_WEBHOOK_ALLOW_PRIVATE: "1",
-      CRM_WEBHOOK_TIMEOUT_MS: "2000",
-    };
+    const db = await freshDatabase(dir);
+    const env = { ...db.env, CRM_WEBHOOK_ALLOW_PRIVATE: "1", CRM_WEBHOOK_TIMEOUT_MS: "2000" };
     try {
       for (const trusted of [false, true]) {
         const config = readConfig(trusted ? { ...env, CRM_WEBHOOK_CA_FILE: caFile } : env);
@@ -210,6 +208,7 @@ describe("CRM_WEBHOOK_CA_FILE", () => {
       }
     } finally {
       await receiver.close();
+      await db.drop();
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -7,7 +7,15 @@ import {
   type EntityRecord,
   type EntityType,
   type LinkTarget,
-} from "../domain/model.js";
+} from "../../domain/model.js";
+import {
+  type CrmRepository,
+  type CustomValueRow,
+  type EntityRow,
+  escapeLike,
+  type StoredFilter,
+  type StoredQuery,
+} from "../api.js";
 import type { Db } from "./db.js";
 import {
   contacts,
@@ -19,7 +27,7 @@ import {
   services,
   tasks,
 } from "./schema/index.js";
-import { escapeLike, jsonList, type Statements } from "./statements.js";
+import { jsonList, type Statements } from "./statements.js";
 
 // The five entity tables share only their common columns; fields are looked up by name.
 // biome-ignore lint/suspicious/noExplicitAny: see above
@@ -62,33 +70,6 @@ const SHAPES = Object.fromEntries(
   }),
 ) as Record<EntityType, { name: string; columns: Record<string, string>; json: string[]; select: string }>;
 
-/** A filter the service has already checked against the entity's fields. */
-export type StoredFilter =
-  | { kind: "column"; field: string; operator: string; value?: unknown }
-  | { kind: "list"; field: string; operator: string; value?: unknown }
-  | { kind: "relation"; target: LinkTarget; operator: string; value?: unknown }
-  | { kind: "custom"; columnId: string; numeric: boolean; operator: string; value?: unknown };
-
-export interface StoredQuery {
-  searchTerm?: string;
-  filters: StoredFilter[];
-  sort?: { field: string; custom?: { columnId: string; numeric: boolean }; direction: "asc" | "desc" };
-  limit: number;
-  offset: number;
-}
-
-export interface EntityRow {
-  id: string;
-  [column: string]: unknown;
-}
-
-export interface CustomValueRow {
-  columnId: string;
-  value: unknown;
-  text: string | null;
-  num: number | null;
-}
-
 function pair(type: LinkTarget, id: string, otherType: LinkTarget, otherId: string) {
   return type < otherType
     ? { aType: type, aId: id, bType: otherType, bId: otherId }
@@ -102,7 +83,7 @@ function _chunks<T>(items: T[], size = 500): T[][] {
 }
 
 /** Entity rows, their links, deal lines and custom values, for one company at a time. */
-export class CrmRepository {
+export class SqliteCrmRepository implements CrmRepository {
   constructor(
     private readonly db: Db,
     private readonly st: Statements,

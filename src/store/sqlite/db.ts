@@ -3,12 +3,12 @@ import { dirname, join } from "node:path";
 import Database from "better-sqlite3";
 import { type BetterSQLite3Database, drizzle } from "drizzle-orm/better-sqlite3";
 import { migrate } from "drizzle-orm/better-sqlite3/migrator";
-import { PACKAGE_ROOT } from "../paths.js";
+import { PACKAGE_ROOT } from "../../paths.js";
 import * as schema from "./schema/index.js";
 
 export type Db = BetterSQLite3Database<typeof schema>;
 
-const MIGRATIONS = join(PACKAGE_ROOT, "drizzle");
+const MIGRATIONS = join(PACKAGE_ROOT, "drizzle", "sqlite");
 
 /**
  * One SQLite connection with the settings that let several processes share the file:

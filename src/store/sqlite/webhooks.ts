@@ -1,102 +1,32 @@
 import { and, desc, eq, getTableColumns, or, type SQL, sql } from "drizzle-orm";
-import { newId } from "../domain/ids.js";
+import { newId } from "../../domain/ids.js";
+import {
+  type ClaimedDelivery,
+  type DeliveryOutcome,
+  type DeliveryQuery,
+  type DeliveryResult,
+  escapeLike,
+  type LaterAttempt,
+  type LocalClaimer,
+  type WebhookRepository,
+} from "../api.js";
+import type { DeliveryRow, EventRow, WebhookRow } from "../rows.js";
 import type { Db } from "./db.js";
 import { events, webhookDeliveries, webhooks } from "./schema/index.js";
-import { escapeLike, jsonList, type Statements } from "./statements.js";
+import { jsonList, type Statements } from "./statements.js";
 
-export type WebhookRow = typeof webhooks.$inferSelect;
 /**
- * A delivery as read back: the stored row, and `resolvedBy`, the later attempt of its chain
- * that was delivered, derived when read so that the row itself never changes once recorded.
+ * The first later attempt of the same chain that was delivered, derived when read so that a
+ * recorded row never changes. Written out in full: inside the subquery, an unqualified
+ * column would name `r`'s.
  */
-export type DeliveryRow = typeof webhookDeliveries.$inferSelect & { resolvedBy: string | null };
-export type EventRow = typeof events.$inferSelect;
-export type DeliveryStatus = DeliveryRow["status"];
-
-/** The first later attempt of the same chain that was delivered (a small partial index). */
-// Written out in full: inside the subquery, an unqualified column would name `r`'s.
 const resolvedBy = sql<string | null>`(select r.id from webhook_deliveries r
   where r.chain_id = coalesce(webhook_deliveries.chain_id, webhook_deliveries.id)
     and r.status = 'succeeded' and r.attempt > webhook_deliveries.attempt
   order by r.attempt limit 1)`;
 const deliveryColumns = { ...getTableColumns(webhookDeliveries), resolvedBy };
 
-/** What a dispatcher needs of a delivery row to send it, and to retry it. */
-export type ClaimedRow = Pick<
-  typeof webhookDeliveries.$inferSelect,
-  "id" | "webhookId" | "eventId" | "event" | "url" | "attempt" | "resendOf" | "chainId" | "retries"
->;
-
-/** The webhook's current state, as a send needs it. */
-export interface ClaimedWebhook {
-  url: string;
-  secret: string | null;
-  /** A rotated-out secret still within its grace period. */
-  previousSecret: string | null;
-  enabled: boolean;
-  retryPolicy: WebhookRow["retryPolicy"];
-}
-
-/** A claimed delivery with what sending it needs: the body and the webhook's current state. */
-export interface ClaimedDelivery {
-  delivery: ClaimedRow;
-  body: string;
-  webhook: ClaimedWebhook | null;
-}
-
-/** A dispatcher in this process that takes new deliveries as they are written. */
-export interface LocalClaimer {
-  workerId: string;
-  leaseMs: number;
-  /** Whether the dispatcher has room for one more delivery to this webhook, counting those this write already took. */
-  take(webhookId: string, takenForWebhook: number, takenTotal: number): boolean;
-}
-
-export interface DeliveryQuery {
-  searchTerm?: string;
-  webhookId?: string;
-  status?: DeliveryStatus;
-  /** Only failed deliveries that no later attempt of their chain delivered. */
-  unresolved?: boolean;
-  event?: string;
-  since?: string;
-  until?: string;
-  limit: number;
-  offset: number;
-}
-
-/** The next automatic attempt of a failed delivery, written with its outcome. */
-export interface ScheduledRetry {
-  id: string;
-  url: string;
-  dueAt: number;
-  createdAt: string;
-}
-
-export interface DeliveryOutcome {
-  id: string;
-  webhookId: string;
-  result: DeliveryResult;
-  /** The chain this delivery belongs to (its first delivery's id), when it is not the first. */
-  chainId: string | null;
-  delivery: Pick<DeliveryRow, "eventId" | "event" | "retries">;
-  retry?: ScheduledRetry;
-  /** Disable the webhook, for this reason (a 410 Gone). */
-  disable?: string;
-}
-
-export interface DeliveryResult {
-  status: "succeeded" | "failed";
-  statusCode: number | null;
-  requestHeaders: Record<string, string> | null;
-  responseBody: string | null;
-  error: string | null;
-  errorClass: string | null;
-  durationMs: number;
-  sentAt: string;
-}
-
-export class WebhookRepository {
+export class SqliteWebhookRepository implements WebhookRepository {
   constructor(
     private readonly db: Db,
     private readonly st: Statements,
@@ -452,18 +382,7 @@ export class WebhookRepository {
    * chain's first delivery; its number counts every attempt the chain has had, so two resends
    * of one delivery are not both attempt 2.
    */
-  async insertLaterAttempt(
-    chain: string,
-    at: {
-      id: string;
-      url: string;
-      status: "scheduled" | "pending";
-      retries: number;
-      dueAt: number | null;
-      resendOf: string | null;
-      createdAt: string;
-    },
-  ): Promise<void> {
+  async insertLaterAttempt(chain: string, at: LaterAttempt): Promise<void> {
     this.st.run(
       `insert into webhook_deliveries (id, company_id, webhook_id, event_id, event, url, status, attempt, chain_id,
          retries, due_at, resend_of, created_at)

@@ -1,9 +1,10 @@
 import { and, asc, eq } from "drizzle-orm";
-import type { CustomColumn, EntityType } from "../domain/model.js";
+import type { CustomColumn, EntityType } from "../../domain/model.js";
+import type { ColumnRepository } from "../api.js";
 import type { Db } from "./db.js";
 import { customColumns } from "./schema/index.js";
 
-export class ColumnRepository {
+export class SqliteColumnRepository implements ColumnRepository {
   constructor(private readonly db: Db) {}
 
   async list(companyId: string, entityType?: EntityType): Promise<CustomColumn[]> {

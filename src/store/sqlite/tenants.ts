@@ -1,13 +1,11 @@
 import { and, asc, eq } from "drizzle-orm";
+import type { TenantRepository } from "../api.js";
+import type { ApiKey, Company, User } from "../rows.js";
 import type { Db } from "./db.js";
 import { apiKeys, companies, users } from "./schema/index.js";
 
-export type Company = typeof companies.$inferSelect;
-export type User = typeof users.$inferSelect;
-export type ApiKey = typeof apiKeys.$inferSelect;
-
 /** Companies, their users and the users' API keys (stored as hashes only). */
-export class TenantRepository {
+export class SqliteTenantRepository implements TenantRepository {
   constructor(private readonly db: Db) {}
 
   async insertCompany(row: Company): Promise<void> {

@@ -32,8 +32,3 @@ export class Statements {
 export function jsonList(values: readonly unknown[]): string {
   return JSON.stringify(values);
 }
-
-/** Escapes `%`, `_` and the escape character for `like ? escape '\\'`. */
-export function escapeLike(s: string): string {
-  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
-}

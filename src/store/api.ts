@@ -1,0 +1,372 @@
+import { ConflictError } from "../domain/errors.js";
+import type {
+  CustomColumn,
+  CustomFieldValue,
+  DealServiceLine,
+  EntityRecord,
+  EntityType,
+  LinkTarget,
+} from "../domain/model.js";
+import type {
+  ApiKey,
+  Company,
+  DeliveryRow,
+  DeliveryStatus,
+  EventRow,
+  StoredDeliveryRow,
+  User,
+  WebhookRow,
+} from "./rows.js";
+
+/**
+ * The store's API, the same on every engine. Services, the dispatcher, MCP and the UI see
+ * only this; each engine's folder implements it.
+ */
+
+/** A filter the service has already checked against the entity's fields. */
+export type StoredFilter =
+  | { kind: "column"; field: string; operator: string; value?: unknown }
+  | { kind: "list"; field: string; operator: string; value?: unknown }
+  | { kind: "relation"; target: LinkTarget; operator: string; value?: unknown }
+  | { kind: "custom"; columnId: string; numeric: boolean; operator: string; value?: unknown };
+
+/**
+ * A checked query over one entity type. Its meaning, on every engine: `searchTerm` matches
+ * rows where any of the type's search fields contains the term, ignoring case; text
+ * compares and sorts by code point; in ascending order nulls come first; ties break on id,
+ * newest first.
+ */
+export interface StoredQuery {
+  searchTerm?: string;
+  filters: StoredFilter[];
+  sort?: { field: string; custom?: { columnId: string; numeric: boolean }; direction: "asc" | "desc" };
+  limit: number;
+  offset: number;
+}
+
+export interface EntityRow {
+  id: string;
+  [column: string]: unknown;
+}
+
+/** A custom value with the copies that filters and sorting compare on. */
+export interface CustomValueRow {
+  columnId: string;
+  value: unknown;
+  text: string | null;
+  num: number | null;
+}
+
+export type { CustomFieldValue };
+
+/** What a dispatcher needs of a delivery row to send it, and to retry it. */
+export type ClaimedRow = Pick<
+  StoredDeliveryRow,
+  "id" | "webhookId" | "eventId" | "event" | "url" | "attempt" | "resendOf" | "chainId" | "retries"
+>;
+
+/** The webhook's current state, as a send needs it. */
+export interface ClaimedWebhook {
+  url: string;
+  secret: string | null;
+  /** A rotated-out secret still within its grace period. */
+  previousSecret: string | null;
+  enabled: boolean;
+  retryPolicy: WebhookRow["retryPolicy"];
+}
+
+/** A claimed delivery with what sending it needs: the body and the webhook's current state. */
+export interface ClaimedDelivery {
+  delivery: ClaimedRow;
+  body: string;
+  webhook: ClaimedWebhook | null;
+}
+
+/** The next automatic attempt of a failed delivery, written with its outcome. */
+export interface ScheduledRetry {
+  id: string;
+  url: string;
+  dueAt: number;
+  createdAt: string;
+}
+
+/** A later attempt of a chain: an automatic retry or a resend. */
+export interface LaterAttempt {
+  id: string;
+  url: string;
+  status: "scheduled" | "pending";
+  /** Automatic retries before it in its chain; 0 for a resend. */
+  retries: number;
+  dueAt: number | null;
+  resendOf: string | null;
+  createdAt: string;
+}
+
+/** One sent delivery's outcome, with what follows from it. */
+export interface DeliveryOutcome {
+  id: string;
+  webhookId: string;
+  result: DeliveryResult;
+  /** The chain this delivery belongs to (its first delivery's id), when it is not the first. */
+  chainId: string | null;
+  delivery: Pick<ClaimedRow, "retries">;
+  /** The next automatic attempt, when the policy retries. */
+  retry?: ScheduledRetry;
+  /** Disable the webhook, for this reason (a 410 Gone). */
+  disable?: string;
+}
+
+/** A dispatcher in this process that takes new deliveries as they are written. */
+export interface LocalClaimer {
+  workerId: string;
+  leaseMs: number;
+  /** Whether the dispatcher has room for one more delivery to this webhook, counting those this write already took. */
+  take(webhookId: string, takenForWebhook: number, takenTotal: number): boolean;
+}
+
+export interface DeliveryQuery {
+  searchTerm?: string;
+  webhookId?: string;
+  status?: DeliveryStatus;
+  /** Only failed deliveries that no later attempt of their chain delivered. */
+  unresolved?: boolean;
+  event?: string;
+  since?: string;
+  until?: string;
+  limit: number;
+  offset: number;
+}
+
+export interface DeliveryResult {
+  status: "succeeded" | "failed";
+  statusCode: number | null;
+  requestHeaders: Record<string, string> | null;
+  responseBody: string | null;
+  error: string | null;
+  errorClass: string | null;
+  durationMs: number;
+  sentAt: string;
+}
+
+/** Entity rows, their links, deal lines and custom values, for one company at a time. */
+export interface CrmRepository {
+  /** Whole records as the outside world sees them, keyed by id; unknown ids are absent. */
+  load(companyId: string, type: EntityType, ids: string[]): Promise<Map<string, EntityRecord>>;
+  /** Which of `ids` exist in the company as `target` (an entity type or a user). */
+  existing(companyId: string, target: LinkTarget, ids: string[]): Promise<Set<string>>;
+  insert(type: EntityType, row: EntityRow & { companyId: string }): Promise<void>;
+  /** Sets fields of one entity (field names as on the record). */
+  update(companyId: string, type: EntityType, id: string, patch: Record<string, unknown>): Promise<void>;
+  /** Removes the row and everything that hangs off it: links, deal lines, custom values. */
+  delete(companyId: string, type: EntityType, id: string): Promise<void>;
+  addLinks(companyId: string, type: LinkTarget, id: string, target: LinkTarget, ids: string[]): Promise<void>;
+  removeLinks(type: LinkTarget, id: string, target: LinkTarget, ids: string[]): Promise<void>;
+  /** Replaces a deal's service lines, keeping the order given. */
+  setDealServices(companyId: string, dealId: string, lines: DealServiceLine[]): Promise<void>;
+  /** Deal totals follow from the deal's lines and its services' current amounts. */
+  recomputeDealTotals(companyId: string, dealIds: string[]): Promise<void>;
+  /** Sets custom values; a null value removes the field. */
+  setCustomValues(
+    companyId: string,
+    entityId: string,
+    values: (CustomValueRow | { columnId: string; value: null })[],
+  ): Promise<void>;
+  /** Ids of entities that hold a value in a column (before the column is deleted). */
+  idsWithColumn(companyId: string, columnId: string): Promise<string[]>;
+  find(companyId: string, type: EntityType, query: StoredQuery): Promise<{ ids: string[]; total: number }>;
+  count(companyId: string, type: EntityType, query: Omit<StoredQuery, "limit" | "offset">): Promise<number>;
+}
+
+/** Companies, their users and the users' API keys (stored as hashes only). */
+export interface TenantRepository {
+  insertCompany(row: Company): Promise<void>;
+  insertUser(row: User): Promise<void>;
+  insertApiKey(row: ApiKey): Promise<void>;
+  company(id: string): Promise<Company | undefined>;
+  user(companyId: string, id: string): Promise<User | undefined>;
+  users(companyId: string): Promise<User[]>;
+  /** The first owner ever made: the local owner that stdio acts as without a key. */
+  firstOwner(): Promise<User | undefined>;
+  keyCount(userId: string): Promise<number>;
+  keyByHash(hash: string): Promise<(ApiKey & { user: User }) | undefined>;
+}
+
+export interface ColumnRepository {
+  list(companyId: string, entityType?: EntityType): Promise<CustomColumn[]>;
+  get(companyId: string, id: string): Promise<CustomColumn | undefined>;
+  insert(companyId: string, column: CustomColumn): Promise<void>;
+  update(
+    companyId: string,
+    id: string,
+    patch: Partial<Pick<CustomColumn, "label" | "options" | "updatedAt">>,
+  ): Promise<void>;
+  delete(companyId: string, id: string): Promise<void>;
+}
+
+/** Webhooks, events, the outbox and the delivery log. */
+export interface WebhookRepository {
+  insert(row: WebhookRow): Promise<void>;
+  update(companyId: string, id: string, patch: Partial<WebhookRow>): Promise<void>;
+  delete(companyId: string, id: string): Promise<void>;
+  get(companyId: string, id: string): Promise<WebhookRow | undefined>;
+  list(
+    companyId: string,
+    q: { searchTerm?: string; limit: number; offset: number },
+  ): Promise<{ items: WebhookRow[]; total: number }>;
+  /**
+   * Writes events and one pending delivery per enabled, subscribed webhook, offering each to
+   * the local dispatcher (`claimer`) first; returns the delivery count.
+   */
+  recordEvents(
+    companyId: string,
+    rows: EventRow[],
+    claimer?: LocalClaimer | null,
+  ): Promise<{ written: number; claimed: ClaimedDelivery[]; declined: number }>;
+  /**
+   * Makes the scheduled retries due by `now` pending, then takes up to `limit` deliveries
+   * that are pending (oldest first), or whose claim has outlived its lease and is not this
+   * worker's, at most `perWebhook` of one webhook and none of `skipWebhooks`, and marks
+   * them as this worker's until `now + leaseMs`.
+   * `complete` is false when there may be due rows the claim did not look at. Two workers
+   * never claim the same row.
+   */
+  claim(
+    workerId: string,
+    limit: number,
+    now: number,
+    leaseMs: number,
+    options?: { perWebhook?: number; skipWebhooks?: string[] },
+  ): Promise<{ claimed: ClaimedDelivery[]; complete: boolean }>;
+  /** Extends the lease of every delivery this worker holds: it is alive and still on them. */
+  renewLeases(workerId: string, leaseUntil: number): Promise<void>;
+  /**
+   * Records outcomes, each only if this worker still holds the claim, with what follows from
+   * them in the same transaction: the next automatic attempt, each webhook's last status and
+   * failing streak, and a webhook disabled by a 410 or by failing since before
+   * `disableFailingSince`. Returns the webhooks it disabled.
+   */
+  complete(
+    workerId: string,
+    outcomes: DeliveryOutcome[],
+    options?: { disableFailingSince?: string; now?: string },
+  ): Promise<{ disabled: string[] }>;
+  /**
+   * A later attempt of a chain (a retry or a resend), with the same event and webhook as the
+   * chain's first delivery; its number counts every attempt the chain has had.
+   */
+  insertLaterAttempt(chain: string, attempt: LaterAttempt): Promise<void>;
+  /** Hands unsent claims back (a process that stops before sending them). */
+  release(workerId: string, ids: string[]): Promise<void>;
+  /** Events of a company, oldest first. */
+  events(companyId: string, limit?: number): Promise<EventRow[]>;
+  /** Deliveries not yet recorded as sent or failed, over all companies. */
+  pendingCount(): Promise<number>;
+  listDeliveries(companyId: string, q: DeliveryQuery): Promise<{ items: DeliveryRow[]; total: number }>;
+  getDelivery(companyId: string, id: string): Promise<{ delivery: DeliveryRow; body: string } | undefined>;
+  /**
+   * Failed deliveries in a window, not resolved by a later attempt, whose webhook and event
+   * have had no later delivery: the latest attempt of each failed, so each is resent once.
+   * Oldest first.
+   */
+  latestFailed(
+    companyId: string,
+    q: { since: string; until?: string; webhookId?: string },
+  ): Promise<DeliveryRow[]>;
+}
+
+export interface Repositories {
+  crm: CrmRepository;
+  tenants: TenantRepository;
+  columns: ColumnRepository;
+  webhooks: WebhookRepository;
+}
+
+/** What a unit of work sees: the repositories, all on the same connection and transaction. */
+export class Tx {
+  readonly crm: CrmRepository;
+  readonly tenants: TenantRepository;
+  readonly columns: ColumnRepository;
+  readonly webhooks: WebhookRepository;
+  private deliveriesWritten = 0;
+  private deliveriesDeclined = 0;
+  /** Deliveries this transaction claimed for the local dispatcher as it wrote them. */
+  readonly claimed: ClaimedDelivery[] = [];
+
+  constructor(
+    repos: Repositories,
+    /** The local dispatcher, when one runs in this process. */
+    readonly localClaimer: LocalClaimer | null = null,
+  ) {
+    this.crm = repos.crm;
+    this.tenants = repos.tenants;
+    this.columns = repos.columns;
+    this.webhooks = repos.webhooks;
+  }
+
+  /**
+   * Counts outbox rows so the store can wake the dispatcher once the write commits: `n`
+   * written, of which `claimed` were taken by the local dispatcher and `declined` were
+   * offered to it and left in the outbox.
+   */
+  noteDeliveries(n: number, claimed: ClaimedDelivery[] = [], declined = 0): void {
+    this.deliveriesWritten += n;
+    this.deliveriesDeclined += declined;
+    this.claimed.push(...claimed);
+  }
+
+  get declinedDeliveries(): number {
+    return this.deliveriesDeclined;
+  }
+
+  get writtenDeliveries(): number {
+    return this.deliveriesWritten;
+  }
+}
+
+export type DeliveriesListener = (count: number, claimed: ClaimedDelivery[], declined: number) => void;
+
+/** The store: transactions over one database, on whichever engine runs. */
+export interface Store {
+  readonly engine: "sqlite" | "postgres";
+  /** Where the data lives, for people: a file path, or a URL without its password. */
+  readonly location: string;
+  /** Reads that see one consistent state. */
+  read<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * A write transaction: everything `work` does commits together or not at all, and `work`
+   * may run again if the engine had to abort a conflicting attempt. Once it commits with
+   * new deliveries, `deliveries` listeners are told.
+   */
+  write<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  /**
+   * Lets the dispatcher of this process take the deliveries a write creates in the same
+   * transaction, so they go out right after the commit with no claim of their own.
+   */
+  setLocalClaimer(claimer: LocalClaimer | null): void;
+  /**
+   * Called after each commit that wrote outbox rows (in this process, or, where the engine
+   * tells, in another: then `count` is 0 and nothing is claimed), with those claimed for
+   * this process and the number the local dispatcher was offered and declined.
+   */
+  onDeliveries(listener: DeliveriesListener): () => void;
+  close(): Promise<void>;
+}
+
+/** Escapes `%`, `_` and the escape character for `like ? escape '\\'`. */
+export function escapeLike(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** The store cannot be opened as configured; the message says which setting to fix. */
+export class StoreOpenError extends Error {
+  override readonly name = "StoreOpenError";
+}
+
+/**
+ * The database cannot be reached right now (a restart, a network fault). A conflict with
+ * the current state, as adapters already report those to the caller: an `isError` result,
+ * not an internal error.
+ */
+export class StoreUnavailableError extends ConflictError {
+  override readonly name = "ConflictError";
+}

@@ -1,0 +1,469 @@
+import { getTableColumns } from "drizzle-orm";
+import {
+  type CustomFieldValue,
+  type DealServiceLine,
+  ENTITIES,
+  type EntityRecord,
+  type EntityType,
+  type LinkTarget,
+} from "../../domain/model.js";
+import {
+  type CrmRepository,
+  type CustomValueRow,
+  type EntityRow,
+  escapeLike,
+  type StoredFilter,
+  type StoredQuery,
+} from "../api.js";
+import type { Conn } from "./db.js";
+import type { WriteLocks } from "./lock.js";
+import { contacts, deals, organizations, services, tasks } from "./schema/index.js";
+
+const TABLES = {
+  contact: contacts,
+  organization: organizations,
+  deal: deals,
+  service: services,
+  task: tasks,
+};
+
+interface Shape {
+  name: string;
+  /** Column name by record field. */
+  columns: Record<string, string>;
+  /** Fields kept as JSON (encoded on the way in; the driver decodes them on the way out). */
+  json: Set<string>;
+  /** Fields kept as text, which compare and sort by code point, as on SQLite. */
+  text: Set<string>;
+  select: string;
+}
+
+const SHAPES = Object.fromEntries(
+  (Object.keys(TABLES) as EntityType[]).map((type) => {
+    const table = TABLES[type];
+    const columns = getTableColumns(table) as Record<string, { name: string; dataType: string }>;
+    const byField = Object.fromEntries(Object.entries(columns).map(([field, c]) => [field, c.name]));
+    const of = (dataType: string) =>
+      new Set(
+        Object.entries(columns)
+          .filter(([, c]) => c.dataType === dataType)
+          .map(([f]) => f),
+      );
+    const shape: Shape = {
+      name: (table as unknown as Record<symbol, string>)[Symbol.for("drizzle:Name")]!,
+      columns: byField,
+      json: of("json"),
+      text: of("string"),
+      select: Object.entries(byField)
+        .map(([field, column]) => `"${column}" as "${field}"`)
+        .join(", "),
+    };
+    return [type, shape];
+  }),
+) as Record<EntityType, Shape>;
+
+function pair(type: LinkTarget, id: string, otherType: LinkTarget, otherId: string) {
+  return type < otherType
+    ? { aType: type, aId: id, bType: otherType, bId: otherId }
+    : { aType: otherType, aId: otherId, bType: type, bId: id };
+}
+
+/** Parameters of one statement as it is built: `p(value)` adds one and returns its `$n`. */
+class Params {
+  readonly values: unknown[] = [];
+  p(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+  list(values: unknown): string {
+    const items = Array.isArray(values) ? values : [values];
+    return `(${items.map((v) => this.p(v)).join(", ")})`;
+  }
+}
+
+/** Entity rows, their links, deal lines and custom values, for one company at a time. */
+export class PgCrmRepository implements CrmRepository {
+  constructor(
+    private readonly c: Conn,
+    private readonly locks: WriteLocks,
+  ) {}
+
+  async load(companyId: string, type: EntityType, ids: string[]): Promise<Map<string, EntityRecord>> {
+    const out = new Map<string, EntityRecord>();
+    if (ids.length === 0) return out;
+    await this.locks.take(companyId);
+    const def = ENTITIES[type];
+    const shape = SHAPES[type];
+    const rows = await this.c.all<EntityRow>(
+      `select ${shape.select} from ${shape.name} where company_id = $1 and id = any($2::text[])`,
+      [companyId, [...new Set(ids)]],
+    );
+    if (rows.length === 0) return out;
+    const found = rows.map((r) => r.id);
+    const related = new Map<string, Map<LinkTarget, string[]>>();
+    for (const row of rows) related.set(row.id, new Map());
+    const push = (id: string, target: LinkTarget, other: string) => {
+      const byTarget = related.get(id)!;
+      const list = byTarget.get(target);
+      if (list) list.push(other);
+      else byTarget.set(target, [other]);
+    };
+    // In the order SQLite's indexes give: the links where the record is the first of the
+    // pair, then those where it is the second, each by the other's id.
+    for (const l of await this.c.all<{ id: string; type: LinkTarget; other: string }>(
+      `select a_id as id, b_type as type, b_id as other, 0 as side from links where a_id = any($1::text[])
+       union all select b_id, a_type, a_id, 1 from links where b_id = any($1::text[])
+       order by side, other`,
+      [found],
+    ))
+      push(l.id, l.type, l.other);
+    const lines = new Map<string, DealServiceLine[]>();
+    if (type === "deal") {
+      for (const l of await this.c.all<{ dealId: string; serviceId: string; quantity: number }>(
+        `select deal_id as "dealId", service_id as "serviceId", quantity from deal_services
+         where deal_id = any($1::text[]) order by position`,
+        [found],
+      )) {
+        const list = lines.get(l.dealId) ?? [];
+        list.push({ serviceId: l.serviceId, quantity: l.quantity });
+        lines.set(l.dealId, list);
+      }
+    }
+    if (type === "service") {
+      for (const l of await this.c.all<{ dealId: string; serviceId: string }>(
+        `select deal_id as "dealId", service_id as "serviceId" from deal_services
+         where service_id = any($1::text[]) order by deal_id`,
+        [found],
+      ))
+        push(l.serviceId, "deal", l.dealId);
+    }
+    const custom = new Map<string, CustomFieldValue[]>();
+    for (const v of await this.c.all<{ entityId: string; columnId: string; value: unknown }>(
+      `select entity_id as "entityId", column_id as "columnId", value from custom_field_values
+       where entity_id = any($1::text[]) order by entity_id, column_id`,
+      [found],
+    )) {
+      const list = custom.get(v.entityId) ?? [];
+      list.push({ columnId: v.columnId, value: v.value });
+      custom.set(v.entityId, list);
+    }
+
+    for (const row of rows) {
+      // Keys in the order a reader expects: id, own fields, links, notes, custom values, times.
+      const record = { id: row.id } as EntityRecord;
+      for (const s of def.scalars) record[s.name] = row[s.name] ?? null;
+      if (type === "deal") record.services = lines.get(row.id) ?? [];
+      const byTarget = related.get(row.id)!;
+      for (const r of def.relations) record[r.name] = byTarget.get(r.target) ?? [];
+      record.notes = row.notes ?? null;
+      record.customFieldValues = custom.get(row.id) ?? [];
+      record.createdAt = row.createdAt as string;
+      record.updatedAt = row.updatedAt as string;
+      out.set(row.id, record);
+    }
+    return out;
+  }
+
+  async existing(companyId: string, target: LinkTarget, ids: string[]): Promise<Set<string>> {
+    const name = target === "user" ? "users" : SHAPES[target].name;
+    const rows = await this.c.all<{ id: string }>(
+      `select id from ${name} where company_id = $1 and id = any($2::text[])`,
+      [companyId, [...new Set(ids)]],
+    );
+    return new Set(rows.map((r) => r.id));
+  }
+
+  async insert(type: EntityType, row: EntityRow & { companyId: string }): Promise<void> {
+    await this.locks.take(row.companyId);
+    const shape = SHAPES[type];
+    const fields = Object.keys(row).filter((k) => shape.columns[k] && row[k] !== undefined);
+    await this.c.run(
+      `insert into ${shape.name} (${fields.map((f) => `"${shape.columns[f]}"`).join(", ")})
+       values (${fields.map((_, i) => `$${i + 1}`).join(", ")})`,
+      fields.map((f) => encode(shape, f, row[f])),
+    );
+  }
+
+  async update(
+    companyId: string,
+    type: EntityType,
+    id: string,
+    patch: Record<string, unknown>,
+  ): Promise<void> {
+    await this.locks.take(companyId);
+    const shape = SHAPES[type];
+    const keys = Object.keys(patch);
+    if (keys.length === 0) return;
+    const set = keys.map((k, i) => {
+      const column = shape.columns[k];
+      if (!column) throw new Error(`${type} has no column for ${k}`);
+      return `"${column}" = $${i + 1}`;
+    });
+    await this.c.run(
+      `update ${shape.name} set ${set.join(", ")} where company_id = $${keys.length + 1} and id = $${keys.length + 2}`,
+      [...keys.map((k) => encode(shape, k, patch[k])), companyId, id],
+    );
+  }
+
+  async delete(companyId: string, type: EntityType, id: string): Promise<void> {
+    await this.locks.take(companyId);
+    await this.c.run("delete from links where a_id = $1", [id]);
+    await this.c.run("delete from links where b_id = $1", [id]);
+    if (type === "deal") await this.c.run("delete from deal_services where deal_id = $1", [id]);
+    if (type === "service") await this.c.run("delete from deal_services where service_id = $1", [id]);
+    await this.c.run("delete from custom_field_values where entity_id = $1", [id]);
+    await this.c.run(`delete from ${SHAPES[type].name} where company_id = $1 and id = $2`, [companyId, id]);
+  }
+
+  async addLinks(companyId: string, type: LinkTarget, id: string, target: LinkTarget, ids: string[]) {
+    if (ids.length === 0) return;
+    await this.locks.take(companyId);
+    const ps = ids.map((other) => pair(type, id, target, other));
+    await this.c.run(
+      `insert into links (company_id, a_type, a_id, b_type, b_id)
+       select $1, * from unnest($2::text[], $3::text[], $4::text[], $5::text[]) on conflict do nothing`,
+      [companyId, ps.map((p) => p.aType), ps.map((p) => p.aId), ps.map((p) => p.bType), ps.map((p) => p.bId)],
+    );
+  }
+
+  async removeLinks(type: LinkTarget, id: string, target: LinkTarget, ids: string[]): Promise<void> {
+    for (const other of ids) {
+      const p = pair(type, id, target, other);
+      await this.c.run("delete from links where a_id = $1 and b_id = $2", [p.aId, p.bId]);
+    }
+  }
+
+  async setDealServices(companyId: string, dealId: string, lines: DealServiceLine[]): Promise<void> {
+    await this.locks.take(companyId);
+    await this.c.run("delete from deal_services where deal_id = $1", [dealId]);
+    if (lines.length === 0) return;
+    await this.c.run(
+      `insert into deal_services (company_id, deal_id, service_id, quantity, position)
+       select $1, $2, s, q, p - 1 from unnest($3::text[], $4::float8[]) with ordinality as l(s, q, p)`,
+      [companyId, dealId, lines.map((l) => l.serviceId), lines.map((l) => l.quantity)],
+    );
+  }
+
+  async recomputeDealTotals(companyId: string, dealIds: string[]): Promise<void> {
+    for (const dealId of dealIds) {
+      await this.c.run(
+        `update deals set (total_value, total_quantity) = (
+           select coalesce(sum(ds.quantity * s.amount), 0), coalesce(sum(ds.quantity), 0)
+           from deal_services ds join services s on s.id = ds.service_id where ds.deal_id = $2)
+         where company_id = $1 and id = $2`,
+        [companyId, dealId],
+      );
+    }
+  }
+
+  async setCustomValues(
+    companyId: string,
+    entityId: string,
+    values: (CustomValueRow | { columnId: string; value: null })[],
+  ): Promise<void> {
+    await this.locks.take(companyId);
+    for (const v of values) {
+      if (v.value === null) {
+        await this.c.run("delete from custom_field_values where entity_id = $1 and column_id = $2", [
+          entityId,
+          v.columnId,
+        ]);
+        continue;
+      }
+      const row = v as CustomValueRow;
+      await this.c.run(
+        `insert into custom_field_values (company_id, entity_id, column_id, value, text, num) values ($1, $2, $3, $4, $5, $6)
+         on conflict (entity_id, column_id) do update set value = excluded.value, text = excluded.text, num = excluded.num`,
+        [companyId, entityId, row.columnId, JSON.stringify(row.value), row.text, row.num],
+      );
+    }
+  }
+
+  async idsWithColumn(companyId: string, columnId: string): Promise<string[]> {
+    const rows = await this.c.all<{ id: string }>(
+      "select entity_id as id from custom_field_values where company_id = $1 and column_id = $2 order by entity_id",
+      [companyId, columnId],
+    );
+    return rows.map((r) => r.id);
+  }
+
+  async find(
+    companyId: string,
+    type: EntityType,
+    query: StoredQuery,
+  ): Promise<{ ids: string[]; total: number }> {
+    const shape = SHAPES[type];
+    const params = new Params();
+    const where = this.where(params, companyId, type, query);
+    const order: string[] = [];
+    if (query.sort) {
+      const dir = query.sort.direction === "asc" ? "asc" : "desc";
+      // SQLite puts nulls first in ascending order and last in descending order.
+      const nulls = dir === "asc" ? "nulls first" : "nulls last";
+      if (query.sort.custom) {
+        const col = query.sort.custom.numeric ? "num" : `text collate "C"`;
+        order.push(
+          `(select v.${col} from custom_field_values v where v.entity_id = t.id and v.column_id = ${params.p(query.sort.custom.columnId)}) ${dir} nulls last`,
+        );
+      } else {
+        const field = query.sort.field;
+        order.push(
+          `t."${shape.columns[field]}"${shape.text.has(field) ? ` collate "C"` : ""} ${dir} ${nulls}`,
+        );
+      }
+    }
+    order.push("t.id desc");
+    const total = await this.c.one<{ n: number }>(
+      `select count(*)::int as n from ${shape.name} t where ${where}`,
+      params.values.slice(0, countParams(params, query)),
+    );
+    const limit = params.p(query.limit);
+    const offset = params.p(query.offset);
+    const rows = await this.c.all<{ id: string }>(
+      `select t.id from ${shape.name} t where ${where} order by ${order.join(", ")} limit ${limit} offset ${offset}`,
+      params.values,
+    );
+    return { ids: rows.map((r) => r.id), total: total?.n ?? 0 };
+  }
+
+  async count(
+    companyId: string,
+    type: EntityType,
+    query: Omit<StoredQuery, "limit" | "offset">,
+  ): Promise<number> {
+    const params = new Params();
+    const where = this.where(params, companyId, type, { ...query, limit: 0, offset: 0 });
+    const row = await this.c.one<{ n: number }>(
+      `select count(*)::int as n from ${SHAPES[type].name} t where ${where}`,
+      params.values,
+    );
+    return row?.n ?? 0;
+  }
+
+  private where(params: Params, companyId: string, type: EntityType, query: StoredQuery): string {
+    const shape = SHAPES[type];
+    const parts = [`t.company_id = ${params.p(companyId)}`];
+    const term = query.searchTerm?.trim();
+    if (term) {
+      // The trigram indexes (drizzle/postgres/0001_search.sql) serve each ILIKE.
+      const like = params.p(`%${escapeLike(term)}%`);
+      const fields = ENTITIES[type].searchFields.map((f) => {
+        const column = `t."${shape.columns[f]}"`;
+        return `${shape.json.has(f) ? `(${column}::text)` : column} ilike ${like}`;
+      });
+      parts.push(`(${fields.join(" or ")})`);
+    }
+    for (const f of query.filters) parts.push(this.filter(params, type, f));
+    return parts.join(" and ");
+  }
+
+  private filter(params: Params, type: EntityType, f: StoredFilter): string {
+    const shape = SHAPES[type];
+    if (f.kind === "relation") return relationFilter(params, type, f.target, f.operator, f.value);
+    if (f.kind === "custom") {
+      const col = f.numeric ? "v.num" : `v.text`;
+      const exists = (cond: string) =>
+        `exists (select 1 from custom_field_values v where v.entity_id = t.id and v.column_id = ${params.p(f.columnId)} and ${cond})`;
+      if (f.operator === "isNull") return `not ${exists("true")}`;
+      if (f.operator === "isNotNull") return exists("true");
+      if (f.operator === "notIn") return `not ${exists(compare(params, col, !f.numeric, "in", f.value))}`;
+      return exists(compare(params, col, !f.numeric, f.operator, f.value));
+    }
+    const col = `t."${shape.columns[f.field]}"`;
+    if (f.kind === "list") {
+      const each = (cond: string) =>
+        `exists (select 1 from json_array_elements_text(${col}) e(value) where ${cond})`;
+      switch (f.operator) {
+        case "isNull":
+          return `json_array_length(${col}) = 0`;
+        case "isNotNull":
+          return `json_array_length(${col}) > 0`;
+        case "hasNone":
+        case "notIn":
+          return `not ${each(compare(params, "e.value", true, "in", f.value))}`;
+        case "hasSome":
+          return each(compare(params, "e.value", true, "in", f.value));
+        default:
+          return each(compare(params, "e.value", true, f.operator, f.value));
+      }
+    }
+    return compare(params, col, shape.text.has(f.field), f.operator, f.value);
+  }
+}
+
+/** The count reuses the filter's parameters; the sort's custom column id comes after them. */
+function countParams(params: Params, query: StoredQuery): number {
+  return params.values.length - (query.sort?.custom ? 1 : 0);
+}
+
+function encode(shape: Shape, field: string, value: unknown): unknown {
+  if (!shape.json.has(field)) return value;
+  return value === null || value === undefined ? null : JSON.stringify(value);
+}
+
+function relationFilter(
+  params: Params,
+  type: EntityType,
+  target: LinkTarget,
+  operator: string,
+  value: unknown,
+) {
+  let linked: string;
+  if (type === "deal" && target === "service") {
+    linked = "select service_id as id from deal_services where deal_id = t.id";
+  } else if (type === "service" && target === "deal") {
+    linked = "select deal_id as id from deal_services where service_id = t.id";
+  } else {
+    const p = params.p(target);
+    linked = `select b_id as id from links where a_id = t.id and b_type = ${p} union all select a_id as id from links where b_id = t.id and a_type = ${p}`;
+  }
+  switch (operator) {
+    case "isNull":
+      return `not exists (${linked})`;
+    case "isNotNull":
+      return `exists (${linked})`;
+    case "hasNone":
+    case "notIn":
+      return `not exists (select 1 from (${linked}) l where l.id in ${params.list(value)})`;
+    default:
+      return `exists (select 1 from (${linked}) l where l.id in ${params.list(value)})`;
+  }
+}
+
+/**
+ * One comparison, meaning what it means on SQLite: text by code point (`collate "C"`),
+ * `contains` ignoring case.
+ */
+function compare(params: Params, col: string, text: boolean, operator: string, value: unknown): string {
+  const c = text ? `${col} collate "C"` : col;
+  switch (operator) {
+    case "equals":
+      return `${col} = ${params.p(value)}`;
+    case "contains":
+      return `${text ? col : `${col}::text`} ilike ${params.p(`%${escapeLike(String(value))}%`)}`;
+    case "gt":
+      return `${c} > ${params.p(value)}`;
+    case "gte":
+      return `${c} >= ${params.p(value)}`;
+    case "lt":
+      return `${c} < ${params.p(value)}`;
+    case "lte":
+      return `${c} <= ${params.p(value)}`;
+    case "in":
+    case "hasSome":
+      return `${col} in ${params.list(value)}`;
+    case "notIn":
+    case "hasNone":
+      return `(${col} is null or ${col} not in ${params.list(value)})`;
+    case "between": {
+      const [lo, hi] = value as [unknown, unknown];
+      return `${c} between ${params.p(lo)} and ${params.p(hi)}`;
+    }
+    case "isNull":
+      return `${col} is null`;
+    case "isNotNull":
+      return `${col} is not null`;
+    default:
+      throw new Error(`unknown operator ${operator}`);
+  }
+}

@@ -1,0 +1,543 @@
+import { newId } from "../../domain/ids.js";
+import {
+  type ClaimedDelivery,
+  type DeliveryOutcome,
+  type DeliveryQuery,
+  escapeLike,
+  type LaterAttempt,
+  type LocalClaimer,
+  type WebhookRepository,
+} from "../api.js";
+import type { DeliveryRow, EventRow, WebhookRow } from "../rows.js";
+import type { Conn } from "./db.js";
+
+const WEBHOOK = `id, company_id as "companyId", url, events, description, secret, enabled,
+  last_delivery_status as "lastDeliveryStatus", last_delivery_at as "lastDeliveryAt",
+  retry_policy as "retryPolicy", previous_secret as "previousSecret", previous_secret_until as "previousSecretUntil",
+  failing_since as "failingSince", last_error as "lastError", disabled_reason as "disabledReason",
+  disabled_at as "disabledAt", created_at as "createdAt", updated_at as "updatedAt"`;
+
+/**
+ * The first later attempt of the same chain that was delivered, derived when read so that a
+ * recorded row never changes (a small partial index on chain_id).
+ */
+const RESOLVED_BY = `(select r.id from webhook_deliveries r
+  where r.chain_id = coalesce(d.chain_id, d.id) and r.status = 'succeeded' and r.attempt > d.attempt
+  order by r.attempt limit 1)`;
+
+const DELIVERY = `d.id, d.company_id as "companyId", d.webhook_id as "webhookId", d.event_id as "eventId", d.event,
+  d.url, d.status, d.status_code as "statusCode", d.request_headers as "requestHeaders",
+  d.response_body as "responseBody", d.error, d.error_class as "errorClass", d.duration_ms as "durationMs",
+  d.attempt, d.resend_of as "resendOf", d.chain_id as "chainId", d.retries, d.due_at::float8 as "dueAt",
+  d.claimed_by as "claimedBy", d.lease_until::float8 as "leaseUntil", d.created_at as "createdAt",
+  d.sent_at as "sentAt", ${RESOLVED_BY} as "resolvedBy"`;
+
+const EVENT = `id, company_id as "companyId", event, entity_id as "entityId", user_id as "userId", body, created_at as "createdAt"`;
+
+const WEBHOOK_COLUMNS: Record<string, string> = {
+  id: "id",
+  companyId: "company_id",
+  url: "url",
+  events: "events",
+  description: "description",
+  secret: "secret",
+  enabled: "enabled",
+  lastDeliveryStatus: "last_delivery_status",
+  lastDeliveryAt: "last_delivery_at",
+  retryPolicy: "retry_policy",
+  previousSecret: "previous_secret",
+  previousSecretUntil: "previous_secret_until",
+  failingSince: "failing_since",
+  lastError: "last_error",
+  disabledReason: "disabled_reason",
+  disabledAt: "disabled_at",
+  createdAt: "created_at",
+  updatedAt: "updated_at",
+};
+
+export class PgWebhookRepository implements WebhookRepository {
+  constructor(private readonly c: Conn) {}
+
+  async insert(row: WebhookRow): Promise<void> {
+    await this.c.run(
+      `insert into webhooks (id, company_id, url, events, description, secret, enabled, last_delivery_status,
+         last_delivery_at, retry_policy, previous_secret, previous_secret_until, failing_since, last_error,
+         disabled_reason, disabled_at, created_at, updated_at)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)`,
+      [
+        row.id,
+        row.companyId,
+        row.url,
+        JSON.stringify(row.events),
+        row.description,
+        row.secret,
+        row.enabled,
+        row.lastDeliveryStatus,
+        row.lastDeliveryAt,
+        row.retryPolicy,
+        row.previousSecret,
+        row.previousSecretUntil,
+        row.failingSince,
+        row.lastError,
+        row.disabledReason,
+        row.disabledAt,
+        row.createdAt,
+        row.updatedAt,
+      ],
+    );
+  }
+
+  async update(companyId: string, id: string, patch: Partial<WebhookRow>): Promise<void> {
+    const keys = (Object.keys(patch) as (keyof WebhookRow)[]).filter(
+      (k) => patch[k] !== undefined && WEBHOOK_COLUMNS[k],
+    );
+    if (keys.length === 0) return;
+    await this.c.run(
+      `update webhooks set ${keys.map((k, i) => `${WEBHOOK_COLUMNS[k]} = $${i + 1}`).join(", ")}
+       where company_id = $${keys.length + 1} and id = $${keys.length + 2}`,
+      [...keys.map((k) => (k === "events" ? JSON.stringify(patch[k]) : patch[k])), companyId, id],
+    );
+  }
+
+  async delete(companyId: string, id: string): Promise<void> {
+    await this.c.run("delete from webhooks where company_id = $1 and id = $2", [companyId, id]);
+  }
+
+  async get(companyId: string, id: string): Promise<WebhookRow | undefined> {
+    return this.c.one<WebhookRow>(`select ${WEBHOOK} from webhooks where company_id = $1 and id = $2`, [
+      companyId,
+      id,
+    ]);
+  }
+
+  async list(companyId: string, q: { searchTerm?: string; limit: number; offset: number }) {
+    const values: unknown[] = [companyId];
+    let where = "company_id = $1";
+    if (q.searchTerm) {
+      values.push(`%${escapeLike(q.searchTerm)}%`);
+      where += " and (url ilike $2 or description ilike $2)";
+    }
+    const total = await this.c.one<{ n: number }>(
+      `select count(*)::int as n from webhooks where ${where}`,
+      values,
+    );
+    const items = await this.c.all<WebhookRow>(
+      `select ${WEBHOOK} from webhooks where ${where} order by id desc limit $${values.length + 1} offset $${values.length + 2}`,
+      [...values, q.limit, q.offset],
+    );
+    return { items, total: total?.n ?? 0 };
+  }
+
+  async recordEvents(
+    companyId: string,
+    rows: EventRow[],
+    claimer: LocalClaimer | null = null,
+  ): Promise<{ written: number; claimed: ClaimedDelivery[]; declined: number }> {
+    const claimed: ClaimedDelivery[] = [];
+    if (rows.length === 0) return { written: 0, claimed, declined: 0 };
+    await this.c.run(
+      `insert into events (id, company_id, event, entity_id, user_id, body, created_at)
+       select e.id, $1, e.event, e.entity_id, e.user_id, e.body, e.created_at
+       from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+         as e(id, event, entity_id, user_id, body, created_at)`,
+      [
+        companyId,
+        rows.map((e) => e.id),
+        rows.map((e) => e.event),
+        rows.map((e) => e.entityId),
+        rows.map((e) => e.userId),
+        rows.map((e) => e.body),
+        rows.map((e) => e.createdAt),
+      ],
+    );
+    const hooks = await this.c.all<{
+      id: string;
+      url: string;
+      events: string[];
+      secret: string | null;
+      previous_secret: string | null;
+      retry_policy: WebhookRow["retryPolicy"];
+    }>(
+      `select id, url, events, secret, case when previous_secret_until > $2 then previous_secret end as previous_secret,
+         retry_policy from webhooks where company_id = $1 and enabled`,
+      [companyId, new Date().toISOString()],
+    );
+    if (hooks.length === 0) return { written: 0, claimed, declined: 0 };
+    const leaseUntil = claimer ? Date.now() + claimer.leaseMs : null;
+    const d = {
+      id: [] as string[],
+      webhookId: [] as string[],
+      eventId: [] as string[],
+      event: [] as string[],
+      url: [] as string[],
+      status: [] as string[],
+      createdAt: [] as string[],
+      claimedBy: [] as (string | null)[],
+      leaseUntil: [] as (number | null)[],
+    };
+    let declined = 0;
+    for (const h of hooks) {
+      const subscribed = new Set(h.events);
+      let takenForWebhook = 0;
+      for (const e of rows) {
+        if (!subscribed.has(e.event)) continue;
+        const id = newId("delivery");
+        const take = claimer?.take(h.id, takenForWebhook, claimed.length) ?? false;
+        if (take) takenForWebhook++;
+        else if (claimer) declined++;
+        d.id.push(id);
+        d.webhookId.push(h.id);
+        d.eventId.push(e.id);
+        d.event.push(e.event);
+        d.url.push(h.url);
+        d.status.push(take ? "sending" : "pending");
+        d.createdAt.push(e.createdAt);
+        d.claimedBy.push(take ? claimer!.workerId : null);
+        d.leaseUntil.push(take ? leaseUntil : null);
+        if (take) {
+          claimed.push({
+            delivery: {
+              id,
+              webhookId: h.id,
+              eventId: e.id,
+              event: e.event,
+              url: h.url,
+              attempt: 1,
+              resendOf: null,
+              chainId: null,
+              retries: 0,
+            },
+            body: e.body,
+            webhook: {
+              url: h.url,
+              secret: h.secret,
+              previousSecret: h.previous_secret,
+              enabled: true,
+              retryPolicy: h.retry_policy,
+            },
+          });
+        }
+      }
+    }
+    if (d.id.length > 0)
+      await this.c.run(
+        `insert into webhook_deliveries (id, company_id, webhook_id, event_id, event, url, status, attempt, created_at, claimed_by, lease_until)
+         select r.id, $1, r.webhook_id, r.event_id, r.event, r.url, r.status, 1, r.created_at, r.claimed_by, r.lease_until
+         from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bigint[])
+           as r(id, webhook_id, event_id, event, url, status, created_at, claimed_by, lease_until)`,
+        [
+          companyId,
+          d.id,
+          d.webhookId,
+          d.eventId,
+          d.event,
+          d.url,
+          d.status,
+          d.createdAt,
+          d.claimedBy,
+          d.leaseUntil,
+        ],
+      );
+    return { written: d.id.length, claimed, declined };
+  }
+
+  async claim(
+    workerId: string,
+    limit: number,
+    now: number,
+    leaseMs: number,
+    options: { perWebhook?: number; skipWebhooks?: string[] } = {},
+  ): Promise<{ claimed: ClaimedDelivery[]; complete: boolean }> {
+    // As on SQLite: a bounded slice of each partial index, at most `perWebhook` of one
+    // webhook. Rows another node is claiming right now are locked, and skipped, not waited for.
+    // Retries whose time has come join the pending rows (a range of a small partial index).
+    await this.c.run(
+      "update webhook_deliveries set status = 'pending', due_at = null where status = 'scheduled' and due_at <= $1",
+      [now],
+    );
+    const skip = options.skipWebhooks ?? [];
+    const window = Math.max(limit * 2, 64);
+    const pending = await this.c.all<{ id: string; w: string }>(
+      `select id, webhook_id as w from webhook_deliveries
+       where status = 'pending' and webhook_id <> all($1::text[])
+       order by created_at limit $2 for update skip locked`,
+      [skip, window],
+    );
+    // A live worker renews its leases, so a lapsed one is a stopped worker's; never our own.
+    const lapsed = await this.c.all<{ id: string; w: string }>(
+      `select id, webhook_id as w from webhook_deliveries
+       where status = 'sending' and lease_until < $1 and claimed_by is distinct from $2
+         and webhook_id <> all($3::text[]) limit $4 for update skip locked`,
+      [now, workerId, skip, window],
+    );
+    const complete = pending.length < window && lapsed.length < window;
+    const perWebhook = options.perWebhook ?? limit;
+    const taken = new Map<string, number>();
+    const ids: string[] = [];
+    for (const { id, w } of [...lapsed, ...pending]) {
+      if (ids.length >= limit) break;
+      const n = taken.get(w) ?? 0;
+      if (n >= perWebhook) continue;
+      taken.set(w, n + 1);
+      ids.push(id);
+    }
+    if (ids.length === 0) return { claimed: [], complete };
+    const rows = await this.c.all<{
+      id: string;
+      webhook_id: string;
+      event_id: string;
+      event: string;
+      url: string;
+      attempt: number;
+      resend_of: string | null;
+      chain_id: string | null;
+      retries: number;
+      body: string | null;
+      secret: string | null;
+      previous_secret: string | null;
+      enabled: boolean | null;
+      retry_policy: WebhookRow["retryPolicy"] | null;
+      webhook_url: string | null;
+    }>(
+      `with taken as (
+         update webhook_deliveries set status = 'sending', claimed_by = $1, lease_until = $2
+         where id = any($3::text[])
+         returning id, webhook_id, event_id, event, url, attempt, resend_of, chain_id, retries, created_at)
+       select t.id, t.webhook_id, t.event_id, t.event, t.url, t.attempt, t.resend_of, t.chain_id, t.retries, e.body,
+         w.secret, case when w.previous_secret_until > $4 then w.previous_secret end as previous_secret,
+         w.enabled, w.retry_policy, w.url as webhook_url
+       from taken t left join events e on e.id = t.event_id left join webhooks w on w.id = t.webhook_id
+       order by t.created_at, t.id`,
+      [workerId, now + leaseMs, ids, new Date(now).toISOString()],
+    );
+    const claimed = rows.map((d) => ({
+      delivery: {
+        id: d.id,
+        webhookId: d.webhook_id,
+        eventId: d.event_id,
+        event: d.event,
+        url: d.url,
+        attempt: d.attempt,
+        resendOf: d.resend_of,
+        chainId: d.chain_id,
+        retries: d.retries,
+      },
+      body: d.body ?? "",
+      webhook:
+        d.webhook_url === null
+          ? null
+          : {
+              url: d.webhook_url,
+              secret: d.secret,
+              previousSecret: d.previous_secret,
+              enabled: d.enabled === true,
+              retryPolicy: d.retry_policy ?? "none",
+            },
+    }));
+    return { claimed, complete };
+  }
+
+  async renewLeases(workerId: string, leaseUntil: number): Promise<void> {
+    await this.c.run(
+      "update webhook_deliveries set lease_until = $1 where status = 'sending' and claimed_by = $2",
+      [leaseUntil, workerId],
+    );
+  }
+
+  async complete(
+    workerId: string,
+    outcomes: DeliveryOutcome[],
+    options: { disableFailingSince?: string; now?: string } = {},
+  ): Promise<{ disabled: string[] }> {
+    if (outcomes.length === 0) return { disabled: [] };
+    const r = outcomes.map((o) => o.result);
+    // One statement for the batch; each row only if this worker still holds its claim.
+    const done = await this.c.all<{ id: string }>(
+      `update webhook_deliveries d set status = o.status, status_code = o.status_code, request_headers = o.request_headers::json,
+         response_body = o.response_body, error = o.error, error_class = o.error_class, duration_ms = o.duration_ms,
+         sent_at = o.sent_at, claimed_by = null, lease_until = null
+       from unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[])
+         as o(id, status, status_code, request_headers, response_body, error, error_class, duration_ms, sent_at)
+       where d.id = o.id and d.claimed_by = $10
+       returning d.id`,
+      [
+        outcomes.map((o) => o.id),
+        r.map((x) => x.status),
+        r.map((x) => x.statusCode),
+        r.map((x) => (x.requestHeaders === null ? null : JSON.stringify(x.requestHeaders))),
+        r.map((x) => x.responseBody),
+        r.map((x) => x.error),
+        r.map((x) => x.errorClass),
+        r.map((x) => x.durationMs),
+        r.map((x) => x.sentAt),
+        workerId,
+      ],
+    );
+    const recorded = new Set(done.map((d) => d.id));
+    // Each webhook's last status: the latest recorded in this batch.
+    const last = new Map<string, { status: string; sentAt: string; error: string | null }>();
+    const disable = new Map<string, string>();
+    for (const o of outcomes) {
+      if (!recorded.has(o.id)) continue;
+      last.set(o.webhookId, { status: o.result.status, sentAt: o.result.sentAt, error: o.result.error });
+      if (o.retry)
+        await this.insertLaterAttempt(o.chainId ?? o.id, {
+          ...o.retry,
+          status: "scheduled",
+          retries: o.delivery.retries + 1,
+          resendOf: null,
+        });
+      if (o.disable) disable.set(o.webhookId, o.disable);
+    }
+    const ids = [...last.keys()].sort();
+    if (ids.length === 0) return { disabled: [] };
+    await this.c.run(
+      `update webhooks w set last_delivery_status = l.status, last_delivery_at = l.sent_at,
+         failing_since = case when l.status = 'succeeded' then null else coalesce(w.failing_since, l.sent_at) end,
+         last_error = case when l.status = 'succeeded' then w.last_error else l.error end
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[]) as l(id, status, sent_at, error) where w.id = l.id`,
+      [
+        ids,
+        ids.map((id) => last.get(id)!.status),
+        ids.map((id) => last.get(id)!.sentAt),
+        ids.map((id) => last.get(id)!.error),
+      ],
+    );
+    const now = options.now ?? new Date().toISOString();
+    const disabled: string[] = [];
+    for (const [webhookId, reason] of disable) {
+      const row = await this.c.one<{ id: string }>(
+        `update webhooks set enabled = false, disabled_reason = $1, disabled_at = $2
+         where id = $3 and enabled returning id`,
+        [reason, now, webhookId],
+      );
+      if (row) disabled.push(webhookId);
+    }
+    if (options.disableFailingSince) {
+      const failing = ids.filter((id) => last.get(id)!.status !== "succeeded" && !disable.has(id));
+      if (failing.length > 0) {
+        const rows = await this.c.all<{ id: string }>(
+          `update webhooks set enabled = false, disabled_at = $1,
+             disabled_reason = 'Every delivery has failed since ' || failing_since || '; the last error: ' || coalesce(last_error, 'none')
+           where id = any($2::text[]) and enabled and failing_since <= $3 returning id`,
+          [now, failing, options.disableFailingSince],
+        );
+        for (const row of rows) disabled.push(row.id);
+      }
+    }
+    return { disabled };
+  }
+
+  async insertLaterAttempt(chain: string, at: LaterAttempt): Promise<void> {
+    await this.c.run(
+      `insert into webhook_deliveries (id, company_id, webhook_id, event_id, event, url, status, attempt, chain_id,
+         retries, due_at, resend_of, created_at)
+       select $1, company_id, webhook_id, event_id, event, $2, $3,
+         greatest(attempt, coalesce((select max(attempt) from webhook_deliveries where chain_id = $4), 0)) + 1,
+         $4, $5, $6, $7, $8
+       from webhook_deliveries where id = $4`,
+      [at.id, at.url, at.status, chain, at.retries, at.dueAt, at.resendOf, at.createdAt],
+    );
+  }
+
+  async release(workerId: string, ids: string[]): Promise<void> {
+    if (ids.length === 0) return;
+    await this.c.run(
+      `update webhook_deliveries set status = 'pending', claimed_by = null, lease_until = null
+       where id = any($1::text[]) and claimed_by = $2 and status = 'sending'`,
+      [ids, workerId],
+    );
+  }
+
+  async events(companyId: string, limit = 1000): Promise<EventRow[]> {
+    return this.c.all<EventRow>(`select ${EVENT} from events where company_id = $1 order by id limit $2`, [
+      companyId,
+      limit,
+    ]);
+  }
+
+  async pendingCount(): Promise<number> {
+    const row = await this.c.one<{ n: number }>(
+      "select count(*)::int as n from webhook_deliveries where status in ('pending', 'sending')",
+    );
+    return row?.n ?? 0;
+  }
+
+  async listDeliveries(
+    companyId: string,
+    q: DeliveryQuery,
+  ): Promise<{ items: DeliveryRow[]; total: number }> {
+    const values: unknown[] = [companyId];
+    const p = (v: unknown) => `$${values.push(v)}`;
+    const parts = ["d.company_id = $1"];
+    if (q.searchTerm) {
+      const term = p(`%${escapeLike(q.searchTerm)}%`);
+      parts.push(`(d.url ilike ${term} or d.event ilike ${term})`);
+    }
+    if (q.webhookId) parts.push(`d.webhook_id = ${p(q.webhookId)}`);
+    if (q.status) parts.push(`d.status = ${p(q.status)}`);
+    if (q.unresolved) parts.push(`d.status = 'failed' and ${RESOLVED_BY} is null`);
+    if (q.event) parts.push(`d.event = ${p(q.event)}`);
+    if (q.since) parts.push(`d.created_at >= ${p(q.since)}`);
+    if (q.until) parts.push(`d.created_at <= ${p(q.until)}`);
+    const where = parts.join(" and ");
+    const total = await this.c.one<{ n: number }>(
+      `select count(*)::int as n from webhook_deliveries d where ${where}`,
+      values,
+    );
+    const limit = p(q.limit);
+    const offset = p(q.offset);
+    const items = await this.c.all<DeliveryRow>(
+      `select ${DELIVERY} from webhook_deliveries d where ${where}
+       order by d.created_at desc, d.id desc limit ${limit} offset ${offset}`,
+      values,
+    );
+    return { items, total: total?.n ?? 0 };
+  }
+
+  async getDelivery(
+    companyId: string,
+    id: string,
+  ): Promise<{ delivery: DeliveryRow; body: string } | undefined> {
+    const row = await this.c.one<DeliveryRow & { body: string }>(
+      `select ${DELIVERY}, e.body from webhook_deliveries d join events e on e.id = d.event_id
+       where d.company_id = $1 and d.id = $2`,
+      [companyId, id],
+    );
+    if (!row) return undefined;
+    const { body, ...delivery } = row;
+    return { delivery, body };
+  }
+
+  async latestFailed(
+    companyId: string,
+    q: { since: string; until?: string; webhookId?: string },
+  ): Promise<DeliveryRow[]> {
+    const values: unknown[] = [companyId, q.since];
+    const p = (v: unknown) => `$${values.push(v)}`;
+    const parts = [
+      "d.company_id = $1",
+      "d.status = 'failed'",
+      "d.created_at >= $2",
+      `${RESOLVED_BY} is null`,
+      // Not resent yet: a resend chain's last link is its latest attempt.
+      "not exists (select 1 from webhook_deliveries r where r.resend_of = d.id)",
+    ];
+    if (q.until) parts.push(`d.created_at <= ${p(q.until)}`);
+    if (q.webhookId) parts.push(`d.webhook_id = ${p(q.webhookId)}`);
+    const rows = await this.c.all<DeliveryRow>(
+      `select ${DELIVERY} from webhook_deliveries d where ${parts.join(" and ")} order by d.created_at desc, d.id desc`,
+      values,
+    );
+    // One per event and webhook, even if a delivery was resent by hand more than once.
+    const seen = new Set<string>();
+    return rows
+      .filter((d) => {
+        const k = `${d.eventId} ${d.webhookId}`;
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      })
+      .reverse();
+  }
+}

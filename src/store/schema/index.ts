@@ -1,3 +1,0 @@
-export * from "./crm.js";
-export * from "./tenants.js";
-export * from "./webhooks.js";

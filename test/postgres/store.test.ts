@@ -1,0 +1,187 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import { openApp } from "../../src/app.js";
+import { openStore, type Store, StoreOpenError, StoreUnavailableError } from "../../src/store/index.js";
+import { TenantService } from "../../src/tenants/service.js";
+import { WebhookService } from "../../src/webhooks/records.js";
+import { call, connect } from "../support/app.js";
+import { adminQuery, createPgDatabase, dropPgDatabase, TEST_DATABASE_URL } from "../support/engine.js";
+import { startTcpProxy } from "../support/tcp-proxy.js";
+
+/** What only the PostgreSQL engine does: opening, migrating together, conflicts, faults. */
+const reachable = await adminQuery("select 1").then(
+  () => true,
+  () => false,
+);
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function database(): Promise<string> {
+  const url = await createPgDatabase();
+  cleanups.push(() => dropPgDatabase(url));
+  return url;
+}
+
+async function open(url: string): Promise<Store> {
+  const store = await openStore({ databaseUrl: url, poolSize: 4 });
+  cleanups.push(() => store.close());
+  return store;
+}
+
+function withPort(url: string, port: number): string {
+  const u = new URL(url);
+  u.hostname = "127.0.0.1";
+  u.port = String(port);
+  return u.toString();
+}
+
+describe("opening PostgreSQL", () => {
+  it("refuses a URL that is not PostgreSQL's, or names no database, before connecting", async () => {
+    await expect(openStore({ databaseUrl: "mysql://me@db/crm" })).rejects.toThrow(
+      /CRM_DATABASE_URL must start with postgres:\/\/ .*use postgres:\/\/user@host:5432\/database/,
+    );
+    await expect(openStore({ databaseUrl: "postgres://me@db:5432" })).rejects.toThrow(/names no database/);
+    await expect(openStore({ databaseUrl: "not a url" })).rejects.toBeInstanceOf(StoreOpenError);
+  });
+
+  it("says which server cannot be reached, and how to fix it", async () => {
+    await expect(openStore({ databaseUrl: "postgres://root@127.0.0.1:1/crm" })).rejects.toThrow(
+      "cannot reach PostgreSQL at 127.0.0.1:1 (ECONNREFUSED): start the server, or fix the host and port in CRM_DATABASE_URL",
+    );
+  });
+
+  it.skipIf(!reachable)("says which database is missing, and how to make it", async () => {
+    const u = new URL(TEST_DATABASE_URL);
+    u.pathname = "/crm_missing_database";
+    await expect(openStore({ databaseUrl: u.toString() })).rejects.toThrow(
+      /has no database "crm_missing_database": create it \(createdb .*\), or fix the database name in CRM_DATABASE_URL/,
+    );
+  });
+
+  it.skipIf(!reachable)("migrates once when several nodes start together on an empty database", async () => {
+    const url = await database();
+    const stores = await Promise.all([1, 2, 3, 4].map(() => open(url)));
+    const owners = await Promise.all(stores.map((s) => new TenantService(s).localOwner()));
+    // One local owner, made by whichever node came first.
+    expect(new Set(owners.map((o) => o.userId)).size).toBe(1);
+    const applied = await adminQuery("select count(*)::int as n from drizzle.__drizzle_migrations", url);
+    const journal = JSON.parse(
+      readFileSync(join(process.cwd(), "drizzle", "postgres", "meta", "_journal.json"), "utf8"),
+    );
+    expect(applied.rows[0].n).toBe(journal.entries.length);
+  });
+});
+
+describe.skipIf(!reachable)("faults on PostgreSQL", () => {
+  it("retries a write the server aborted as a deadlock, instead of failing the call", async () => {
+    const store = await open(await database());
+    const owner = await new TenantService(store).localOwner();
+    const hooks = new WebhookService(store, { allowPrivate: true });
+    const a = await hooks.create(owner, { url: "https://a.example.com/", events: ["contact.created"] });
+    const b = await hooks.create(owner, { url: "https://b.example.com/", events: ["contact.created"] });
+    // Two writes lock the same two rows in opposite orders, each waiting for the other to
+    // hold its first row: the server aborts one of them, which must run again and succeed.
+    let arrived = 0;
+    let release!: () => void;
+    const bothHoldOne = new Promise<void>((r) => {
+      release = r;
+    });
+    const write = (first: string, second: string, label: string) =>
+      store.write(async (tx) => {
+        await tx.webhooks.update(owner.companyId, first, { description: label });
+        if (++arrived === 2) release();
+        await bothHoldOne;
+        await tx.webhooks.update(owner.companyId, second, { description: label });
+      });
+    await Promise.all([write(a.id, b.id, "one"), write(b.id, a.id, "two")]);
+    const after = await store.read(async (tx) => [
+      (await tx.webhooks.get(owner.companyId, a.id))!.description,
+      (await tx.webhooks.get(owner.companyId, b.id))!.description,
+    ]);
+    // Whichever ran last wrote both rows.
+    expect(after[0]).toBe(after[1]);
+  });
+
+  it("goes on when the server ends every connection, even in the middle of a write", async () => {
+    const url = await database();
+    const store = await open(url);
+    const tenants = new TenantService(store);
+    const owner = await tenants.localOwner();
+    await tenants.createUser(owner, "Before");
+    const name = new URL(url).pathname.slice(1);
+    const endAll = async () =>
+      (
+        await adminQuery(
+          `select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = '${name}' and pid <> pg_backend_pid()`,
+        )
+      ).rows[0].n as number;
+    expect(await endAll()).toBeGreaterThan(0);
+    await tenants.createUser(owner, "After");
+    // The write's own connection ends between two statements: it runs again on a new one.
+    let runs = 0;
+    await store.write(async (tx) => {
+      runs++;
+      await tx.tenants.users(owner.companyId);
+      if (runs === 1) expect(await endAll()).toBeGreaterThan(0);
+      await tx.tenants.insertUser({
+        id: `usr_mid${runs}`,
+        companyId: owner.companyId,
+        name: "Mid-write",
+        email: null,
+        role: "member",
+        createdAt: new Date().toISOString(),
+      });
+    });
+    expect(runs).toBe(2);
+    expect((await tenants.users(owner)).map((u) => u.name).sort()).toEqual([
+      "After",
+      "Before",
+      "Local owner",
+      "Mid-write",
+    ]);
+  });
+
+  it("answers calls in an outage with an isError that says so, within seconds, and recovers by itself", async () => {
+    const real = new URL(await database());
+    const proxy = await startTcpProxy({ host: real.hostname, port: Number(real.port || 5432) });
+    cleanups.push(() => proxy.close());
+    const app = await openApp(
+      {
+        dbPath: "",
+        databaseUrl: withPort(real.toString(), proxy.port),
+        poolSize: 4,
+        apiKey: undefined,
+        allowPrivate: true,
+        timeoutMs: 2000,
+      },
+      { dispatch: true },
+    );
+    cleanups.push(() => app.close());
+    const owner = await app.tenants.localOwner();
+    const client = await connect(app, owner);
+    expect((await call(client, "create_contacts", { contacts: [{ firstName: "Up" }] })).isError).toBe(false);
+
+    await proxy.down();
+    const started = Date.now();
+    const during = await call(client, "create_contacts", { contacts: [{ firstName: "Down" }] });
+    expect(Date.now() - started).toBeLessThan(8000);
+    expect(during.isError).toBe(true);
+    expect(during.text).toMatch(/^The database is unavailable \(.+\)\. Try again in a moment/);
+    await expect(app.store.read((tx) => tx.tenants.users(owner.companyId))).rejects.toBeInstanceOf(
+      StoreUnavailableError,
+    );
+
+    await proxy.up();
+    const after = await call(client, "create_contacts", { contacts: [{ firstName: "Again" }] });
+    expect(after.isError).toBe(false);
+    const found = await call(client, "filter_entity", { entity: "contact" });
+    expect((found.data.items as { firstName: string }[]).map((c) => c.firstName).sort()).toEqual([
+      "Again",
+      "Up",
+    ]);
+  });
+});
