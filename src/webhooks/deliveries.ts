@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ConflictError, NotFoundError } from "../domain/errors.js";
 import { newId } from "../domain/ids.js";
 import { decodeCursor, type Page, pageLimit, pageOf } from "../domain/paging.js";
-import { parse } from "../domain/validate.js";
+import { cursorInput, idInput, parse } from "../domain/validate.js";
 import { EVENT_NAMES } from "../events/catalog.js";
 import type { Actor } from "../events/recorder.js";
 import { type DeliveryRow, newDeliveryRow, type Store, type Tx } from "../store/index.js";
@@ -39,19 +39,19 @@ const isoTime = z.iso.datetime({
 
 export const deliveryListInput = z.strictObject({
   searchTerm: z.string().trim().max(200).optional().describe("Matches the url or the event name"),
-  webhookId: z.string().optional(),
+  webhookId: idInput.optional(),
   status: z.enum(["pending", "sending", "succeeded", "failed"]).optional(),
   event: z.enum(EVENT_NAMES as [string, ...string[]]).optional(),
   since: isoTime.optional().describe("Only deliveries created at or after this time"),
   until: isoTime.optional().describe("Only deliveries created at or before this time"),
   limit: z.number().int().min(1).max(100).optional(),
-  cursor: z.string().optional(),
+  cursor: cursorInput.optional(),
 });
 
 export const resendFailedInput = z.strictObject({
   since: isoTime.describe("Start of the window (ISO 8601)"),
   until: isoTime.optional().describe("End of the window (ISO 8601); default now"),
-  webhookId: z.string().optional().describe("Only this webhook's deliveries"),
+  webhookId: idInput.optional().describe("Only this webhook's deliveries"),
 });
 
 function iso(t: string | undefined): string | undefined {
@@ -97,6 +97,7 @@ export class DeliveryService {
   }
 
   async get(actor: Actor, id: string): Promise<DeliveryDetail> {
+    parse(idInput, id, "id");
     const found = await this.store.read((tx) => tx.webhooks.getDelivery(actor.companyId, id));
     if (!found) throw new NotFoundError("webhook delivery", id);
     const d = found.delivery;
@@ -117,6 +118,7 @@ export class DeliveryService {
    * secret; the original row never changes.
    */
   async resend(actor: Actor, id: string): Promise<DeliverySummary> {
+    parse(idInput, id, "id");
     return this.store.write(async (tx) => {
       const found = await tx.webhooks.getDelivery(actor.companyId, id);
       if (!found) throw new NotFoundError("webhook delivery", id);

@@ -1,11 +1,12 @@
 import { z } from "zod";
+import { idInput } from "../../domain/validate.js";
 import { catalogAsJson } from "../../events/catalog.js";
 import { deliveryListInput, resendFailedInput } from "../../webhooks/deliveries.js";
-import { webhookCreateInput, webhookUpdateInput } from "../../webhooks/records.js";
+import { webhookCreateInput, webhookListInput, webhookUpdateInput } from "../../webhooks/records.js";
 import { DESTRUCTIVE, defineTool, IDEMPOTENT_WRITE, READ, type ToolDefinition, WRITE } from "../registry.js";
 
 const record = z.record(z.string(), z.unknown());
-const id = (what: string) => z.strictObject({ id: z.string().min(1).describe(`The ${what}'s id`) });
+const id = z.strictObject({ id: idInput });
 const list = z.object({ items: z.array(record), nextCursor: z.string().nullable(), total: z.number() });
 
 /** How long resend tools wait for the new delivery's outcome before answering with it as it stands. */
@@ -40,7 +41,7 @@ export const webhookTools: ToolDefinition[] = [
     title: "Delete a webhook",
     description:
       "Delete a webhook. Irreversible: no more deliveries are sent to it and its past deliveries can no longer be resent.",
-    input: id("webhook"),
+    input: id,
     output: z.object({ deleted: z.array(z.string()) }),
     annotations: DESTRUCTIVE,
     handler: async ({ id }, { app, actor }) => ({ deleted: [await app.webhooks.delete(actor, id)] }),
@@ -51,7 +52,7 @@ export const webhookTools: ToolDefinition[] = [
     title: "Read a webhook",
     description:
       "Read one webhook: url, events, description, enabled, and whether a secret is set (the secret itself is never shown).",
-    input: id("webhook"),
+    input: id,
     output: z.looseObject({}),
     annotations: READ,
     handler: async ({ id }, { app, actor }) => ({ ...(await app.webhooks.get(actor, id)) }),
@@ -62,11 +63,7 @@ export const webhookTools: ToolDefinition[] = [
     title: "List webhooks",
     description:
       "List the company's webhooks, newest first, with each one's last delivery status; searchTerm matches url and description.",
-    input: z.strictObject({
-      searchTerm: z.string().max(200).optional(),
-      limit: z.number().int().min(1).max(100).optional(),
-      cursor: z.string().optional(),
-    }),
+    input: webhookListInput,
     output: list,
     annotations: READ,
     handler: async (args, { app, actor }) => ({ ...(await app.webhooks.list(actor, args)) }),
@@ -88,7 +85,7 @@ export const webhookTools: ToolDefinition[] = [
     title: "Inspect a delivery",
     description:
       "One delivery in full: request headers and body, response status and body (first 64 KiB), error and duration.",
-    input: id("delivery"),
+    input: id,
     output: z.looseObject({}),
     annotations: READ,
     handler: async ({ id }, { app, actor }) => ({ ...(await app.deliveries.get(actor, id)) }),
@@ -99,7 +96,7 @@ export const webhookTools: ToolDefinition[] = [
     title: "Resend a delivery",
     description:
       "Send a delivery again as a new delivery (resendOf = the original): same body, the webhook's current url and secret. Waits for the outcome (up to the deadline) and returns it.",
-    input: id("delivery"),
+    input: id,
     output: z.looseObject({}),
     annotations: { ...WRITE, openWorldHint: true },
     handler: async ({ id }, { app, actor }) => {
