@@ -158,6 +158,10 @@ describe("__proto__ is an unknown field at every level", () => {
     expect(await refused("filter_entity", nested)).toBe('filters[0]: unknown field "__proto__"; remove it');
     const write = JSON.parse('{"contacts":[{"firstName":"P"}],"__proto__":{"x":1}}');
     expect(await refused("create_contacts", write)).toBe('unknown field "__proto__"; remove it');
+    // A service called directly reads no field from a prototype either.
+    const inherited = { __proto__: { firstName: "Inherited" } };
+    const direct = await t.app.crm.create(t.owner, "contact", [inherited]).catch((e: Error) => e.message);
+    expect(direct).toBe('contacts[0]: unknown field "__proto__"; remove it');
     // The next call on the same connection is not affected.
     expect((await ok(client, "count_entity", { entity: "contact" })).count).toBeGreaterThan(0);
   });
