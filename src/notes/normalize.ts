@@ -5,7 +5,7 @@
 import type { JSONContent } from "@tiptap/core";
 import { ValidationError } from "../domain/errors.js";
 import { buildDoc, isEmptyDoc } from "./build.js";
-import { assertJsonSize, NOTES_FIELD, NOTES_SHAPE_MESSAGE } from "./limits.js";
+import { assertJsonSize, assertTableSpans, NOTES_FIELD, NOTES_SHAPE_MESSAGE } from "./limits.js";
 import { markdownToNotes } from "./parse.js";
 import type { TiptapDoc } from "./types.js";
 
@@ -23,10 +23,16 @@ function isDocShape(input: unknown): input is { type: "doc"; content?: unknown[]
  * coerced. Throws ValidationError (field "notes") for anything else.
  */
 export function normalizeNotes(input: unknown): TiptapDoc | null {
+  return normalize(input, true);
+}
+
+/** `checkSpans` is off for notes already stored: they are repaired (spans clamped), not refused. */
+function normalize(input: unknown, checkSpans: boolean): TiptapDoc | null {
   if (input === null || input === undefined) return null;
   if (typeof input === "string") return markdownToNotes(input);
   if (!isDocShape(input)) throw new ValidationError(NOTES_FIELD, NOTES_SHAPE_MESSAGE);
   assertJsonSize(input);
+  if (checkSpans) assertTableSpans(input);
   const doc = buildDoc(input);
   if (isEmptyDoc(doc)) return null;
   const json = doc.toJSON() as TiptapDoc;
@@ -41,7 +47,7 @@ export function normalizeNotes(input: unknown): TiptapDoc | null {
  */
 export function appendNotes(existing: unknown | null, markdown: string): TiptapDoc | null {
   const added = markdownToNotes(markdown);
-  const current = normalizeNotes(existing);
+  const current = normalize(existing, false);
   if (!added) return current;
   if (!current) return added;
   const content: JSONContent[] = [...(current.content ?? []), ...(added.content ?? [])];
