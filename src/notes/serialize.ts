@@ -18,7 +18,7 @@ import {
 import { assertJsonSize, NOTES_FIELD, NOTES_MAX_TABLE_SPAN, NOTES_SHAPE_MESSAGE } from "./limits.js";
 import { markdownToNotes } from "./parse.js";
 import { M, N, notesSchema } from "./schema.js";
-import { md } from "./tokenizer.js";
+import { isSafeNoteUrl } from "./urls.js";
 
 type MarkSerializerSpec = ConstructorParameters<typeof MarkdownSerializer>[1][string];
 type NodeSerializer = (state: MarkdownSerializerState, node: PMNode, parent: PMNode, index: number) => void;
@@ -366,7 +366,10 @@ const mention: NodeSerializer = (state, node) => {
 const image: NodeSerializer = (state, node, parent) => {
   pendingDelimiters = [];
   const alt = escapeInline(stringAttr(node.attrs.alt).replace(LINE_BREAKS, " "));
-  state.write(`![${alt}](${destination(stringAttr(node.attrs.src))}${titlePart(node.attrs.title)})`);
+  const src = stringAttr(node.attrs.src);
+  // An image whose source the notes refuse reads as its alt text, as a link reads as its text.
+  if (isSafeNoteUrl(src)) state.write(`![${alt}](${destination(src)}${titlePart(node.attrs.title)})`);
+  else state.write(alt);
   if (!parent.type.inlineContent) state.closeBlock(node);
 };
 
@@ -765,7 +768,7 @@ function isAutolink(mark: Mark, parent: PMNode, index: number): boolean {
 
 function linkable(mark: Mark): boolean {
   const href = mark.attrs.href;
-  return typeof href === "string" && md.validateLink(href);
+  return typeof href === "string" && isSafeNoteUrl(href);
 }
 
 const linkOpen: MarkDelimiter = (state, mark, parent, index) => {
