@@ -15,10 +15,19 @@ export const CURSOR_MAX_LENGTH = 100;
 export const idInput = z.string().min(1).max(ID_MAX_LENGTH);
 export const cursorInput = z.string().max(CURSOR_MAX_LENGTH).describe("nextCursor of the previous page");
 
-/** A zod path as the caller wrote it: `contacts[2].emails[0]`. */
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * A zod path as the caller wrote it: `contacts[2].emails[0]`. A key that is not a plain
+ * name is quoted, shortened as any quoted input is: `value["a b"]`.
+ */
 export function pathOf(root: string, path: readonly PropertyKey[]): string {
   let out = root;
-  for (const p of path) out += typeof p === "number" ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  for (const p of path) {
+    if (typeof p === "number") out += `[${p}]`;
+    else if (!IDENTIFIER.test(String(p))) out += `[${quote(String(p))}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
   return out;
 }
 
@@ -39,8 +48,10 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown, root = "")
       ? describeUnknownKeys(issue.keys, objectKeysAt(schema, issue.path))
       : describeIssue(issue, valueAt(input, issue.path));
   let message = describe(first!);
-  for (const issue of rest.slice(0, MAX_LISTED - 1))
-    message += `; ${pathOf(root, issue.path)}: ${describe(issue)}`;
+  for (const issue of rest.slice(0, MAX_LISTED - 1)) {
+    const field = pathOf(root, issue.path);
+    message += `; ${field ? `${field}: ` : ""}${describe(issue)}`;
+  }
   if (rest.length > MAX_LISTED - 1) message += `; and ${rest.length - (MAX_LISTED - 1)} more`;
   throw new ValidationError(pathOf(root, first!.path), message);
 }

@@ -205,3 +205,12 @@ describe("errors quote at most a short prefix of the input", () => {
     expect(quoted).toContain(`"${"c".repeat(40)}..." (50 characters)`);
   });
 });
+
+describe("API keys", () => {
+  it("a key longer than any key we make is not looked up", async () => {
+    const { key } = await t.app.tenants.createApiKey(t.owner, "bound");
+    expect(await t.app.tenants.authenticate(` ${key} `)).toEqual(t.owner);
+    // Trimmed it would match; at over 100 characters it is refused before hashing.
+    expect(await t.app.tenants.authenticate(`${key}${" ".repeat(100)}`)).toBeNull();
+  });
+});
