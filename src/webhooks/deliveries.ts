@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { ConflictError, NotFoundError } from "../domain/errors.js";
+import { ConflictError, NotFoundError, ValidationError } from "../domain/errors.js";
 import { newId } from "../domain/ids.js";
 import { decodeCursor, type Page, pageLimit, pageOf } from "../domain/paging.js";
 import { cursorInput, idInput, parse } from "../domain/validate.js";
@@ -31,6 +31,9 @@ export interface DeliveryDetail extends DeliverySummary {
   requestBody: string;
   responseBody: string | null;
 }
+
+/** Resends one call may make: each is a delivery row written in one transaction. */
+export const MAX_RESEND_FAILED = 1000;
 
 const isoTime = z.iso.datetime({
   offset: true,
@@ -138,6 +141,12 @@ export class DeliveryService {
         until: iso(q.until),
         webhookId: q.webhookId,
       });
+      if (failed.length > MAX_RESEND_FAILED) {
+        throw new ValidationError(
+          "since",
+          `the window holds ${failed.length} failed deliveries; at most ${MAX_RESEND_FAILED} are resent per call: narrow it with since, until or webhookId`,
+        );
+      }
       const resent: DeliverySummary[] = [];
       const skipped: { id: string; reason: string }[] = [];
       for (const d of failed) {
