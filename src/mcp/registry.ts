@@ -189,23 +189,35 @@ export function toolError(message: string) {
  * arguments into a new object by assignment, where that key sets the prototype or vanishes, so
  * it is noted on the raw message before the SDK sees it; nested ones reach `parse` as they came.
  */
-const protoRequests = new WeakMap<McpServer, Set<unknown>>();
+const protoRequests = new WeakMap<McpServer, { ids: Set<unknown>; tools: Set<string> }>();
 
-function noteProtoArguments(server: McpServer): Set<unknown> {
-  const seen = new Set<unknown>();
-  protoRequests.set(server, seen);
+function noteProtoArguments(server: McpServer): { ids: Set<unknown>; tools: Set<string> } {
+  // Only calls of our own tools are noted: their handler always runs and takes the note back,
+  // so a note never outlives its request to meet a later one with the same id.
+  const noted = { ids: new Set<unknown>(), tools: new Set<string>() };
+  protoRequests.set(server, noted);
   const connect = server.connect.bind(server);
   server.connect = async (transport) => {
     await connect(transport);
     const deliver = transport.onmessage;
     transport.onmessage = (message, extra) => {
-      const m = message as { method?: unknown; id?: unknown; params?: { arguments?: unknown } };
+      const m = message as {
+        method?: unknown;
+        id?: unknown;
+        params?: { name?: unknown; arguments?: unknown };
+      };
       const args = m.method === "tools/call" ? m.params?.arguments : undefined;
-      if (typeof args === "object" && args !== null && Object.hasOwn(args, "__proto__")) seen.add(m.id);
+      if (
+        typeof args === "object" &&
+        args !== null &&
+        Object.hasOwn(args, "__proto__") &&
+        noted.tools.has(m.params?.name as string)
+      )
+        noted.ids.add(m.id);
       deliver?.(message, extra);
     };
   };
-  return seen;
+  return noted;
 }
 
 /** Registers the selected tools on a server, bound to one actor. */
@@ -215,8 +227,9 @@ export function registerTools(
   ctx: ToolContext,
   log?: (m: string) => void,
 ) {
-  const protoIds = protoRequests.get(server) ?? noteProtoArguments(server);
+  const noted = protoRequests.get(server) ?? noteProtoArguments(server);
   for (const tool of tools) {
+    noted.tools.add(tool.name);
     const { input, output } = schemasOf(tool);
     server.registerTool(
       tool.name,
@@ -231,7 +244,7 @@ export function registerTools(
       (async (args: any, request: { mcpReq?: { id?: unknown } }) => {
         try {
           const id = request?.mcpReq?.id;
-          if (protoIds.delete(id)) throw new ValidationError("", UNKNOWN_PROTO);
+          if (noted.ids.delete(id)) throw new ValidationError("", UNKNOWN_PROTO);
           const parsed = parse(tool.input, args ?? {});
           return toolResult(await tool.handler(parsed, ctx));
         } catch (error) {
