@@ -1,5 +1,11 @@
 import { ValidationError } from "../domain/errors.js";
 import type { CustomColumn, CustomColumnType } from "../domain/model.js";
+import { quote } from "../domain/quote.js";
+
+/** The longest custom text value, and the bounds of the typed strings (checked before any pattern). */
+export const MAX_CUSTOM_TEXT = 10_000;
+const MAX_EMAIL = 254;
+const MAX_LINK = 2048;
 
 /** The stored forms of a custom value: the JSON given, and the copies filters compare on. */
 export interface StoredCustomValue {
@@ -24,8 +30,11 @@ export function checkCustomValue(column: CustomColumn, value: unknown, field: st
   const fail = (what: string): never => {
     throw new ValidationError(field, `column "${column.label}" (${column.id}) is ${column.type}: ${what}`);
   };
-  const str = () =>
-    typeof value === "string" ? value : fail(`expected a string, got ${JSON.stringify(value)}`);
+  const str = (max = MAX_CUSTOM_TEXT) => {
+    if (typeof value !== "string") return fail(`expected a string, got ${quote(value)}`);
+    if (value.length > max) fail(`the value is ${value.length} characters long; the limit is ${max}`);
+    return value;
+  };
   switch (column.type) {
     case "number":
     case "currency":
@@ -54,7 +63,7 @@ export function checkCustomValue(column: CustomColumn, value: unknown, field: st
       return { columnId: column.id, value: s, text: s, num: null };
     }
     case "email": {
-      const s = str().trim();
+      const s = str(MAX_EMAIL).trim();
       if (!EMAIL.test(s)) fail("expected an email address such as ada@example.com");
       return { columnId: column.id, value: s, text: s, num: null };
     }
@@ -64,7 +73,7 @@ export function checkCustomValue(column: CustomColumn, value: unknown, field: st
       return { columnId: column.id, value: s, text: s, num: null };
     }
     case "link": {
-      const s = str().trim();
+      const s = str(MAX_LINK).trim();
       let ok = false;
       try {
         ok = ["http:", "https:"].includes(new URL(s).protocol);
@@ -74,7 +83,6 @@ export function checkCustomValue(column: CustomColumn, value: unknown, field: st
     }
     default: {
       const s = str();
-      if (s.length > 10_000) fail("text is longer than 10000 characters");
       return { columnId: column.id, value: s, text: s, num: null };
     }
   }

@@ -1,8 +1,9 @@
 import { ValidationError } from "../domain/errors.js";
 import { type CustomColumn, ENTITIES, type EntityType } from "../domain/model.js";
+import { quote } from "../domain/quote.js";
 import type { StoredFilter } from "../store/index.js";
 import { isNumericColumn } from "./custom-fields.js";
-import type { FilterInput, FilterOperator } from "./inputs.js";
+import { type FilterInput, type FilterOperator, MAX_FILTER_TEXT, MAX_FILTER_VALUES } from "./inputs.js";
 
 /** How each kind of field may be filtered. One table for the checks and for get_entity_configuration. */
 export const OPERATORS_BY_KIND: Record<string, readonly FilterOperator[]> = {
@@ -85,13 +86,24 @@ export function toStoredFilters(
 ): StoredFilter[] {
   const fields = filterableFields(type, columns);
   const byName = new Map(fields.map((f) => [f.name, f]));
+  // Each value becomes a query parameter; engines cap those (SQLite at 32,766).
+  let values = 0;
+  for (const [i, f] of filters.entries()) {
+    values += Array.isArray(f.value) ? f.value.length : 1;
+    if (values > MAX_FILTER_VALUES) {
+      throw new ValidationError(
+        `${root}[${i}].value`,
+        `the filters hold more than ${MAX_FILTER_VALUES} values together; split the query or narrow the lists`,
+      );
+    }
+  }
   return filters.map((f, i) => {
     const at = `${root}[${i}]`;
     const info = byName.get(f.field);
     if (!info) {
       throw new ValidationError(
         `${at}.field`,
-        `"${f.field}" is not a field of ${type}. Valid fields: ${fields.map((x) => x.name).join(", ")}`,
+        `${quote(f.field)} is not a field of ${type}. Valid fields: ${fields.map((x) => x.name).join(", ")}`,
       );
     }
     if (!info.operators.includes(f.operator)) {
@@ -138,13 +150,21 @@ function checkValue(f: FilterInput, info: FieldInfo, at: string): unknown {
       return v ? 1 : 0;
     }
     if (numeric ? typeof v !== "number" || !Number.isFinite(v) : typeof v !== "string") {
-      throw new ValidationError(where, `expected a ${numeric ? "number" : "string"} for ${f.field}`);
+      throw new ValidationError(
+        where,
+        `expected a ${numeric ? "number" : "string"} for ${f.field}, got ${quote(v)}`,
+      );
     }
+    if (typeof v === "string" && v.length > MAX_FILTER_TEXT)
+      throw new ValidationError(where, `is ${v.length} characters long; the limit is ${MAX_FILTER_TEXT}`);
     return v;
   };
   if (LIST_VALUE.has(f.operator)) {
-    if (!Array.isArray(f.value) || f.value.length === 0 || f.value.length > 1000) {
-      throw new ValidationError(field, `${f.operator} takes a non-empty array of values (at most 1000)`);
+    if (!Array.isArray(f.value) || f.value.length === 0 || f.value.length > MAX_FILTER_VALUES) {
+      throw new ValidationError(
+        field,
+        `${f.operator} takes a non-empty array of values (at most ${MAX_FILTER_VALUES})`,
+      );
     }
     return f.value.map((v, j) => scalar(v, `${field}[${j}]`));
   }

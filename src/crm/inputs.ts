@@ -1,16 +1,43 @@
 import { z } from "zod";
 import { CUSTOM_COLUMN_TYPES, ENTITIES, ENTITY_TYPES, type EntityType } from "../domain/model.js";
+import { quote } from "../domain/quote.js";
+import { idInput } from "../domain/validate.js";
+import { NOTES_MARKDOWN_MAX_BYTES } from "../notes/limits.js";
 
 /**
  * What callers may write for each entity type. The services parse with these, and the
  * MCP tools list the same schemas, so there is one rule for both.
  */
 
+/** Links one record may hold in one relationship array. */
+export const MAX_LINKS = 1000;
+/** Custom values one record may set in one call: every column of a type, with room. */
+export const MAX_CUSTOM_VALUES = 200;
+/** The largest amount of money a service may cost, either way. */
+export const MAX_AMOUNT = 1e12;
+/** The largest quantity of one service on a deal. */
+export const MAX_QUANTITY = 1e6;
+/** Text fields (names): long enough for any name, short enough to list. */
+export const MAX_TEXT = 500;
+/** RFC 5321's longest address. */
+export const MAX_EMAIL = 254;
+export const MAX_EMAILS = 50;
+export const MAX_DEAL_SERVICES = 200;
+/** Filters in one query, and the values they may hold together (each is a query parameter). */
+export const MAX_FILTERS = 50;
+export const MAX_FILTER_VALUES = 1000;
+/** A filter's text: the longest text a record holds (a custom text value). */
+export const MAX_FILTER_TEXT = 10_000;
+export const MAX_SEARCH_TERM = 200;
+/** Labels and options of custom columns. */
+export const MAX_LABEL = 100;
+export const MAX_OPTIONS = 100;
+
 const NULL_RELATION =
   "cannot be null. Give the full array to replace the links, [] to remove them all, or use link_entities / unlink_entities to add or remove some";
 const idList = z
-  .array(z.string().min(1), { error: (issue) => (issue.input === null ? NULL_RELATION : undefined) })
-  .max(1000);
+  .array(idInput, { error: (issue) => (issue.input === null ? NULL_RELATION : undefined) })
+  .max(MAX_LINKS);
 const isoDate = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, "must be an ISO date such as 2026-12-31")
@@ -25,33 +52,39 @@ const isoDate = z
 export const customFieldValuesInput = z
   .array(
     z.strictObject({
-      columnId: z.string().min(1).describe("col_... from get_entity_configuration"),
-      value: z.unknown().describe("Checked against the column's type; null clears it"),
+      columnId: idInput.describe("From get_entity_configuration"),
+      value: z.unknown().describe("Fits the column's type; null clears"),
     }),
   )
-  .max(200);
+  .max(MAX_CUSTOM_VALUES);
+
+/** One record's custom values, as update_entity_custom_fields takes them. */
+export const customFieldsItemInput = z.strictObject({
+  id: idInput,
+  customFieldValues: customFieldValuesInput.min(1),
+});
 
 const notesInput = z
-  .union([z.string(), z.record(z.string(), z.unknown()), z.null()])
-  .describe("Markdown (or Tiptap JSON); null clears");
+  .union([z.string().max(NOTES_MARKDOWN_MAX_BYTES), z.record(z.string(), z.unknown()), z.null()])
+  .describe("Markdown or Tiptap JSON; null clears");
 
-const email = z.email("must be an email address such as ada@example.com");
+const email = z.email("must be an email address such as ada@example.com").max(MAX_EMAIL);
 
 function scalarInput(type: EntityType, name: string): z.ZodType {
   const field = ENTITIES[type].scalars.find((s) => s.name === name)!;
   switch (field.kind) {
     case "number":
-      return z.number().finite();
+      return z.number().min(-MAX_AMOUNT).max(MAX_AMOUNT);
     case "date":
       return isoDate.nullable();
     case "enum":
       return z.enum(field.values as [string, ...string[]]);
     case "stringList":
-      return z.array(email).max(50).describe("Ordered: the first is the primary");
+      return z.array(email).max(MAX_EMAILS).describe("Ordered: the first is the primary");
     default:
       return field.required
-        ? z.string().trim().min(1, "must not be empty").max(500)
-        : z.string().trim().max(500).nullable();
+        ? z.string().trim().min(1, "must not be empty").max(MAX_TEXT)
+        : z.string().trim().max(MAX_TEXT).nullable();
   }
 }
 
@@ -67,17 +100,17 @@ function fields(type: EntityType, mode: "create" | "update"): Record<string, z.Z
     shape.services = z
       .array(
         z.strictObject({
-          serviceId: z.string().min(1),
-          quantity: z.number().positive("must be greater than 0").finite().default(1),
+          serviceId: idInput,
+          quantity: z.number().positive("must be greater than 0").max(MAX_QUANTITY).default(1),
         }),
       )
-      .max(200)
+      .max(MAX_DEAL_SERVICES)
       .optional()
-      .describe("The deal's service lines; replaces the old lines when given");
+      .describe("Replaces the deal's service lines");
   }
   for (const r of def.relations) {
     if (type === "service" && r.name === "dealIds") continue;
-    // On update, the tool description says once that a relationship array replaces all links.
+    // That a given array replaces the old links is said once, in the update tools' description.
     shape[r.name] = idList.optional();
   }
   shape.notes = notesInput.optional();
@@ -102,7 +135,7 @@ CREATE_INPUTS.contact = CREATE_INPUTS.contact.refine(
 export const UPDATE_INPUTS = Object.fromEntries(
   (Object.keys(ENTITIES) as EntityType[]).map((t) => [
     t,
-    z.strictObject({ id: z.string().min(1).describe(`The ${t}'s id`), ...fields(t, "update") }),
+    z.strictObject({ id: idInput, ...fields(t, "update") }),
   ]),
 ) as unknown as Record<EntityType, z.ZodObject>;
 
@@ -124,32 +157,49 @@ export const FILTER_OPERATORS = [
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
 export const filterInput = z.strictObject({
-  field: z
-    .string()
-    .min(1)
-    .describe("A field, relationship array or custom column id from get_entity_configuration"),
+  field: z.string().min(1).max(64).describe("From get_entity_configuration"),
   operator: z.enum(FILTER_OPERATORS),
   value: z
     .unknown()
     .optional()
-    .describe("Omit for isNull/isNotNull; an array for in, notIn, hasSome, hasNone; [low, high] for between"),
+    .describe("None for isNull/isNotNull; an array for in/notIn/hasSome/hasNone; [low, high] for between"),
 });
 export type FilterInput = z.infer<typeof filterInput>;
 
+export const filtersInput = z.array(filterInput).max(MAX_FILTERS);
+export const searchTermInput = z.string().max(MAX_SEARCH_TERM);
+
 export const sortInput = z.strictObject({
-  field: z.string().min(1),
+  field: z.string().min(1).max(64),
   direction: z.enum(["asc", "desc"]).default("asc"),
 });
 
+const label = z.string().trim().min(1, "must not be empty").max(MAX_LABEL);
+const options = z
+  .array(z.string().trim().min(1, "must not be empty").max(MAX_LABEL))
+  .max(MAX_OPTIONS)
+  .superRefine((list, ctx) => {
+    const seen = new Set<string>();
+    list.forEach((option, i) => {
+      if (seen.has(option))
+        ctx.addIssue({
+          code: "custom",
+          path: [i],
+          message: `${quote(option)} appears twice; give each option once`,
+        });
+      seen.add(option);
+    });
+  });
+
 export const columnCreateInput = z.strictObject({
   entityType: z.enum(ENTITY_TYPES),
-  label: z.string().trim().min(1, "must not be empty").max(100),
+  label,
   type: z.enum(CUSTOM_COLUMN_TYPES),
-  options: z.array(z.string().trim().min(1)).max(100).default([]),
+  options: options.default([]),
 });
 
 export const columnUpdateInput = z.strictObject({
-  id: z.string().min(1),
-  label: z.string().trim().min(1, "must not be empty").max(100).optional(),
-  options: z.array(z.string().trim().min(1)).max(100).optional(),
+  id: idInput,
+  label: label.optional(),
+  options: options.optional(),
 });

@@ -11,9 +11,11 @@ import {
   type LinkTarget,
 } from "../domain/model.js";
 import { decodeCursor, type Page, pageLimit, pageOf } from "../domain/paging.js";
-import { parse } from "../domain/validate.js";
+import { quote } from "../domain/quote.js";
+import { idInput, parse } from "../domain/validate.js";
 import { type Actor, ChangeRecorder } from "../events/recorder.js";
 import { notes as loadNotes } from "../notes/lazy.js";
+import { NOTES_MARKDOWN_MAX_BYTES } from "../notes/limits.js";
 import type { Store, StoredQuery, Tx } from "../store/index.js";
 import { checkCustomValue, type StoredCustomValue } from "./custom-fields.js";
 import { filterableFields, toStoredFilters } from "./filters.js";
@@ -21,8 +23,11 @@ import {
   CREATE_INPUTS,
   columnCreateInput,
   columnUpdateInput,
+  customFieldsItemInput,
   type FilterInput,
-  filterInput,
+  filtersInput,
+  MAX_SEARCH_TERM,
+  searchTermInput,
   sortInput,
   UPDATE_INPUTS,
 } from "./inputs.js";
@@ -30,6 +35,10 @@ import {
 export type { Actor };
 
 export const MAX_BATCH = 100;
+
+/** The ids of one batch call (delete, link, unlink). */
+export const idsInput = z.array(idInput).min(1).max(MAX_BATCH);
+export const entitiesInput = z.array(z.enum(ENTITY_TYPES)).min(1).max(ENTITY_TYPES.length);
 
 export interface FindQuery {
   searchTerm?: string;
@@ -110,7 +119,10 @@ export class CrmService {
     const seen = new Set<string>();
     for (const [i, input] of inputs.entries()) {
       if (seen.has(input.id))
-        throw new ValidationError(`${root}[${i}].id`, `"${input.id}" appears twice; merge the two items`);
+        throw new ValidationError(
+          `${root}[${i}].id`,
+          `${quote(input.id)} appears twice; merge the two items`,
+        );
       seen.add(input.id);
     }
     return this.store.write(async (tx) => {
@@ -169,7 +181,7 @@ export class CrmService {
   }
 
   async delete(actor: Actor, type: EntityType, ids: string[]): Promise<string[]> {
-    const list = parse(z.array(z.string().min(1)).min(1).max(MAX_BATCH), ids, "ids");
+    const list = parse(idsInput, ids, "ids");
     return this.store.write(async (tx) => {
       const recorder = new ChangeRecorder(tx, actor);
       const existing = await tx.crm.load(actor.companyId, type, list);
@@ -209,10 +221,11 @@ export class CrmService {
       if (type === "deal") valid.push("serviceIds");
       throw new ValidationError(
         "relation",
-        `"${relation}" is not a relationship of ${type}. Use one of: ${valid.join(", ")}`,
+        `${quote(relation)} is not a relationship of ${type}. Use one of: ${valid.join(", ")}`,
       );
     }
-    const list = parse(z.array(z.string().min(1)).min(1).max(MAX_BATCH), ids, "ids");
+    parse(idInput, id, "id");
+    const list = parse(idsInput, ids, "ids");
     return this.store.write(async (tx) => {
       const recorder = new ChangeRecorder(tx, actor);
       const existing = await tx.crm.load(actor.companyId, type, [id]);
@@ -227,18 +240,7 @@ export class CrmService {
 
   async setCustomFields(actor: Actor, type: EntityType, items: { id: string; customFieldValues: unknown }[]) {
     checkBatch(items, "items");
-    const inputs = items.map((item, i) =>
-      parse(
-        z.strictObject({
-          id: z.string().min(1),
-          customFieldValues: z
-            .array(z.strictObject({ columnId: z.string().min(1), value: z.unknown() }))
-            .min(1),
-        }),
-        item,
-        `items[${i}]`,
-      ),
-    );
+    const inputs = items.map((item, i) => parse(customFieldsItemInput, item, `items[${i}]`));
     return this.store.write(async (tx) => {
       const columns = await tx.columns.list(actor.companyId, type);
       const existing = await tx.crm.load(
@@ -270,7 +272,7 @@ export class CrmService {
     checkBatch(items, "items");
     const inputs = items.map((item, i) =>
       parse(
-        z.strictObject({ id: z.string().min(1), notes: z.union([z.string(), z.null()]) }),
+        z.strictObject({ id: idInput, notes: z.union([z.string().max(NOTES_MARKDOWN_MAX_BYTES), z.null()]) }),
         item,
         `items[${i}]`,
       ),
@@ -302,6 +304,7 @@ export class CrmService {
   }
 
   async get(actor: Actor, type: EntityType, ids: string[]): Promise<Map<string, EntityRecord>> {
+    parse(z.array(idInput).max(MAX_BATCH), ids, "ids");
     return this.store.read((tx) => tx.crm.load(actor.companyId, type, ids));
   }
 
@@ -334,11 +337,16 @@ export class CrmService {
     entities: EntityType[] = [...ENTITY_TYPES],
     limitPerEntity = 5,
   ) {
-    const term = parse(z.string().trim().min(1, "must not be empty"), searchTerm, "searchTerm");
+    const term = parse(
+      z.string().max(MAX_SEARCH_TERM).trim().min(1, "must not be empty"),
+      searchTerm,
+      "searchTerm",
+    );
+    const types = parse(entitiesInput, entities, "entities");
     const limit = parse(z.number().int().min(1).max(25), limitPerEntity, "limitPerEntity");
     return this.store.read(async (tx) => {
       const out: { entity: EntityType; total: number; items: EntityRecord[] }[] = [];
-      for (const type of entities) {
+      for (const type of new Set(types)) {
         const { ids, total } = await tx.crm.find(actor.companyId, type, {
           searchTerm: term,
           filters: [],
@@ -399,6 +407,7 @@ export class CrmService {
 
   /** Deleting a column removes its values; each entity that held one emits `*.updated`. */
   async deleteColumn(actor: Actor, id: string): Promise<string> {
+    parse(idInput, id, "id");
     return this.store.write(async (tx) => {
       const column = await tx.columns.get(actor.companyId, id);
       if (!column) throw new NotFoundError("custom column", id);
@@ -418,8 +427,8 @@ export class CrmService {
     type: EntityType,
     query: Omit<FindQuery, "limit" | "cursor">,
   ): Promise<Omit<StoredQuery, "limit" | "offset">> {
-    const filters = parse(z.array(filterInput).max(50).optional(), query.filters, "filters") ?? [];
-    const searchTerm = parse(z.string().max(200).optional(), query.searchTerm, "searchTerm");
+    const filters = parse(filtersInput.optional(), query.filters, "filters") ?? [];
+    const searchTerm = parse(searchTermInput.optional(), query.searchTerm, "searchTerm");
     const columns = await tx.columns.list(actor.companyId, type);
     const stored: Omit<StoredQuery, "limit" | "offset"> = {
       searchTerm,
@@ -434,7 +443,7 @@ export class CrmService {
           .map((f) => f.name);
         throw new ValidationError(
           "sort.field",
-          `cannot sort ${type} by "${sort.field}". Sortable: ${valid.join(", ")}`,
+          `cannot sort ${type} by ${quote(sort.field)}. Sortable: ${valid.join(", ")}`,
         );
       }
       const column = columns.find((c) => c.id === sort.field);
@@ -584,7 +593,7 @@ function checkCustomValues(
         "none yet; create one with create_custom_column";
       throw new ValidationError(
         `${at}[${i}].columnId`,
-        `"${v.columnId}" is not a custom column of ${type}. Columns: ${valid}`,
+        `${quote(v.columnId)} is not a custom column of ${type}. Columns: ${valid}`,
       );
     }
     if (v.value === null || v.value === undefined) return { columnId: column.id, value: null };

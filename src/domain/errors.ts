@@ -1,3 +1,5 @@
+import { quote } from "./quote.js";
+
 /**
  * Errors the domain throws. Adapters (MCP tools, HTTP routes) turn them into
  * messages for the caller; they never carry a stack to the user.
@@ -23,7 +25,7 @@ export class NotFoundError extends Error {
     readonly field = "id",
   ) {
     super(
-      `${field}: no ${entity} with id "${id}" exists. Look ids up with filter_entity or search_all_entities.`,
+      `${field}: no ${entity} with id ${quote(id)} exists. Look ids up with filter_entity or search_all_entities.`,
     );
   }
 }

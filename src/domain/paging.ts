@@ -1,4 +1,5 @@
 import { ValidationError } from "./errors.js";
+import { CURSOR_MAX_LENGTH } from "./validate.js";
 
 export interface Page<T> {
   items: T[];
@@ -22,11 +23,17 @@ export function encodeCursor(offset: number): string {
   return Buffer.from(JSON.stringify({ o: offset })).toString("base64url");
 }
 
+/** The furthest page a cursor may point at; both engines take it as a plain integer. */
+export const MAX_OFFSET = 1_000_000_000;
+
 export function decodeCursor(cursor: unknown): number {
   if (cursor === undefined || cursor === null || cursor === "") return 0;
   try {
-    const parsed = JSON.parse(Buffer.from(String(cursor), "base64url").toString("utf8"));
-    if (Number.isInteger(parsed.o) && parsed.o >= 0) return parsed.o;
+    // Checked before decoding: only a short string can be a cursor of ours.
+    if (typeof cursor === "string" && cursor.length <= CURSOR_MAX_LENGTH) {
+      const parsed = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
+      if (Number.isInteger(parsed.o) && parsed.o >= 0 && parsed.o <= MAX_OFFSET) return parsed.o;
+    }
   } catch {}
   throw new ValidationError(
     "cursor",

@@ -1,10 +1,33 @@
-import type { z } from "zod";
+import { z } from "zod";
 import { ValidationError } from "./errors.js";
+import { quote } from "./quote.js";
 
-/** A zod path as the caller wrote it: `contacts[2].emails[0]`. */
+/**
+ * Bounds every input shares, whatever its schema: how deep values nest, and what a string
+ * may hold. Checked before the schema, so no parser, walk or query meets a value past them.
+ */
+export const MAX_INPUT_DEPTH = 128;
+/** Ids are 26 characters today; the bound leaves room and keeps messages and queries small. */
+export const ID_MAX_LENGTH = 64;
+/** Cursors this server hands out are about 20 characters. */
+export const CURSOR_MAX_LENGTH = 100;
+
+export const idInput = z.string().min(1).max(ID_MAX_LENGTH);
+export const cursorInput = z.string().max(CURSOR_MAX_LENGTH).describe("nextCursor of the previous page");
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * A zod path as the caller wrote it: `contacts[2].emails[0]`. A key that is not a plain
+ * name is quoted, shortened as any quoted input is: `value["a b"]`.
+ */
 export function pathOf(root: string, path: readonly PropertyKey[]): string {
   let out = root;
-  for (const p of path) out += typeof p === "number" ? `[${p}]` : out ? `.${String(p)}` : String(p);
+  for (const p of path) {
+    if (typeof p === "number") out += `[${p}]`;
+    else if (!IDENTIFIER.test(String(p))) out += `[${quote(String(p))}]`;
+    else out += out ? `.${String(p)}` : String(p);
+  }
   return out;
 }
 
@@ -16,6 +39,7 @@ const MAX_LISTED = 5;
  * lists the next few with theirs.
  */
 export function parse<T extends z.ZodType>(schema: T, input: unknown, root = ""): z.output<T> {
+  checkInput(input, root);
   const result = schema.safeParse(input);
   if (result.success) return result.data;
   const [first, ...rest] = result.error.issues;
@@ -24,11 +48,94 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown, root = "")
       ? describeUnknownKeys(issue.keys, objectKeysAt(schema, issue.path))
       : describeIssue(issue, valueAt(input, issue.path));
   let message = describe(first!);
-  for (const issue of rest.slice(0, MAX_LISTED - 1))
-    message += `; ${pathOf(root, issue.path)}: ${describe(issue)}`;
+  for (const issue of rest.slice(0, MAX_LISTED - 1)) {
+    const field = pathOf(root, issue.path);
+    message += `; ${field ? `${field}: ` : ""}${describe(issue)}`;
+  }
   if (rest.length > MAX_LISTED - 1) message += `; and ${rest.length - (MAX_LISTED - 1)} more`;
   throw new ValidationError(pathOf(root, first!.path), message);
 }
+
+interface Visit {
+  value: unknown;
+  key: PropertyKey | null;
+  parent: Visit | null;
+  depth: number;
+}
+
+function pathTo(visit: Visit): PropertyKey[] {
+  const path: PropertyKey[] = [];
+  for (let v: Visit | null = visit; v?.key != null; v = v.parent) path.unshift(v.key);
+  return path;
+}
+
+const SURROGATE = /[\ud800-\udfff]/;
+
+/** Where a string stops being well-formed text: a NUL or a lone surrogate, or -1. */
+function badCharAt(text: string): number {
+  const nul = text.indexOf("\0");
+  if (nul >= 0) return nul;
+  if (!SURROGATE.test(text)) return -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) i++;
+      else return i;
+    } else if (c >= 0xdc00 && c <= 0xdfff) return i;
+  }
+  return -1;
+}
+
+function describeBadChar(text: string, at: number): string {
+  const code = text.charCodeAt(at);
+  return code === 0
+    ? `contains a NUL character (\\u0000) at position ${at}; remove it`
+    : `contains a lone surrogate (\\u${code.toString(16)}) at position ${at}: text must be well-formed Unicode (a surrogate pair, or no surrogate)`;
+}
+
+/**
+ * The checks no schema expresses, over the whole input and before it: nesting depth,
+ * strings that are not well-formed text (NUL, lone surrogates: they would be changed or cut
+ * on the way to the store and the webhooks), and `__proto__` keys, which a JSON parser
+ * keeps as a field but an object assignment turns into a prototype.
+ */
+function checkInput(input: unknown, root: string): void {
+  const pending: Visit[] = [{ value: input, key: null, parent: null, depth: 0 }];
+  const fail = (visit: Visit, message: string): never => {
+    throw new ValidationError(pathOf(root, pathTo(visit)), message);
+  };
+  while (pending.length > 0) {
+    const visit = pending.pop()!;
+    const { value, depth } = visit;
+    if (typeof value === "string") {
+      const at = badCharAt(value);
+      if (at >= 0) fail(visit, describeBadChar(value, at));
+      continue;
+    }
+    if (typeof value !== "object" || value === null) continue;
+    if (depth >= MAX_INPUT_DEPTH) fail(visit, `is nested deeper than ${MAX_INPUT_DEPTH} levels; flatten it`);
+    if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--)
+        pending.push({ value: value[i], key: i, parent: visit, depth: depth + 1 });
+      continue;
+    }
+    const proto = Object.getPrototypeOf(value);
+    // A parsed `"__proto__": {...}` that an assignment on the way here made the prototype.
+    if (proto !== Object.prototype && proto !== null) fail(visit, UNKNOWN_PROTO);
+    const keys = Object.keys(value);
+    for (let i = keys.length - 1; i >= 0; i--) {
+      const key = keys[i]!;
+      if (key === "__proto__") fail(visit, UNKNOWN_PROTO);
+      const at = badCharAt(key);
+      if (at >= 0) fail(visit, `the field name ${quote(key)} ${describeBadChar(key, at)}`);
+      pending.push({ value: (value as Record<string, unknown>)[key], key, parent: visit, depth: depth + 1 });
+    }
+  }
+}
+
+/** What a `__proto__` key is told, at any level. */
+export const UNKNOWN_PROTO = 'unknown field "__proto__"; remove it';
 
 function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let value = input;
@@ -52,8 +159,16 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
       const options = issue.values.map((v) => JSON.stringify(v)).join(", ");
       return value === undefined
         ? `is required: one of ${options}`
-        : `${JSON.stringify(value)} is not one of ${options}`;
+        : `${quote(value)} is not one of ${options}`;
     }
+    case "too_big":
+      if (issue.origin === "string" && typeof value === "string")
+        return `is ${value.length} characters long; the limit is ${issue.maximum}`;
+      if (issue.origin === "array" && Array.isArray(value))
+        return `has ${value.length} items; the limit is ${issue.maximum}`;
+      if (issue.origin === "number" && issue.message.startsWith("Too big"))
+        return `is ${quote(value)}; the largest allowed is ${issue.maximum}`;
+      return issue.message;
     default:
       return issue.message;
   }
@@ -119,6 +234,8 @@ function closest(key: string, known: string[]): string | undefined {
   return best;
 }
 
+const MAX_NAMED_KEYS = 10;
+
 /** `unknown field "firstNam"; did you mean "firstName"?`, or the fields there are. */
 function describeUnknownKeys(keys: string[], known: string[] | null): string {
   // Suggestions for the first few, short keys only: the edit distance grows with both.
@@ -126,8 +243,11 @@ function describeUnknownKeys(keys: string[], known: string[] | null): string {
     ? keys.map((k, i) => (i < 10 && k.length <= 64 ? closest(k, known) : undefined))
     : [];
   if (keys.length === 1 && suggestions[0] !== undefined)
-    return `unknown field "${keys[0]}"; did you mean "${suggestions[0]}"?`;
-  const named = keys.map((k, i) => `"${k}"${suggestions[i] ? ` (did you mean "${suggestions[i]}"?)` : ""}`);
+    return `unknown field ${quote(keys[0])}; did you mean "${suggestions[0]}"?`;
+  const named = keys
+    .slice(0, MAX_NAMED_KEYS)
+    .map((k, i) => `${quote(k)}${suggestions[i] ? ` (did you mean "${suggestions[i]}"?)` : ""}`);
+  if (keys.length > MAX_NAMED_KEYS) named.push(`and ${keys.length - MAX_NAMED_KEYS} more`);
   let message = `unknown field${keys.length > 1 ? "s" : ""} ${named.join(", ")}; remove ${keys.length > 1 ? "them" : "it"}`;
   if (known && known.length > 0 && known.length <= 30) message += ` (fields here: ${known.join(", ")})`;
   return message;

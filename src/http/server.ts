@@ -7,6 +7,7 @@ import type { App } from "../app.js";
 import type { Actor } from "../events/recorder.js";
 import type { ToolSelection } from "../mcp/registry.js";
 import { buildMcpServer } from "../mcp/server.js";
+import { foreignHostRefusal, isLoopbackHost } from "./local-origin.js";
 import { uiHandler } from "./ui/index.js";
 
 export interface HttpOptions {
@@ -16,11 +17,7 @@ export interface HttpOptions {
   log?: (message: string) => void;
 }
 
-const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
-
-export function isLoopbackHost(host: string): boolean {
-  return LOCAL_HOSTS.has(host) || host.startsWith("127.");
-}
+export { isLoopbackHost } from "./local-origin.js";
 
 /** The API key of a request: `Authorization: Bearer <key>` or `x-api-key: <key>`. */
 export function keyOf(req: IncomingMessage): string | null {
@@ -28,33 +25,6 @@ export function keyOf(req: IncomingMessage): string | null {
   if (auth?.toLowerCase().startsWith("bearer ")) return auth.slice(7).trim() || null;
   const header = req.headers["x-api-key"];
   return (Array.isArray(header) ? header[0] : header)?.trim() || null;
-}
-
-function hostnameOf(value: string): string {
-  try {
-    return new URL(`http://${value}`).hostname;
-  } catch {
-    return "";
-  }
-}
-
-/**
- * When bound to a loopback address, a page on another site must not reach the server
- * through a DNS name that points at 127.0.0.1: the Host and Origin must be local too.
- */
-function rebindingRefusal(req: IncomingMessage, boundLocal: boolean): string | null {
-  if (!boundLocal) return null;
-  const host = hostnameOf(req.headers.host ?? "");
-  if (!isLoopbackHost(host)) return `Host "${req.headers.host}" is not allowed`;
-  const origin = req.headers.origin;
-  if (origin && origin !== "null") {
-    let originHost = "";
-    try {
-      originHost = new URL(origin).hostname;
-    } catch {}
-    if (!isLoopbackHost(originHost)) return `Origin "${origin}" is not allowed`;
-  }
-  return null;
 }
 
 export function sendJson(
@@ -110,7 +80,7 @@ export async function startHttpServer(
     try {
       const url = new URL(req.url ?? "/", "http://localhost");
       if (url.pathname === "/healthz") return sendJson(res, 200, { ok: true });
-      const refusal = rebindingRefusal(req, boundLocal);
+      const refusal = foreignHostRefusal(req.headers, boundLocal);
       if (refusal) return sendJson(res, 403, { error: `Forbidden: ${refusal}` });
 
       if (url.pathname === "/mcp") {

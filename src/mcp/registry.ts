@@ -2,7 +2,7 @@ import { McpServer } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import type { App } from "../app.js";
 import { ConflictError, NotFoundError, ValidationError } from "../domain/errors.js";
-import { parse } from "../domain/validate.js";
+import { parse, UNKNOWN_PROTO } from "../domain/validate.js";
 import type { Actor } from "../events/recorder.js";
 
 export const TOOLSETS = ["crm", "webhooks", "admin"] as const;
@@ -87,8 +87,9 @@ function listed(schema: z.ZodType, io: "input" | "output") {
 
 /**
  * Drops what costs an agent's context more than it tells it: a regex beside a `format`,
- * `propertyNames` of plain records, and bounds so loose no caller meets them. The handler
- * still checks all of them.
+ * `propertyNames` of plain records, `minLength: 1`, and `additionalProperties: {}` (what
+ * JSON Schema assumes anyway). Every bound stays: agents meet them, so they should see them.
+ * The handler still checks all of them.
  */
 function compact(node: unknown, io: "input" | "output"): unknown {
   if (Array.isArray(node)) return node.map((n) => compact(n, io));
@@ -98,18 +99,60 @@ function compact(node: unknown, io: "input" | "output"): unknown {
     if (key === "pattern" && "format" in node) continue;
     if (key === "propertyNames") continue;
     if (key === "minLength" && value === 1) continue;
-    if ((key === "maxLength" || key === "maxItems") && typeof value === "number" && value >= 200) continue;
-    // What a tool returns needs no closed-world rule; what it takes keeps it.
+    if (key === "additionalProperties" && isEmptyObject(value)) continue;
+    // What a tool returns needs no closed-world rule nor a list of the keys it always has;
+    // what it takes keeps both.
     if (io === "output" && key === "additionalProperties" && value === false) continue;
+    if (io === "output" && key === "required") continue;
+    if (io === "output" && key === "properties" && isEmptyObject(value)) continue;
     out[key] = compact(value, io);
   }
-  // `anyOf` of bare types reads shorter as a type list: {"type": ["string", "null"]}.
-  const anyOf = out.anyOf as Record<string, unknown>[] | undefined;
-  if (anyOf?.every((a) => Object.keys(a).length === 1 && typeof a.type === "string")) {
+  const merged = mergeAnyOf(out.anyOf);
+  if (merged) {
     delete out.anyOf;
-    out.type = anyOf.map((a) => a.type);
+    Object.assign(out, merged);
   }
   return out;
+}
+
+/** The keywords that apply to one JSON type only: a value of another type ignores them. */
+const TYPE_KEYWORDS: Record<string, ReadonlySet<string>> = {
+  string: new Set(["minLength", "maxLength", "pattern", "format"]),
+  number: new Set(["minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"]),
+  array: new Set(["items", "minItems", "maxItems", "prefixItems", "uniqueItems"]),
+  object: new Set(["properties", "required", "additionalProperties", "minProperties", "maxProperties"]),
+  null: new Set(),
+  boolean: new Set(),
+};
+TYPE_KEYWORDS.integer = TYPE_KEYWORDS.number!;
+
+/**
+ * `anyOf` of branches of distinct types, each with only its own type's keywords, says the
+ * same as one schema with a type list, shorter: `{"type": ["string", "null"], "maxLength": 500}`.
+ * Null when the branches do not fit that.
+ */
+function mergeAnyOf(anyOf: unknown): Record<string, unknown> | null {
+  if (!Array.isArray(anyOf) || anyOf.length < 2) return null;
+  const types: string[] = [];
+  const merged: Record<string, unknown> = {};
+  for (const branch of anyOf as Record<string, unknown>[]) {
+    const type = branch.type;
+    if (typeof type !== "string" || types.includes(type) || !TYPE_KEYWORDS[type]) return null;
+    types.push(type);
+    for (const [key, value] of Object.entries(branch)) {
+      if (key === "type") continue;
+      if (!TYPE_KEYWORDS[type]!.has(key) || key in merged) return null;
+      merged[key] = value;
+    }
+  }
+  if ((types.includes("integer") && types.includes("number")) || types.length !== anyOf.length) return null;
+  return { type: types, ...merged };
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return (
+    typeof value === "object" && value !== null && !Array.isArray(value) && Object.keys(value).length === 0
+  );
 }
 
 const prepared = new WeakMap<
@@ -141,6 +184,42 @@ export function toolError(message: string) {
   return { content: [{ type: "text" as const, text: message }], isError: true };
 }
 
+/**
+ * Requests whose arguments held a top-level `__proto__` key, by server. The SDK copies the
+ * arguments into a new object by assignment, where that key sets the prototype or vanishes, so
+ * it is noted on the raw message before the SDK sees it; nested ones reach `parse` as they came.
+ */
+const protoRequests = new WeakMap<McpServer, { ids: Set<unknown>; tools: Set<string> }>();
+
+function noteProtoArguments(server: McpServer): { ids: Set<unknown>; tools: Set<string> } {
+  // Only calls of our own tools are noted: their handler always runs and takes the note back,
+  // so a note never outlives its request to meet a later one with the same id.
+  const noted = { ids: new Set<unknown>(), tools: new Set<string>() };
+  protoRequests.set(server, noted);
+  const connect = server.connect.bind(server);
+  server.connect = async (transport) => {
+    await connect(transport);
+    const deliver = transport.onmessage;
+    transport.onmessage = (message, extra) => {
+      const m = message as {
+        method?: unknown;
+        id?: unknown;
+        params?: { name?: unknown; arguments?: unknown };
+      };
+      const args = m.method === "tools/call" ? m.params?.arguments : undefined;
+      if (
+        typeof args === "object" &&
+        args !== null &&
+        Object.hasOwn(args, "__proto__") &&
+        noted.tools.has(m.params?.name as string)
+      )
+        noted.ids.add(m.id);
+      deliver?.(message, extra);
+    };
+  };
+  return noted;
+}
+
 /** Registers the selected tools on a server, bound to one actor. */
 export function registerTools(
   server: McpServer,
@@ -148,7 +227,9 @@ export function registerTools(
   ctx: ToolContext,
   log?: (m: string) => void,
 ) {
+  const noted = protoRequests.get(server) ?? noteProtoArguments(server);
   for (const tool of tools) {
+    noted.tools.add(tool.name);
     const { input, output } = schemasOf(tool);
     server.registerTool(
       tool.name,
@@ -160,8 +241,10 @@ export function registerTools(
         annotations: tool.annotations,
       },
       // biome-ignore lint/suspicious/noExplicitAny: arguments are parsed by the handler itself
-      (async (args: any) => {
+      (async (args: any, request: { mcpReq?: { id?: unknown } }) => {
         try {
+          const id = request?.mcpReq?.id;
+          if (noted.ids.delete(id)) throw new ValidationError("", UNKNOWN_PROTO);
           const parsed = parse(tool.input, args ?? {});
           return toolResult(await tool.handler(parsed, ctx));
         } catch (error) {

@@ -18,13 +18,13 @@ import {
   type NodeType,
   type Node as PMNode,
 } from "@tiptap/pm/model";
+import { NOTES_MAX_TABLE_SPAN as MAX_SPAN } from "./limits.js";
 import { M, N, notesSchema } from "./schema.js";
 
 type JsonObject = Record<string, unknown>;
 
 const MAX_DEPTH = 48;
 const MAX_ORDERED_START = 999_999_999;
-const MAX_SPAN = 1000;
 
 const nodeTypes = new Map<string, NodeType>(Object.entries(notesSchema.nodes));
 const markTypes = new Map<string, MarkType>(Object.entries(notesSchema.marks));

@@ -5,6 +5,9 @@ export const NOTES_JSON_MAX_BYTES = 256 * 1024;
 /** Largest markdown note accepted, in UTF-8 bytes. */
 export const NOTES_MARKDOWN_MAX_BYTES = 64 * 1024;
 
+/** The most columns or rows one table cell may span (markdown has no spans: each is an empty cell). */
+export const NOTES_MAX_TABLE_SPAN = 100;
+
 export const NOTES_FIELD = "notes";
 export const NOTES_SHAPE_MESSAGE =
   'must be markdown text or a Tiptap JSON document ({"type":"doc","content":[...]})';
@@ -182,5 +185,37 @@ export function assertJsonSize(value: unknown, origin = ""): void {
       NOTES_FIELD,
       `Tiptap JSON notes are limited to ${NOTES_JSON_MAX_BYTES} bytes (256 KiB) of JSON; ${origin}${size}`.trimEnd(),
     );
+  }
+}
+
+const SPAN_CELLS = new Set(["tableCell", "tableHeader"]);
+
+/**
+ * Throws ValidationError when a table cell of a Tiptap JSON document spans more than
+ * NOTES_MAX_TABLE_SPAN columns or rows. Iterative, like the size walks.
+ */
+export function assertTableSpans(value: unknown): void {
+  const pending: unknown[] = [value];
+  while (pending.length > 0) {
+    const item = pending.pop();
+    if (typeof item !== "object" || item === null) continue;
+    if (Array.isArray(item)) {
+      for (const element of item) pending.push(element);
+      continue;
+    }
+    const node = item as { type?: unknown; attrs?: unknown; content?: unknown };
+    if (SPAN_CELLS.has(node.type as string) && typeof node.attrs === "object" && node.attrs !== null) {
+      for (const key of ["colspan", "rowspan"] as const) {
+        const given = (node.attrs as Record<string, unknown>)[key];
+        const span = typeof given === "string" ? Number(given) : given;
+        if (typeof span === "number" && span > NOTES_MAX_TABLE_SPAN) {
+          throw new ValidationError(
+            NOTES_FIELD,
+            `a table cell's ${key} is limited to ${NOTES_MAX_TABLE_SPAN}; got ${String(given).slice(0, 20)}`,
+          );
+        }
+      }
+    }
+    if (Array.isArray(node.content)) pending.push(node.content);
   }
 }

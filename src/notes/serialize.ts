@@ -15,10 +15,10 @@ import {
   isPunctChar,
   titlePart,
 } from "./escape.js";
-import { assertJsonSize, NOTES_FIELD, NOTES_SHAPE_MESSAGE } from "./limits.js";
+import { assertJsonSize, NOTES_FIELD, NOTES_MAX_TABLE_SPAN, NOTES_SHAPE_MESSAGE } from "./limits.js";
 import { markdownToNotes } from "./parse.js";
 import { M, N, notesSchema } from "./schema.js";
-import { md } from "./tokenizer.js";
+import { isSafeNoteUrl } from "./urls.js";
 
 type MarkSerializerSpec = ConstructorParameters<typeof MarkdownSerializer>[1][string];
 type NodeSerializer = (state: MarkdownSerializerState, node: PMNode, parent: PMNode, index: number) => void;
@@ -366,7 +366,10 @@ const mention: NodeSerializer = (state, node) => {
 const image: NodeSerializer = (state, node, parent) => {
   pendingDelimiters = [];
   const alt = escapeInline(stringAttr(node.attrs.alt).replace(LINE_BREAKS, " "));
-  state.write(`![${alt}](${destination(stringAttr(node.attrs.src))}${titlePart(node.attrs.title)})`);
+  const src = stringAttr(node.attrs.src);
+  // An image whose source the notes refuse reads as its alt text, as a link reads as its text.
+  if (isSafeNoteUrl(src)) state.write(`![${alt}](${destination(src)}${titlePart(node.attrs.title)})`);
+  else state.write(alt);
   if (!parent.type.inlineContent) state.closeBlock(node);
 };
 
@@ -623,56 +626,114 @@ function renderCell(cell: PMNode): string {
 
 function clampSpan(value: unknown): number {
   const n = Number(value);
-  return Number.isInteger(n) && n > 1 ? Math.min(n, 1000) : 1;
+  return Number.isInteger(n) && n > 1 ? Math.min(n, NOTES_MAX_TABLE_SPAN) : 1;
 }
 
 const ALIGN_RULE: Record<string, string> = { left: ":---", center: ":---:", right: "---:" };
 
-const table: NodeSerializer = (state, node) => {
-  const rows: string[][] = [];
+/**
+ * A table's markdown grid: each row's cells by column, null where a span covers the column.
+ * Spans only add empty cells, so the grid may hold only a few cells per cell of the table:
+ * whatever a stored note's spans say, its markdown stays in proportion to its size.
+ */
+interface Grid {
+  rows: (PMNode | null)[][];
+  aligns: (string | undefined)[];
+  columns: number;
+}
+
+const GRID_CELLS_PER_CELL = 4;
+/** Room for a few legitimate spans in a small table. */
+const GRID_SLACK = 2 * NOTES_MAX_TABLE_SPAN;
+
+function gridBudget(table: PMNode): number {
+  let cells = 0;
+  table.forEach((row) => {
+    cells += row.childCount + 1;
+  });
+  return GRID_CELLS_PER_CELL * cells + GRID_SLACK;
+}
+
+/** The grid with spans, or null once it grows past `budget` cells. */
+function spannedGrid(table: PMNode, budget: number): Grid | null {
+  const rows: (PMNode | null)[][] = [];
   const aligns: (string | undefined)[] = [];
   let columns = 0;
   let covered: number[] = [];
-  node.forEach((row) => {
-    const cells: string[] = [];
+  let used = 0;
+  for (let r = 0; r < table.childCount; r++) {
+    const row = table.child(r);
+    const cells: (PMNode | null)[] = [];
     const next = covered.map((n) => (n > 0 ? n - 1 : 0));
     let col = 0;
-    const skipCovered = (): void => {
-      while ((covered[col] ?? 0) > 0) cells[col++] = "";
-    };
-    row.forEach((cell) => {
-      skipCovered();
+    for (let c = 0; c < row.childCount; c++) {
+      const cell = row.child(c);
+      while ((covered[col] ?? 0) > 0) cells[col++] = null;
       const colspan = clampSpan(cell.attrs.colspan);
       const rowspan = clampSpan(cell.attrs.rowspan);
       const align = ALIGN_RULE[String(cell.attrs.align)];
       for (let k = 0; k < colspan; k++) {
-        cells[col + k] = k === 0 ? renderCell(cell) : "";
+        cells[col + k] = k === 0 ? cell : null;
         if (rowspan > 1) next[col + k] = rowspan - 1;
         if (align && aligns[col + k] === undefined) aligns[col + k] = align;
       }
       col += colspan;
-    });
+    }
     while (col < covered.length) {
-      if ((covered[col] ?? 0) > 0) cells[col] = "";
+      if ((covered[col] ?? 0) > 0) cells[col] = null;
       col++;
     }
     covered = next;
     rows.push(cells);
     if (cells.length > columns) columns = cells.length;
+    used += cells.length;
+    if (used > budget || columns * rows.length > budget) return null;
+  }
+  return { rows, aligns, columns };
+}
+
+/** The grid as if no cell spanned anything: each row its own cells. */
+function plainGrid(table: PMNode): Grid {
+  const rows: (PMNode | null)[][] = [];
+  const aligns: (string | undefined)[] = [];
+  let columns = 0;
+  table.forEach((row) => {
+    const cells: PMNode[] = [];
+    row.forEach((cell, _offset, c) => {
+      cells.push(cell);
+      const align = ALIGN_RULE[String(cell.attrs.align)];
+      if (align && aligns[c] === undefined) aligns[c] = align;
+    });
+    rows.push(cells);
+    if (cells.length > columns) columns = cells.length;
   });
+  return { rows, aligns, columns };
+}
+
+const table: NodeSerializer = (state, node) => {
+  const budget = gridBudget(node);
+  const grid = spannedGrid(node, budget) ?? plainGrid(node);
+  const { aligns, columns } = grid;
+  const rows = grid.rows.map((cells) => cells.map((cell) => (cell ? renderCell(cell) : "")));
   if (columns > 0) {
     if (cellDepth > 0) {
       state.write(rows.map((cells) => cells.filter((c) => c).join(" ")).join(" "));
     } else {
-      const line = (cells: readonly (string | undefined)[]): string => {
+      // Short rows are filled out to the header's width, unless that would outgrow the budget:
+      // a markdown reader fills them out the same way.
+      const pad = columns * rows.length <= budget;
+      const line = (cells: readonly (string | undefined)[], width = columns): string => {
         let out = "|";
-        for (let c = 0; c < columns; c++) out += cells[c] ? ` ${cells[c]} |` : "  |";
+        for (let c = 0; c < width; c++) out += cells[c] ? ` ${cells[c]} |` : "  |";
         return out;
       };
       const rule: string[] = [];
       for (let c = 0; c < columns; c++) rule.push(aligns[c] ?? "---");
       const lines = [line(rows[0] ?? []), line(rule)];
-      for (let r = 1; r < rows.length; r++) lines.push(line(rows[r]!));
+      for (let r = 1; r < rows.length; r++) {
+        const cells = rows[r]!;
+        lines.push(line(cells, pad ? columns : Math.max(1, cells.length)));
+      }
       state.text(lines.join("\n"), false);
     }
   }
@@ -707,7 +768,7 @@ function isAutolink(mark: Mark, parent: PMNode, index: number): boolean {
 
 function linkable(mark: Mark): boolean {
   const href = mark.attrs.href;
-  return typeof href === "string" && md.validateLink(href);
+  return typeof href === "string" && isSafeNoteUrl(href);
 }
 
 const linkOpen: MarkDelimiter = (state, mark, parent, index) => {

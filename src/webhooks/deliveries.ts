@@ -1,8 +1,8 @@
 import { z } from "zod";
-import { ConflictError, NotFoundError } from "../domain/errors.js";
+import { ConflictError, NotFoundError, ValidationError } from "../domain/errors.js";
 import { newId } from "../domain/ids.js";
 import { decodeCursor, type Page, pageLimit, pageOf } from "../domain/paging.js";
-import { parse } from "../domain/validate.js";
+import { cursorInput, idInput, parse } from "../domain/validate.js";
 import { EVENT_NAMES } from "../events/catalog.js";
 import type { Actor } from "../events/recorder.js";
 import type { DeliveryRow, Store, Tx } from "../store/index.js";
@@ -39,6 +39,9 @@ export interface DeliveryDetail extends DeliverySummary {
   responseBody: string | null;
 }
 
+/** Resends one call may make: each is a delivery row written in one transaction. */
+export const MAX_RESEND_FAILED = 1000;
+
 const isoTime = z.iso.datetime({
   offset: true,
   message: "must be an ISO 8601 time such as 2026-11-29T10:00:00Z",
@@ -46,20 +49,20 @@ const isoTime = z.iso.datetime({
 
 export const deliveryListInput = z.strictObject({
   searchTerm: z.string().trim().max(200).optional().describe("Matches the url or the event name"),
-  webhookId: z.string().optional(),
+  webhookId: idInput.optional(),
   status: z.enum(["pending", "scheduled", "sending", "succeeded", "failed"]).optional(),
   unresolved: z.boolean().optional().describe("Only failures no later attempt fixed"),
   event: z.enum(EVENT_NAMES as [string, ...string[]]).optional(),
   since: isoTime.optional().describe("Only deliveries created at or after this time"),
   until: isoTime.optional().describe("Only deliveries created at or before this time"),
   limit: z.number().int().min(1).max(100).optional(),
-  cursor: z.string().optional(),
+  cursor: cursorInput.optional(),
 });
 
 export const resendFailedInput = z.strictObject({
   since: isoTime.describe("Start of the window (ISO 8601)"),
   until: isoTime.optional().describe("End of the window (ISO 8601); default now"),
-  webhookId: z.string().optional().describe("Only this webhook's deliveries"),
+  webhookId: idInput.optional().describe("Only this webhook's deliveries"),
 });
 
 function iso(t: string | undefined): string | undefined {
@@ -109,6 +112,7 @@ export class DeliveryService {
   }
 
   async get(actor: Actor, id: string): Promise<DeliveryDetail> {
+    parse(idInput, id, "id");
     const found = await this.store.read((tx) => tx.webhooks.getDelivery(actor.companyId, id));
     if (!found) throw new NotFoundError("webhook delivery", id);
     const d = found.delivery;
@@ -129,6 +133,7 @@ export class DeliveryService {
    * secret; the original row never changes.
    */
   async resend(actor: Actor, id: string): Promise<DeliverySummary> {
+    parse(idInput, id, "id");
     return this.store.write(async (tx) => {
       const found = await tx.webhooks.getDelivery(actor.companyId, id);
       if (!found) throw new NotFoundError("webhook delivery", id);
@@ -151,6 +156,12 @@ export class DeliveryService {
         until: iso(q.until),
         webhookId: q.webhookId,
       });
+      if (failed.length > MAX_RESEND_FAILED) {
+        throw new ValidationError(
+          "since",
+          `the window holds ${failed.length} failed deliveries; at most ${MAX_RESEND_FAILED} are resent per call: narrow it with since, until or webhookId`,
+        );
+      }
       const resent: DeliverySummary[] = [];
       const skipped: { id: string; reason: string }[] = [];
       for (const d of failed) {

@@ -2,7 +2,8 @@ import { z } from "zod";
 import { NotFoundError } from "../domain/errors.js";
 import { newId } from "../domain/ids.js";
 import { decodeCursor, type Page, pageLimit, pageOf } from "../domain/paging.js";
-import { parse } from "../domain/validate.js";
+import { quote } from "../domain/quote.js";
+import { cursorInput, idInput, parse } from "../domain/validate.js";
 import { EVENT_NAMES, isEventName } from "../events/catalog.js";
 import type { Actor } from "../events/recorder.js";
 import type { DeliveryStatus, Store, WebhookRow } from "../store/index.js";
@@ -41,7 +42,7 @@ export interface WebhookPolicy {
 }
 
 const eventsInput = z
-  .array(z.string())
+  .array(z.string().max(64))
   .min(1, "choose at least one event")
   .max(EVENT_NAMES.length)
   .superRefine((events, ctx) => {
@@ -50,7 +51,7 @@ const eventsInput = z
         ctx.addIssue({
           code: "custom",
           path: [i],
-          message: `"${e}" is not an event. Events: ${EVENT_NAMES.join(", ")}`,
+          message: `${quote(e)} is not an event. Events: ${EVENT_NAMES.join(", ")}`,
         });
       }
     });
@@ -83,7 +84,7 @@ export const DEFAULT_GRACE_HOURS = 24;
 export const MAX_GRACE_HOURS = 168;
 
 export const rotateSecretInput = z.strictObject({
-  id: z.string().min(1).max(64),
+  id: idInput,
   graceHours: z
     .number()
     .min(0)
@@ -92,7 +93,13 @@ export const rotateSecretInput = z.strictObject({
     .describe("Hours the old secret still signs (default 24)"),
 });
 
-export const webhookUpdateInput = webhookCreateInput.partial().extend({ id: z.string().min(1) });
+export const webhookUpdateInput = webhookCreateInput.partial().extend({ id: idInput });
+
+export const webhookListInput = z.strictObject({
+  searchTerm: z.string().max(200).optional().describe("Matches the url and the description"),
+  limit: z.number().int().min(1).max(100).optional(),
+  cursor: cursorInput.optional(),
+});
 
 export function toWebhookView(row: WebhookRow): WebhookView {
   return {
@@ -209,6 +216,7 @@ export class WebhookService {
   }
 
   async delete(actor: Actor, id: string): Promise<string> {
+    parse(idInput, id, "id");
     return this.store.write(async (tx) => {
       if (!(await tx.webhooks.get(actor.companyId, id))) throw new NotFoundError("webhook", id);
       await tx.webhooks.delete(actor.companyId, id);
@@ -217,6 +225,7 @@ export class WebhookService {
   }
 
   async get(actor: Actor, id: string): Promise<WebhookView> {
+    parse(idInput, id, "id");
     const row = await this.store.read((tx) => tx.webhooks.get(actor.companyId, id));
     if (!row) throw new NotFoundError("webhook", id);
     return toWebhookView(row);
@@ -224,8 +233,9 @@ export class WebhookService {
 
   async list(
     actor: Actor,
-    q: { searchTerm?: string; limit?: number; cursor?: string } = {},
+    input: { searchTerm?: string; limit?: number; cursor?: string } = {},
   ): Promise<Page<WebhookView>> {
+    const q = parse(webhookListInput, input);
     const limit = pageLimit(q.limit);
     const offset = decodeCursor(q.cursor);
     return this.store.read(async (tx) => {

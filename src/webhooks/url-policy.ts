@@ -205,9 +205,32 @@ export function literalAddress(url: URL): { address: string; family: 4 | 6 } | n
 const PUBLIC_ONLY =
   "webhooks must target a public address (set CRM_WEBHOOK_ALLOW_PRIVATE=1 to allow receivers on a private network)";
 
+/** `https://` and then a host: not a path, not nothing. */
+const AUTHORITY = /^https:\/\/[^/\\?#]/i;
+const NAME_LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
+const TOP_LABEL = /^(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$/;
+
+/**
+ * Why a host name (as the URL parser gives it: lower case, punycode) cannot be a public DNS
+ * name, or null when it may be one. Checked before any lookup, so a mistyped URL costs none.
+ */
+export function publicNameProblem(host: string): string | null {
+  const name = host.endsWith(".") ? host.slice(0, -1) : host;
+  if (name.length > 253) return "is longer than 253 characters";
+  const labels = name.split(".");
+  if (labels.length < 2) return "has no dot; a public name looks like hooks.example.com";
+  if (!labels.every((label) => NAME_LABEL.test(label)))
+    return "has a label that is not 1 to 63 letters, digits, hyphens and underscores";
+  const top = labels[labels.length - 1]!;
+  if (!TOP_LABEL.test(top)) return "does not end in a top-level domain";
+  if (top === "localhost") return "is a local name";
+  return null;
+}
+
 /**
  * The checks that need no network: the URL parses, its scheme is `https:`, it carries no
- * userinfo, and a literal IP host is public (unless `allowPrivate`). Names are not resolved.
+ * userinfo, it has a host, and that host is a public IP address or a plausible public name
+ * (unless `allowPrivate`). Names are not resolved.
  */
 export function checkWebhookUrl(url: string, options: { allowPrivate?: boolean } = {}): UrlCheck {
   let parsed: URL;
@@ -228,8 +251,18 @@ export function checkWebhookUrl(url: string, options: { allowPrivate?: boolean }
       reason: "the URL must not contain credentials (user:password@); use the webhook secret instead",
     };
   }
-  if (parsed.hostname === "") return { ok: false, reason: "the URL has no host" };
+  // The URL parser makes a host of the path when the host is missing: https:///x is https://x/.
+  if (parsed.hostname === "" || !AUTHORITY.test(url.trim()))
+    return { ok: false, reason: "the URL has no host: write it as https://host.example.com/path" };
   const literal = literalAddress(parsed);
+  if (!literal && !options.allowPrivate) {
+    const problem = publicNameProblem(parsed.hostname);
+    if (problem)
+      return {
+        ok: false,
+        reason: `${JSON.stringify(parsed.hostname.slice(0, 100))} is not a public host name: it ${problem} (CRM_WEBHOOK_ALLOW_PRIVATE=1 allows private names)`,
+      };
+  }
   if (literal && !options.allowPrivate) {
     const verdict = classifyAddress(literal.address);
     if (!verdict.public) return { ok: false, reason: `${verdict.reason}; ${PUBLIC_ONLY}` };

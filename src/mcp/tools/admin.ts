@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { columnCreateInput, columnUpdateInput } from "../../crm/inputs.js";
 import { CUSTOM_COLUMN_TYPES, ENTITY_TYPES } from "../../domain/model.js";
+import { idInput } from "../../domain/validate.js";
 import { DESTRUCTIVE, defineTool, IDEMPOTENT_WRITE, READ, type ToolDefinition, WRITE } from "../registry.js";
 
 const record = z.record(z.string(), z.unknown());
@@ -46,7 +47,7 @@ export const adminTools: ToolDefinition[] = [
     title: "Delete a custom column",
     description:
       "Delete a custom column and every value stored in it. Irreversible; each record that held a value emits *.updated.",
-    input: z.strictObject({ id: z.string().min(1) }),
+    input: z.strictObject({ id: idInput }),
     output: z.object({ deleted: z.array(z.string()) }),
     annotations: DESTRUCTIVE,
     handler: async ({ id }, { app, actor }) => ({ deleted: [await app.crm.deleteColumn(actor, id)] }),

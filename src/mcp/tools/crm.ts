@@ -1,6 +1,13 @@
 import { z } from "zod";
-import { CREATE_INPUTS, filterInput, UPDATE_INPUTS } from "../../crm/inputs.js";
-import { MAX_BATCH } from "../../crm/service.js";
+import {
+  CREATE_INPUTS,
+  customFieldsItemInput,
+  filtersInput,
+  MAX_SEARCH_TERM,
+  searchTermInput,
+  UPDATE_INPUTS,
+} from "../../crm/inputs.js";
+import { entitiesInput, idsInput, MAX_BATCH } from "../../crm/service.js";
 import {
   displayName,
   ENTITIES,
@@ -8,14 +15,16 @@ import {
   type EntityRecord,
   type EntityType,
 } from "../../domain/model.js";
+import { cursorInput, idInput } from "../../domain/validate.js";
 import { notes as loadNotes } from "../../notes/lazy.js";
+import { NOTES_MARKDOWN_MAX_BYTES } from "../../notes/limits.js";
 import { DESTRUCTIVE, defineTool, IDEMPOTENT_WRITE, READ, type ToolDefinition, WRITE } from "../registry.js";
 
 const entity = z.enum(ENTITY_TYPES);
 const record = z.record(z.string(), z.unknown());
 const page = {
-  limit: z.number().int().min(1).max(100).optional().describe("Page size, default 25, at most 100"),
-  cursor: z.string().optional().describe("nextCursor from the previous page"),
+  limit: z.number().int().min(1).max(100).optional().describe("Default 25"),
+  cursor: cursorInput.optional(),
 };
 const listOutput = z.object({ items: z.array(record), nextCursor: z.string().nullable(), total: z.number() });
 const namedItems = z.object({ items: z.array(z.object({ id: z.string(), name: z.string() })) });
@@ -30,7 +39,7 @@ function named(type: EntityType, records: EntityRecord[]) {
   return { items: records.map((r) => ({ id: r.id, name: displayName(type, r) })) };
 }
 
-const ids = z.array(z.string().min(1)).min(1).max(MAX_BATCH);
+const ids = idsInput;
 
 const createTools = ENTITY_TYPES.map((type) => {
   const plural = ENTITIES[type].plural;
@@ -38,7 +47,7 @@ const createTools = ENTITY_TYPES.map((type) => {
     name: `create_${plural}`,
     toolset: "crm",
     title: `Create ${plural}`,
-    description: `Create 1-100 ${plural}. Relationship arrays link existing ids (find them with search_all_entities); notes are markdown. If any item is invalid, nothing is created.`,
+    description: `Create 1-100 ${plural}; relationship arrays link existing ids (search_all_entities finds them), notes are markdown. One invalid item and none is created.`,
     input: z.strictObject({ [plural]: z.array(CREATE_INPUTS[type]).min(1).max(MAX_BATCH) }),
     output: namedItems,
     annotations: WRITE,
@@ -53,7 +62,7 @@ const updateTools = ENTITY_TYPES.map((type) => {
     name: `update_${plural}`,
     toolset: "crm",
     title: `Update ${plural}`,
-    description: `Change 1-100 ${plural}; only the fields given change. A relationship array replaces all links (link_entities/unlink_entities add or remove some). If any item is invalid, nothing changes.`,
+    description: `Change 1-100 ${plural}: only the fields given. A relationship array replaces the links (link_entities/unlink_entities add or remove some). One invalid item and nothing changes.`,
     input: z.strictObject({ [plural]: z.array(UPDATE_INPUTS[type]).min(1).max(MAX_BATCH) }),
     output: namedItems,
     annotations: IDEMPOTENT_WRITE,
@@ -87,9 +96,11 @@ export const crmTools: ToolDefinition[] = [
       "List records of one entity type by searchTerm (names, emails) and filters, sorted, a page at a time. Notes are left out: get_entities with withNotes reads them.",
     input: z.strictObject({
       entity,
-      searchTerm: z.string().max(200).optional(),
-      filters: z.array(filterInput).max(50).optional(),
-      sort: z.strictObject({ field: z.string(), direction: z.enum(["asc", "desc"]).optional() }).optional(),
+      searchTerm: searchTermInput.optional(),
+      filters: filtersInput.optional(),
+      sort: z
+        .strictObject({ field: z.string().max(64), direction: z.enum(["asc", "desc"]).optional() })
+        .optional(),
       ...page,
     }),
     output: listOutput,
@@ -107,8 +118,8 @@ export const crmTools: ToolDefinition[] = [
       "Count the records of one entity type that match a searchTerm and filters (same rules as filter_entity).",
     input: z.strictObject({
       entity,
-      searchTerm: z.string().max(200).optional(),
-      filters: z.array(filterInput).max(50).optional(),
+      searchTerm: searchTermInput.optional(),
+      filters: filtersInput.optional(),
     }),
     output: z.object({ entity: z.string(), count: z.number() }),
     annotations: READ,
@@ -124,8 +135,8 @@ export const crmTools: ToolDefinition[] = [
     description:
       "Search names and emails across entity types at once; returns the best few of each type. Use it to find an id when you only know a name.",
     input: z.strictObject({
-      searchTerm: z.string().min(1).max(200),
-      entities: z.array(entity).min(1).optional().describe("Default: all five"),
+      searchTerm: z.string().min(1).max(MAX_SEARCH_TERM),
+      entities: entitiesInput.optional().describe("Default: all five"),
       limitPerEntity: z.number().int().min(1).max(25).optional().describe("Default 5"),
     }),
     output: z.object({
@@ -154,7 +165,7 @@ export const crmTools: ToolDefinition[] = [
         .array(
           z.strictObject({
             entity,
-            id: z.string().min(1),
+            id: idInput,
             include: z.enum(["masterData", "withNotes"]).default("masterData"),
           }),
         )
@@ -213,11 +224,8 @@ export const crmTools: ToolDefinition[] = [
           : "Remove some links from one record, keeping the rest; relation names the id array (organizationIds on a contact).",
       input: z.strictObject({
         entity,
-        id: z.string().min(1),
-        relation: z
-          .string()
-          .min(1)
-          .describe("organizationIds, contactIds, dealIds, serviceIds, taskIds or userIds"),
+        id: idInput,
+        relation: z.string().min(1).max(64).describe("An id array's name: organizationIds, dealIds, ..."),
         ids,
       }),
       output: namedItems,
@@ -242,8 +250,10 @@ export const crmTools: ToolDefinition[] = [
         items: z
           .array(
             z.strictObject({
-              id: z.string().min(1),
-              notes: mode === "update" ? z.string().nullable() : z.string().min(1),
+              id: idInput,
+              notes: (mode === "update"
+                ? z.string().max(NOTES_MARKDOWN_MAX_BYTES).nullable()
+                : z.string().min(1).max(NOTES_MARKDOWN_MAX_BYTES)) as z.ZodType<string | null>,
             }),
           )
           .min(1)
@@ -274,17 +284,7 @@ export const crmTools: ToolDefinition[] = [
       "Set or clear custom field values on 1 to 100 records. columnId comes from get_entity_configuration; each value is checked against its column's type; null clears it. Other columns keep their values.",
     input: z.strictObject({
       entity,
-      items: z
-        .array(
-          z.strictObject({
-            id: z.string().min(1),
-            customFieldValues: z
-              .array(z.strictObject({ columnId: z.string().min(1), value: z.unknown() }))
-              .min(1),
-          }),
-        )
-        .min(1)
-        .max(MAX_BATCH),
+      items: z.array(customFieldsItemInput).min(1).max(MAX_BATCH),
     }),
     output: namedItems,
     annotations: IDEMPOTENT_WRITE,

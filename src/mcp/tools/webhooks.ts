@@ -1,11 +1,17 @@
 import { z } from "zod";
+import { idInput } from "../../domain/validate.js";
 import { catalogAsJson } from "../../events/catalog.js";
 import { deliveryListInput, resendFailedInput } from "../../webhooks/deliveries.js";
-import { rotateSecretInput, webhookCreateInput, webhookUpdateInput } from "../../webhooks/records.js";
+import {
+  rotateSecretInput,
+  webhookCreateInput,
+  webhookListInput,
+  webhookUpdateInput,
+} from "../../webhooks/records.js";
 import { DESTRUCTIVE, defineTool, IDEMPOTENT_WRITE, READ, type ToolDefinition, WRITE } from "../registry.js";
 
 const record = z.record(z.string(), z.unknown());
-const id = (what: string) => z.strictObject({ id: z.string().min(1).describe(`The ${what}'s id`) });
+const id = z.strictObject({ id: idInput });
 const list = z.object({ items: z.array(record), nextCursor: z.string().nullable(), total: z.number() });
 
 /** How long resend tools wait for the new delivery's outcome before answering with it as it stands. */
@@ -51,7 +57,7 @@ export const webhookTools: ToolDefinition[] = [
     title: "Delete a webhook",
     description:
       "Delete a webhook. Irreversible: no more deliveries are sent to it and its past deliveries can no longer be resent.",
-    input: id("webhook"),
+    input: id,
     output: z.object({ deleted: z.array(z.string()) }),
     annotations: DESTRUCTIVE,
     handler: async ({ id }, { app, actor }) => ({ deleted: [await app.webhooks.delete(actor, id)] }),
@@ -62,7 +68,7 @@ export const webhookTools: ToolDefinition[] = [
     title: "Read a webhook",
     description:
       "Read one webhook: url, events, enabled (or why it was disabled), retryPolicy, whether a secret is set (never which).",
-    input: id("webhook"),
+    input: id,
     output: z.looseObject({}),
     annotations: READ,
     handler: async ({ id }, { app, actor }) => ({ ...(await app.webhooks.get(actor, id)) }),
@@ -73,11 +79,7 @@ export const webhookTools: ToolDefinition[] = [
     title: "List webhooks",
     description:
       "List the webhooks, newest first, with each one's last delivery status; searchTerm matches url and description.",
-    input: z.strictObject({
-      searchTerm: z.string().max(200).optional(),
-      limit: z.number().int().min(1).max(100).optional(),
-      cursor: z.string().optional(),
-    }),
+    input: webhookListInput,
     output: list,
     annotations: READ,
     handler: async (args, { app, actor }) => ({ ...(await app.webhooks.list(actor, args)) }),
@@ -99,7 +101,7 @@ export const webhookTools: ToolDefinition[] = [
     title: "Inspect a delivery",
     description:
       "One delivery in full: request headers and body, response status and body (first 64 KiB), error, duration.",
-    input: id("delivery"),
+    input: id,
     output: z.looseObject({}),
     annotations: READ,
     handler: async ({ id }, { app, actor }) => ({ ...(await app.deliveries.get(actor, id)) }),
@@ -110,7 +112,7 @@ export const webhookTools: ToolDefinition[] = [
     title: "Resend a delivery",
     description:
       "Send a delivery again as a new one (resendOf = the original): same body, the webhook's current url and secret. Returns its outcome.",
-    input: id("delivery"),
+    input: id,
     output: z.looseObject({}),
     annotations: { ...WRITE, openWorldHint: true },
     handler: async ({ id }, { app, actor }) => {
