@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CUSTOM_COLUMN_TYPES, ENTITIES, ENTITY_TYPES, type EntityType } from "../domain/model.js";
 import { quote } from "../domain/quote.js";
-import { idInput } from "../domain/validate.js";
+import { idInput, NAME_MAX_LENGTH } from "../domain/validate.js";
 import { NOTES_MARKDOWN_MAX_BYTES } from "../notes/limits.js";
 
 /**
@@ -157,7 +157,7 @@ export const FILTER_OPERATORS = [
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
 export const filterInput = z.strictObject({
-  field: z.string().min(1).max(64).describe("From get_entity_configuration"),
+  field: z.string().min(1).max(NAME_MAX_LENGTH).describe("From get_entity_configuration"),
   operator: z.enum(FILTER_OPERATORS),
   value: z
     .unknown()
@@ -170,7 +170,7 @@ export const filtersInput = z.array(filterInput).max(MAX_FILTERS);
 export const searchTermInput = z.string().max(MAX_SEARCH_TERM);
 
 export const sortInput = z.strictObject({
-  field: z.string().min(1).max(64),
+  field: z.string().min(1).max(NAME_MAX_LENGTH),
   direction: z.enum(["asc", "desc"]).default("asc"),
 });
 

@@ -9,6 +9,8 @@ import { quote } from "./quote.js";
 export const MAX_INPUT_DEPTH = 128;
 /** Ids are 26 characters today; the bound leaves room and keeps messages and queries small. */
 export const ID_MAX_LENGTH = 64;
+/** Names of fields, relations, columns and events: the longest is 26 characters. */
+export const NAME_MAX_LENGTH = 64;
 /** Cursors this server hands out are about 20 characters. */
 export const CURSOR_MAX_LENGTH = 100;
 

@@ -3,7 +3,7 @@ import { NotFoundError } from "../domain/errors.js";
 import { newId } from "../domain/ids.js";
 import { decodeCursor, type Page, pageLimit, pageOf } from "../domain/paging.js";
 import { quote } from "../domain/quote.js";
-import { cursorInput, idInput, parse } from "../domain/validate.js";
+import { cursorInput, idInput, NAME_MAX_LENGTH, parse } from "../domain/validate.js";
 import { EVENT_NAMES, isEventName } from "../events/catalog.js";
 import type { Actor } from "../events/recorder.js";
 import type { DeliveryStatus, Store, WebhookRow } from "../store/index.js";
@@ -42,7 +42,7 @@ export interface WebhookPolicy {
 }
 
 const eventsInput = z
-  .array(z.string().max(64))
+  .array(z.string().max(NAME_MAX_LENGTH))
   .min(1, "choose at least one event")
   .max(EVENT_NAMES.length)
   .superRefine((events, ctx) => {

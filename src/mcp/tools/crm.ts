@@ -15,7 +15,7 @@ import {
   type EntityRecord,
   type EntityType,
 } from "../../domain/model.js";
-import { cursorInput, idInput } from "../../domain/validate.js";
+import { cursorInput, idInput, NAME_MAX_LENGTH } from "../../domain/validate.js";
 import { notes as loadNotes } from "../../notes/lazy.js";
 import { NOTES_MARKDOWN_MAX_BYTES } from "../../notes/limits.js";
 import { DESTRUCTIVE, defineTool, IDEMPOTENT_WRITE, READ, type ToolDefinition, WRITE } from "../registry.js";
@@ -99,7 +99,10 @@ export const crmTools: ToolDefinition[] = [
       searchTerm: searchTermInput.optional(),
       filters: filtersInput.optional(),
       sort: z
-        .strictObject({ field: z.string().max(64), direction: z.enum(["asc", "desc"]).optional() })
+        .strictObject({
+          field: z.string().max(NAME_MAX_LENGTH),
+          direction: z.enum(["asc", "desc"]).optional(),
+        })
         .optional(),
       ...page,
     }),
@@ -225,7 +228,11 @@ export const crmTools: ToolDefinition[] = [
       input: z.strictObject({
         entity,
         id: idInput,
-        relation: z.string().min(1).max(64).describe("An id array's name: organizationIds, dealIds, ..."),
+        relation: z
+          .string()
+          .min(1)
+          .max(NAME_MAX_LENGTH)
+          .describe("An id array's name: organizationIds, dealIds, ..."),
         ids,
       }),
       output: namedItems,
