@@ -24,6 +24,10 @@ describe("crm-mcp CLI", () => {
     for (const word of [
       "serve",
       "keys create --name",
+      "keys list",
+      "keys revoke",
+      "companies create --name",
+      "users create --company",
       "migrate",
       "CRM_DB",
       "CRM_API_KEY",
@@ -40,6 +44,76 @@ describe("crm-mcp CLI", () => {
     const keys = run(["keys", "create", "--name", "laptop"]);
     expect(keys.code).toBe(0);
     expect(keys.stdout).toMatch(/^crm_[A-Za-z0-9_-]{20,}\n$/);
+  });
+
+  it("administers companies, users and keys without SQL", () => {
+    const company = run(["companies", "create", "--name", "Acme Ltd", "--owner-name", "Ada"]);
+    expect(company.code, company.stderr).toBe(0);
+    const [companyId, ownerId] = company.stdout.trim().split(" ");
+    expect(companyId).toMatch(/^co_/);
+    expect(ownerId).toMatch(/^usr_/);
+    expect(run(["companies", "list"]).stdout).toMatch(new RegExp(`^${companyId}\tAcme Ltd\t`, "m"));
+
+    const user = run(["users", "create", "--company", companyId!, "--name", "Bob", "--email", "bob@acme.io"]);
+    expect(user.code, user.stderr).toBe(0);
+    const userId = user.stdout.trim();
+    expect(run(["users", "list", "--company", companyId!]).stdout).toContain(
+      `${userId}\tBob\tbob@acme.io\tmember`,
+    );
+
+    const key = run(["keys", "create", "--user", userId, "--name", "bob-agent"]);
+    expect(key.stdout).toMatch(/^crm_[A-Za-z0-9_-]{20,}\n$/);
+    const listed = run(["keys", "list", "--company", companyId!]);
+    expect(listed.code).toBe(0);
+    const rows = listed.stdout.trim().split("\n");
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(/^id\tname\t/);
+    const [keyId, name] = rows[1]!.split("\t");
+    expect(name).toBe("bob-agent");
+    expect(listed.stdout).not.toContain(key.stdout.trim());
+
+    const revoked = run(["keys", "revoke", keyId!]);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(revoked.stderr).toContain(`Revoked ${keyId}`);
+    expect(run(["keys", "list", "--company", companyId!]).stdout.trim().split("\n")).toHaveLength(1);
+    // The revoked key no longer opens the CRM.
+    const refused = run([], { CRM_API_KEY: key.stdout.trim() });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/CRM_API_KEY is not a key of this database/);
+  });
+
+  it("answers every misuse with one line on stderr and exit code 2", () => {
+    const cases: [string[], RegExp][] = [
+      [["keys", "create", "--name", "x".repeat(201)], /^crm-mcp: --name: must be at most 100 characters\n$/],
+      [["keys", "create", "--name"], /argument missing/],
+      [["keys", "create", "--nme", "x"], /Unknown option '--nme'/],
+      [["keys", "create", "--name", "a", "--name", "b"], /--name/],
+      [["keys", "frob"], /keys: unknown command "frob"/],
+      [["keys"], /usage: crm-mcp keys create/],
+      [["keys", "create", "--name", "ci", "--user", "usr_nope"], /--user: no user with id "usr_nope" exists/],
+      [["keys", "create", "--name", "ci", "--user", "co_x"], /--user: must be an id that starts with usr_/],
+      [["keys", "list", "extra"], /unexpected argument "extra"/],
+      [["keys", "revoke"], /keys revoke: the key's id .* is required/],
+      [["keys", "revoke", "key_nope"], /key id: no API key with id "key_nope" exists/],
+      [["companies", "create"], /--name is required/],
+      [["companies", "create", "--name", ""], /--name: must not be empty/],
+      [["companies", "create", "--name", "A", "--owner-email", "nope"], /--owner-email: must be an email/],
+      [["users", "create", "--company", "co_nope", "--name", "Bob"], /--company: no company with id/],
+      [
+        ["users", "create", "--company", "co_x", "--name", "B", "--role", "king"],
+        /--role: "king" is not one of/,
+      ],
+      [["users", "list"], /--company is required/],
+    ];
+    for (const [args, message] of cases) {
+      const r = run(args);
+      const label = args.join(" ").slice(0, 60);
+      expect(r.code, label).toBe(2);
+      expect(r.stderr.trim().split("\n"), label).toHaveLength(1);
+      expect(r.stderr, label).toMatch(message);
+      expect(r.stderr, label).not.toMatch(/\n\s+at /);
+      expect(r.stdout, label).toBe("");
+    }
   });
 
   it("answers config errors with one clear line and a non-zero exit", () => {
@@ -59,7 +133,7 @@ describe("crm-mcp CLI", () => {
     writeFileSync(join(dir, "file-not-dir"), "x");
     for (const [args, env, message] of cases) {
       const r = run(args, env);
-      expect(r.code, args.join(" ")).not.toBe(0);
+      expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
       expect(r.stderr, args.join(" ")).toMatch(message);
       expect(r.stdout, args.join(" ")).toBe("");
