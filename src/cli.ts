@@ -8,6 +8,7 @@ import type { Actor } from "./events/recorder.js";
 import { TOOLSETS, type ToolSelection, type Toolset } from "./mcp/registry.js";
 import { buildMcpServer } from "./mcp/server.js";
 import { Store } from "./store/index.js";
+import { createLogger, errorLog, type Logger } from "./telemetry/log.js";
 import { TenantService } from "./tenants/service.js";
 import { VERSION } from "./version.js";
 
@@ -16,8 +17,10 @@ const HELP = `crm-mcp ${VERSION}: an open CRM that AI agents drive through MCP
 Usage:
   crm-mcp [--toolsets crm,webhooks,admin] [--read-only]
       MCP over stdio (Claude Desktop). Logs go to stderr.
-  crm-mcp serve [--host 127.0.0.1] [--port 3000] [--toolsets ...] [--read-only]
-      HTTP: Streamable HTTP MCP at /mcp, legacy SSE at /sse + /messages, web UI at /, /healthz.
+  crm-mcp serve [--host 127.0.0.1] [--port 3000] [--metrics-port PORT [--metrics-host 127.0.0.1]]
+                [--toolsets ...] [--read-only]
+      HTTP: Streamable HTTP MCP at /mcp, legacy SSE at /sse + /messages, web UI at /, /healthz,
+      /readyz; Prometheus metrics at /metrics on the metrics port only.
   crm-mcp companies create --name NAME [--owner-name NAME] [--owner-email EMAIL]
       Make a company and its owner; print their ids (co_... usr_...).
   crm-mcp companies list
@@ -39,6 +42,7 @@ Environment:
   CRM_API_KEY                stdio: act as this key's user (default: the local owner)
   CRM_WEBHOOK_ALLOW_PRIVATE  1 allows webhook URLs on private addresses (https is still required)
   CRM_WEBHOOK_TIMEOUT_MS     delivery deadline in milliseconds (default 5000)
+  CRM_LOG_LEVEL              fatal, error, warn, info (default), debug, trace or silent; JSON lines on stderr
 `;
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
@@ -86,16 +90,37 @@ function onShutdown(stop: () => Promise<void>) {
   return run;
 }
 
+/** The start-up summary: one line that says what runs, where, with what. */
+function started(logger: Logger, app: App, fields: Record<string, unknown>, selection: ToolSelection) {
+  logger.info(
+    {
+      version: VERSION,
+      node: process.version,
+      ...fields,
+      database: app.config.dbPath,
+      toolsets: selection.toolsets ?? TOOLSETS,
+      readOnly: Boolean(selection.readOnly),
+      webhookTimeoutMs: app.config.timeoutMs,
+      allowPrivateWebhooks: app.config.allowPrivate,
+      logLevel: logger.level,
+    },
+    "started",
+  );
+}
+
 async function runStdio(selection: ToolSelection) {
   // stdout carries protocol messages only; a dependency's console.log must not corrupt it.
   console.log = console.error;
   console.info = console.error;
   console.debug = console.error;
-  const app = await openApp(readConfig(), { log });
+  const config = readConfig();
+  const logger = createLogger(config.logLevel ?? "info");
+  const app = await openApp(config, { log: errorLog(logger), logger });
   const actor = await actorFor(app);
-  const handle = serveStdio(() => buildMcpServer(app, actor, selection, log), {
-    onerror: (e) => log(`mcp: ${e.message}`),
+  const handle = serveStdio(() => buildMcpServer(app, actor, selection, errorLog(logger)), {
+    onerror: (e) => logger.error(`mcp: ${e.message}`),
   });
+  started(logger, app, { mode: "stdio", userId: actor.userId, companyId: actor.companyId }, selection);
   const stop = onShutdown(async () => {
     await handle.close().catch(() => undefined);
     await app.close();
@@ -104,22 +129,64 @@ async function runStdio(selection: ToolSelection) {
   process.stdin.on("close", stop);
 }
 
-async function runServe(values: { host?: string; port?: string }, selection: ToolSelection) {
+function portOf(flag: string, value: string | undefined, fallback: string): number {
+  const port = Number(value ?? fallback);
+  if (!/^\d{1,5}$/.test(value ?? fallback) || port > 65535)
+    throw new UsageError(`--${flag}: "${clip(value ?? "")}" is not a port number (0 to 65535)`);
+  return port;
+}
+
+async function runServe(
+  values: { host?: string; port?: string; "metrics-host"?: string; "metrics-port"?: string },
+  selection: ToolSelection,
+) {
   const host = values.host ?? "127.0.0.1";
-  const port = Number(values.port ?? "3000");
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new UsageError(`--port: "${values.port}" is not a port number (0 to 65535)`);
-  const app = await openApp(readConfig(), { log });
+  const port = portOf("port", values.port, "3000");
+  const metricsHost = values["metrics-host"] ?? "127.0.0.1";
+  const metricsPort =
+    values["metrics-port"] === undefined ? null : portOf("metrics-port", values["metrics-port"], "");
+  if (values["metrics-host"] !== undefined && metricsPort === null)
+    throw new UsageError("--metrics-host needs --metrics-port, e.g. --metrics-port 9464");
+  const config = readConfig();
+  const logger = createLogger(config.logLevel ?? "info");
+  const app = await openApp(config, { log: errorLog(logger), logger });
   const owner = await app.tenants.localOwner();
-  const { startHttpServer } = await import("./http/server.js");
-  const http = await startHttpServer(app, { host, port, selection, log }).catch(async (error) => {
-    await app.close();
-    throw new ConfigError(
-      `cannot listen on ${host}:${port}: ${(error as Error).message}; choose another with --port (0 picks a free one)`,
-    );
-  });
+  const { startHttpServer, startMetricsServer } = await import("./http/server.js");
+  const listen = async <T>(
+    flag: string,
+    h: string,
+    p: number,
+    start: () => Promise<T>,
+    undo?: () => Promise<void>,
+  ) =>
+    start().catch(async (error) => {
+      await undo?.();
+      await app.close();
+      throw new ConfigError(
+        `cannot listen on ${h}:${p}: ${(error as Error).message}; choose another with --${flag} (0 picks a free one)`,
+      );
+    });
+  const http = await listen("port", host, port, () =>
+    startHttpServer(app, { host, port, selection, log: errorLog(logger), logger }),
+  );
+  const metrics =
+    metricsPort === null
+      ? null
+      : await listen(
+          "metrics-port",
+          metricsHost,
+          metricsPort,
+          () => startMetricsServer(app, { host: metricsHost, port: metricsPort }),
+          () => http.close(),
+        );
+  started(
+    logger,
+    app,
+    { mode: "http", url: http.url, metricsUrl: metrics && `${metrics.url}/metrics` },
+    selection,
+  );
   process.stdout.write(
-    `crm-mcp ${VERSION} listening on ${http.url}\n  MCP (Streamable HTTP): ${http.url}/mcp\n  MCP (legacy SSE):      ${http.url}/sse\n  Web UI:                ${http.url}/\n  Database:              ${app.config.dbPath}\n`,
+    `crm-mcp ${VERSION} listening on ${http.url}\n  MCP (Streamable HTTP): ${http.url}/mcp\n  MCP (legacy SSE):      ${http.url}/sse\n  Web UI:                ${http.url}/\n  Database:              ${app.config.dbPath}\n${metrics ? `  Metrics:               ${metrics.url}/metrics\n` : ""}`,
   );
   if (!(await app.tenants.hasApiKeys(owner))) {
     const { key } = await app.tenants.createApiKey(owner, "first start");
@@ -130,6 +197,7 @@ async function runServe(values: { host?: string; port?: string }, selection: Too
     );
   }
   onShutdown(async () => {
+    await metrics?.close();
     await http.close();
     await app.close();
   });
@@ -309,6 +377,8 @@ async function main(argv: string[]) {
   const options = {
     host: { type: "string" },
     port: { type: "string" },
+    "metrics-host": { type: "string" },
+    "metrics-port": { type: "string" },
     toolsets: { type: "string" },
     "read-only": { type: "boolean" },
   } as const;

@@ -1,5 +1,6 @@
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { LOG_LEVELS, type LogLevel } from "./telemetry/log.js";
 
 /** Settings from the environment, read once at start. */
 export interface Config {
@@ -7,6 +8,8 @@ export interface Config {
   apiKey: string | undefined;
   allowPrivate: boolean;
   timeoutMs: number;
+  /** CRM_LOG_LEVEL; info when not set. */
+  logLevel?: LogLevel;
 }
 
 export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -32,10 +35,16 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
       `CRM_WEBHOOK_TIMEOUT_MS must be a whole number of milliseconds from 100 to 120000, got "${timeout}"`,
     );
   }
+  const level = (env.CRM_LOG_LEVEL || "info").toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level))
+    throw new ConfigError(
+      `CRM_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${env.CRM_LOG_LEVEL?.slice(0, 40)}"`,
+    );
   return {
     dbPath: env.CRM_DB || defaultDbPath(env),
     apiKey: env.CRM_API_KEY || undefined,
     allowPrivate: ["1", "true", "yes"].includes((env.CRM_WEBHOOK_ALLOW_PRIVATE ?? "").toLowerCase()),
     timeoutMs,
+    logLevel: level as LogLevel,
   };
 }

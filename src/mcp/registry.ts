@@ -163,7 +163,9 @@ export function registerTools(
       (async (args: any) => {
         try {
           const parsed = parse(tool.input, args ?? {});
-          return toolResult(await tool.handler(parsed, ctx));
+          const result = toolResult(await tool.handler(parsed, ctx));
+          ctx.app.metrics.recordToolCall(tool.name, "ok");
+          return result;
         } catch (error) {
           if (
             !(
@@ -173,7 +175,8 @@ export function registerTools(
             )
           ) {
             log?.(`tool ${tool.name} failed: ${(error as Error)?.stack ?? error}`);
-          }
+            ctx.app.metrics.recordToolCall(tool.name, "error");
+          } else ctx.app.metrics.recordToolCall(tool.name, "invalid");
           return toolError(errorMessage(error));
         }
       }) as never,

@@ -13,6 +13,7 @@ export type { StoredFilter, StoredQuery } from "./crm.js";
 export type { ApiKey, Company, User } from "./tenants.js";
 export type {
   ClaimedDelivery,
+  ClaimedRow,
   DeliveryQuery,
   DeliveryResult,
   DeliveryRow,
@@ -153,6 +154,14 @@ export class Store {
   onDeliveries(listener: (count: number, claimed: ClaimedDelivery[], declined: number) => void): () => void {
     this.emitter.on("deliveries", listener);
     return () => this.emitter.off("deliveries", listener);
+  }
+
+  /** Whether the store answers a query: what readiness means. */
+  ping(): Promise<void> {
+    return this.serial.run(async () => {
+      if (this.closed) throw new Error("The store is closed");
+      this.sqlite.prepare("select 1").get();
+    });
   }
 
   async close(): Promise<void> {

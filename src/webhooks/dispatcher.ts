@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
-import type { ClaimedDelivery, DeliveryResult, Store } from "../store/index.js";
+import type { ClaimedDelivery, ClaimedRow, DeliveryResult, Store } from "../store/index.js";
 import { VERSION } from "../version.js";
 import { buildDeliveryHeaders } from "./signing.js";
 import type { Resolver } from "./url-policy.js";
@@ -34,6 +34,8 @@ export interface DispatcherOptions {
   /** Extra trusted certificate authority (PEM), for tests and private receivers. */
   ca?: string;
   log?: (message: string) => void;
+  /** Told each outcome as it is known (metrics, logs): must be cheap, it runs on the send path. */
+  onOutcome?: (delivery: ClaimedRow, result: DeliveryResult) => void;
 }
 
 /**
@@ -44,7 +46,9 @@ export interface DispatcherOptions {
  */
 export class Dispatcher {
   readonly workerId: string;
-  private readonly opts: Required<Omit<DispatcherOptions, "resolver" | "ca" | "log" | "workerId">>;
+  private readonly opts: Required<
+    Omit<DispatcherOptions, "resolver" | "ca" | "log" | "workerId" | "onOutcome">
+  >;
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly perWebhook = new Map<string, number>();
   private readonly waiting = new Map<string, ClaimedDelivery[]>();
@@ -361,6 +365,7 @@ export class Dispatcher {
         sentAt: sentAt.toISOString(),
       };
     }
+    this.options.onOutcome?.(delivery, result);
     // The send slot is free as soon as the answer is in; recording it joins a batch that
     // is written a moment later, one transaction for many outcomes.
     this.results.push({ id: delivery.id, webhookId: delivery.webhookId, result });

@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -125,6 +125,13 @@ describe("crm-mcp CLI", () => {
       [["migrate"], { CRM_WEBHOOK_TIMEOUT_MS: "soon" }, /CRM_WEBHOOK_TIMEOUT_MS must be a whole number/],
       [
         ["migrate"],
+        { CRM_LOG_LEVEL: "loud" },
+        /CRM_LOG_LEVEL must be one of fatal, error, warn, info, debug/,
+      ],
+      [["serve", "--metrics-port", "99999"], {}, /--metrics-port: "99999" is not a port number/],
+      [["serve", "--metrics-host", "0.0.0.0"], {}, /--metrics-host needs --metrics-port/],
+      [
+        ["migrate"],
         { CRM_DB: join(dir, "file-not-dir", "crm.db") },
         /cannot open the database at .*Set CRM_DB/,
       ],
@@ -137,6 +144,38 @@ describe("crm-mcp CLI", () => {
       expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);
       expect(r.stderr, args.join(" ")).toMatch(message);
       expect(r.stdout, args.join(" ")).toBe("");
+    }
+  });
+
+  it("serves /metrics on its own port and logs a start-up summary on stderr", async () => {
+    const child = spawn(process.execPath, [CLI, "serve", "--port", "0", "--metrics-port", "0"], {
+      env: { PATH: process.env.PATH ?? "", HOME: dir, CRM_DB: join(dir, "serve.db") },
+    });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+    });
+    child.stderr.on("data", (d) => {
+      err += d;
+    });
+    try {
+      for (let i = 0; i < 300 && !/Metrics: +\S+\n/.test(out); i++)
+        await new Promise((r) => setTimeout(r, 50));
+      const metricsUrl = /Metrics: +(\S+)\n/.exec(out)![1]!;
+      const url = /listening on (\S+)\n/.exec(out)![1]!;
+      expect((await fetch(`${url}/readyz`)).status).toBe(200);
+      const res = await fetch(metricsUrl);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain("crm_webhook_outbox_depth 0");
+      const logs = err
+        .split("\n")
+        .filter(Boolean)
+        .map((l) => JSON.parse(l));
+      expect(logs[0]).toMatchObject({ msg: "started", mode: "http", url, metricsUrl, level: "info" });
+    } finally {
+      child.kill("SIGTERM");
+      await new Promise((r) => child.on("exit", r));
     }
   });
 });
