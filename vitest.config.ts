@@ -11,6 +11,7 @@ const BOTH_ENGINES = [
   "test/webhooks/retries.test.ts",
   "test/webhooks/secrets.test.ts",
   "test/webhooks/endpoint-slots.test.ts",
+  "test/tenants.test.ts",
 ];
 
 /**

@@ -1,6 +1,8 @@
 import type { Config } from "./config.js";
 import { CrmService } from "./crm/service.js";
 import { openStore, type Store, type StoreTarget } from "./store/index.js";
+import type { Logger } from "./telemetry/log.js";
+import { Metrics } from "./telemetry/metrics.js";
 import { TenantService } from "./tenants/service.js";
 import { DeliveryService } from "./webhooks/deliveries.js";
 import { Dispatcher } from "./webhooks/dispatcher.js";
@@ -16,6 +18,8 @@ export interface App {
   webhooks: WebhookService;
   deliveries: DeliveryService;
   dispatcher: Dispatcher;
+  metrics: Metrics;
+  logger: Logger | undefined;
   close(): Promise<void>;
 }
 
@@ -26,10 +30,16 @@ export interface AppOptions {
   /** Extra trusted CA for webhook receivers (PEM). */
   ca?: string;
   log?: (message: string) => void;
+  /** Structured logs; each delivery outcome is a debug line. */
+  logger?: Logger;
 }
 
 export async function openApp(config: Config, options: AppOptions = {}): Promise<App> {
   const store = await openStore(storeTarget(config));
+  const metrics = new Metrics(store);
+  const logger = options.logger;
+  // Read once: the send path must not build a log line that no one will see.
+  const debug = logger?.isLevelEnabled("debug") ? logger : undefined;
   const dispatcher = new Dispatcher(store, {
     timeoutMs: config.timeoutMs,
     allowPrivate: config.allowPrivate,
@@ -38,6 +48,21 @@ export async function openApp(config: Config, options: AppOptions = {}): Promise
     retrySchedule: config.retrySchedule,
     autoDisableAfterMs: config.autoDisableAfterMs,
     log: options.log,
+    onOutcome: (delivery, result) => {
+      metrics.recordDelivery(result);
+      debug?.debug(
+        {
+          delivery: delivery.id,
+          webhook: delivery.webhookId,
+          event: delivery.event,
+          status: result.status,
+          statusCode: result.statusCode,
+          errorClass: result.errorClass,
+          ms: result.durationMs,
+        },
+        "delivery",
+      );
+    },
   });
   if (options.dispatch !== false) dispatcher.start();
   return {
@@ -48,6 +73,8 @@ export async function openApp(config: Config, options: AppOptions = {}): Promise
     webhooks: new WebhookService(store, { allowPrivate: config.allowPrivate, resolver: options.resolver }),
     deliveries: new DeliveryService(store),
     dispatcher,
+    metrics,
+    logger,
     async close() {
       await dispatcher.stop();
       await store.close();

@@ -4,10 +4,12 @@ import { parseArgs } from "node:util";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { type App, openApp, storeTarget } from "./app.js";
 import { ConfigError, readConfig } from "./config.js";
+import { ConflictError, NotFoundError, ValidationError } from "./domain/errors.js";
 import type { Actor } from "./events/recorder.js";
 import { TOOLSETS, type ToolSelection, type Toolset } from "./mcp/registry.js";
 import { buildMcpServer } from "./mcp/server.js";
 import { openStore, StoreOpenError } from "./store/index.js";
+import { createLogger, errorLog, type Logger } from "./telemetry/log.js";
 import { TenantService } from "./tenants/service.js";
 import { VERSION } from "./version.js";
 
@@ -16,10 +18,22 @@ const HELP = `crm-mcp ${VERSION}: an open CRM that AI agents drive through MCP
 Usage:
   crm-mcp [--toolsets crm,webhooks,admin] [--read-only]
       MCP over stdio (Claude Desktop). Logs go to stderr.
-  crm-mcp serve [--host 127.0.0.1] [--port 3000] [--toolsets ...] [--read-only]
-      HTTP: Streamable HTTP MCP at /mcp, legacy SSE at /sse + /messages, web UI at /, /healthz.
-  crm-mcp keys create --name NAME
-      Print a new API key for the local owner (shown once), and nothing else.
+  crm-mcp serve [--host 127.0.0.1] [--port 3000] [--metrics-port PORT [--metrics-host 127.0.0.1]]
+                [--toolsets ...] [--read-only]
+      HTTP: Streamable HTTP MCP at /mcp, legacy SSE at /sse + /messages, web UI at /, /healthz,
+      /readyz; Prometheus metrics at /metrics on the metrics port only.
+  crm-mcp companies create --name NAME [--owner-name NAME] [--owner-email EMAIL]
+      Make a company and its owner; print their ids (co_... usr_...).
+  crm-mcp companies list
+  crm-mcp users create --company co_... --name NAME [--email EMAIL] [--role member|owner]
+      Add a user to a company; print its id.
+  crm-mcp users list --company co_...
+  crm-mcp keys create --name NAME [--user usr_...]
+      Print a new API key (shown once), and nothing else: for the user, or the local owner.
+  crm-mcp keys list [--company co_...] [--user usr_...]
+      Keys without their secrets: id, name, first characters, user, company.
+  crm-mcp keys revoke key_...
+      Revoke a key at once: the next request made with it is refused.
   crm-mcp migrate
       Apply database migrations and exit.
   crm-mcp copy --to postgres://user@host:5432/db
@@ -36,6 +50,7 @@ Environment:
   CRM_WEBHOOK_CA_FILE        PEM file of extra CAs trusted for webhook receivers (TLS is still verified)
   CRM_WEBHOOK_RETRY_SCHEDULE delays of the standard retry policy (default 5s,5m,30m,2h,5h,10h,10h)
   CRM_WEBHOOK_AUTO_DISABLE_AFTER  disable a webhook whose deliveries all failed this long (default 5d)
+  CRM_LOG_LEVEL              fatal, error, warn, info (default), debug, trace or silent; JSON lines on stderr
 `;
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
@@ -83,16 +98,37 @@ function onShutdown(stop: () => Promise<void>) {
   return run;
 }
 
+/** The start-up summary: one line that says what runs, where, with what. */
+function started(logger: Logger, app: App, fields: Record<string, unknown>, selection: ToolSelection) {
+  logger.info(
+    {
+      version: VERSION,
+      node: process.version,
+      ...fields,
+      database: app.config.dbPath,
+      toolsets: selection.toolsets ?? TOOLSETS,
+      readOnly: Boolean(selection.readOnly),
+      webhookTimeoutMs: app.config.timeoutMs,
+      allowPrivateWebhooks: app.config.allowPrivate,
+      logLevel: logger.level,
+    },
+    "started",
+  );
+}
+
 async function runStdio(selection: ToolSelection) {
   // stdout carries protocol messages only; a dependency's console.log must not corrupt it.
   console.log = console.error;
   console.info = console.error;
   console.debug = console.error;
-  const app = await openApp(readConfig(), { log });
+  const config = readConfig();
+  const logger = createLogger(config.logLevel ?? "info");
+  const app = await openApp(config, { log: errorLog(logger), logger });
   const actor = await actorFor(app);
-  const handle = serveStdio(() => buildMcpServer(app, actor, selection, log), {
-    onerror: (e) => log(`mcp: ${e.message}`),
+  const handle = serveStdio(() => buildMcpServer(app, actor, selection, errorLog(logger)), {
+    onerror: (e) => logger.error(`mcp: ${e.message}`),
   });
+  started(logger, app, { mode: "stdio", userId: actor.userId, companyId: actor.companyId }, selection);
   const stop = onShutdown(async () => {
     await handle.close().catch(() => undefined);
     await app.close();
@@ -101,22 +137,64 @@ async function runStdio(selection: ToolSelection) {
   process.stdin.on("close", stop);
 }
 
-async function runServe(values: { host?: string; port?: string }, selection: ToolSelection) {
+function portOf(flag: string, value: string | undefined, fallback: string): number {
+  const port = Number(value ?? fallback);
+  if (!/^\d{1,5}$/.test(value ?? fallback) || port > 65535)
+    throw new UsageError(`--${flag}: "${clip(value ?? "")}" is not a port number (0 to 65535)`);
+  return port;
+}
+
+async function runServe(
+  values: { host?: string; port?: string; "metrics-host"?: string; "metrics-port"?: string },
+  selection: ToolSelection,
+) {
   const host = values.host ?? "127.0.0.1";
-  const port = Number(values.port ?? "3000");
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new UsageError(`--port: "${values.port}" is not a port number (0 to 65535)`);
-  const app = await openApp(readConfig(), { log });
+  const port = portOf("port", values.port, "3000");
+  const metricsHost = values["metrics-host"] ?? "127.0.0.1";
+  const metricsPort =
+    values["metrics-port"] === undefined ? null : portOf("metrics-port", values["metrics-port"], "");
+  if (values["metrics-host"] !== undefined && metricsPort === null)
+    throw new UsageError("--metrics-host needs --metrics-port, e.g. --metrics-port 9464");
+  const config = readConfig();
+  const logger = createLogger(config.logLevel ?? "info");
+  const app = await openApp(config, { log: errorLog(logger), logger });
   const owner = await app.tenants.localOwner();
-  const { startHttpServer } = await import("./http/server.js");
-  const http = await startHttpServer(app, { host, port, selection, log }).catch(async (error) => {
-    await app.close();
-    throw new ConfigError(
-      `cannot listen on ${host}:${port}: ${(error as Error).message}; choose another with --port (0 picks a free one)`,
-    );
-  });
+  const { startHttpServer, startMetricsServer } = await import("./http/server.js");
+  const listen = async <T>(
+    flag: string,
+    h: string,
+    p: number,
+    start: () => Promise<T>,
+    undo?: () => Promise<void>,
+  ) =>
+    start().catch(async (error) => {
+      await undo?.();
+      await app.close();
+      throw new ConfigError(
+        `cannot listen on ${h}:${p}: ${(error as Error).message}; choose another with --${flag} (0 picks a free one)`,
+      );
+    });
+  const http = await listen("port", host, port, () =>
+    startHttpServer(app, { host, port, selection, log: errorLog(logger), logger }),
+  );
+  const metrics =
+    metricsPort === null
+      ? null
+      : await listen(
+          "metrics-port",
+          metricsHost,
+          metricsPort,
+          () => startMetricsServer(app, { host: metricsHost, port: metricsPort }),
+          () => http.close(),
+        );
+  started(
+    logger,
+    app,
+    { mode: "http", url: http.url, metricsUrl: metrics && `${metrics.url}/metrics` },
+    selection,
+  );
   process.stdout.write(
-    `crm-mcp ${VERSION} listening on ${http.url}\n  MCP (Streamable HTTP): ${http.url}/mcp\n  MCP (legacy SSE):      ${http.url}/sse\n  Web UI:                ${http.url}/\n  Database:              ${app.store.location}\n`,
+    `crm-mcp ${VERSION} listening on ${http.url}\n  MCP (Streamable HTTP): ${http.url}/mcp\n  MCP (legacy SSE):      ${http.url}/sse\n  Web UI:                ${http.url}/\n  Database:              ${app.store.location}\n${metrics ? `  Metrics:               ${metrics.url}/metrics\n` : ""}`,
   );
   if (!(await app.tenants.hasApiKeys(owner))) {
     const { key } = await app.tenants.createApiKey(owner, "first start");
@@ -127,28 +205,170 @@ async function runServe(values: { host?: string; port?: string }, selection: Too
     );
   }
   onShutdown(async () => {
+    await metrics?.close();
     await http.close();
     await app.close();
   });
 }
 
-async function runKeys(args: string[]) {
-  const { values, positionals } = parseArgs({
-    args,
-    options: { name: { type: "string" } },
-    allowPositionals: true,
-  });
-  if (positionals[0] !== "create") throw new UsageError("usage: crm-mcp keys create --name NAME");
-  if (!values.name) throw new UsageError("keys create: --name is required, e.g. --name laptop");
+/** Admin commands work on the store alone: no dispatcher, no MCP. */
+async function withTenants<T>(work: (tenants: TenantService) => Promise<T>): Promise<T> {
   const store = await openStore(storeTarget(readConfig()));
   try {
-    const tenants = new TenantService(store);
-    const { key } = await tenants.createApiKey(await tenants.localOwner(), values.name);
-    process.stdout.write(`${key}\n`);
+    return await work(new TenantService(store));
   } finally {
     await store.close();
   }
 }
+
+type Flags = Record<string, { type: "string" | "boolean" }>;
+
+/**
+ * Parses one admin command's flags: each string flag at most once, `positionals` values
+ * exactly, nothing else. A service's field names map to flags (`ownerName` is
+ * `--owner-name`), so its validation errors name what the user typed.
+ */
+function commandArgs(
+  usage: string,
+  args: string[],
+  options: Flags,
+  positionals: string[] = [],
+): { values: Record<string, string | undefined>; positionals: string[] } {
+  const parsed = parseArgs({ args, options, allowPositionals: true, strict: true, tokens: true });
+  const seen = new Set<string>();
+  for (const token of parsed.tokens) {
+    if (token.kind !== "option") continue;
+    // parseArgs keeps the last of a repeated flag; a silent pick is worse than a refusal.
+    if (seen.has(token.name)) throw new UsageError(`${usage}: --${token.name} is given twice; give it once`);
+    seen.add(token.name);
+  }
+  if (parsed.positionals.length !== positionals.length) {
+    const extra = parsed.positionals[positionals.length];
+    throw new UsageError(
+      extra === undefined
+        ? `${usage}: ${positionals[parsed.positionals.length]} is required`
+        : `${usage}: unexpected argument "${clip(extra)}"`,
+    );
+  }
+  return { values: parsed.values as Record<string, string | undefined>, positionals: parsed.positionals };
+}
+
+function required(usage: string, values: Record<string, string | undefined>, flag: string, example: string) {
+  const value = values[flag];
+  if (value === undefined) throw new UsageError(`${usage}: --${flag} is required, e.g. --${flag} ${example}`);
+  return value;
+}
+
+const clip = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}...` : text);
+
+function table(header: string[], rows: (string | null)[][]): string {
+  return [header, ...rows].map((r) => `${r.map((c) => c ?? "-").join("\t")}\n`).join("");
+}
+
+const ADMIN_USAGE: Record<string, string> = {
+  companies:
+    "crm-mcp companies create --name NAME [--owner-name NAME] [--owner-email EMAIL] | companies list",
+  users:
+    "crm-mcp users create --company co_... --name NAME [--email EMAIL] [--role member|owner] | users list --company co_...",
+  keys: "crm-mcp keys create --name NAME [--user usr_...] | keys list [--company co_...] [--user usr_...] | keys revoke key_...",
+};
+
+async function runAdmin(group: string, args: string[]) {
+  const [action, ...rest] = args;
+  if (args.includes("--help") || args.includes("-h"))
+    return void process.stdout.write(`usage: ${ADMIN_USAGE[group]}\n`);
+  const usage = `${group} ${action ?? ""}`.trim();
+  const out = (text: string) => process.stdout.write(text);
+  switch (`${group} ${action}`) {
+    case "companies create": {
+      const { values } = commandArgs(usage, rest, {
+        name: { type: "string" },
+        "owner-name": { type: "string" },
+        "owner-email": { type: "string" },
+      });
+      const name = required(usage, values, "name", '"Acme Ltd"');
+      const { companyId, userId } = await withTenants((t) =>
+        t.createCompany(name, values["owner-name"] ?? "Owner", values["owner-email"]),
+      );
+      return out(`${companyId} ${userId}\n`);
+    }
+    case "companies list": {
+      commandArgs(usage, rest, {});
+      const companies = await withTenants((t) => t.companies());
+      return out(
+        table(
+          ["id", "name", "created"],
+          companies.map((c) => [c.id, c.name, c.createdAt]),
+        ),
+      );
+    }
+    case "users create": {
+      const { values } = commandArgs(usage, rest, {
+        company: { type: "string" },
+        name: { type: "string" },
+        email: { type: "string" },
+        role: { type: "string" },
+      });
+      const company = required(usage, values, "company", "co_...");
+      const name = required(usage, values, "name", '"Ada Lovelace"');
+      const user = await withTenants((t) =>
+        t.createUserIn(company, { name, email: values.email, role: values.role as "member" | undefined }),
+      );
+      return out(`${user.id}\n`);
+    }
+    case "users list": {
+      const { values } = commandArgs(usage, rest, { company: { type: "string" } });
+      const company = required(usage, values, "company", "co_...");
+      const users = await withTenants((t) => t.usersIn(company));
+      return out(
+        table(
+          ["id", "name", "email", "role", "created"],
+          users.map((u) => [u.id, u.name, u.email, u.role, u.createdAt]),
+        ),
+      );
+    }
+    case "keys create": {
+      const { values } = commandArgs(usage, rest, { name: { type: "string" }, user: { type: "string" } });
+      const name = required(usage, values, "name", "laptop");
+      const { key } = await withTenants(async (t) =>
+        values.user === undefined
+          ? t.createApiKey(await t.localOwner(), name)
+          : t.createApiKeyForUser(values.user, name),
+      );
+      return out(`${key}\n`);
+    }
+    case "keys list": {
+      const { values } = commandArgs(usage, rest, { company: { type: "string" }, user: { type: "string" } });
+      const keys = await withTenants((t) =>
+        t.listApiKeys({ companyId: values.company, userId: values.user }),
+      );
+      return out(
+        table(
+          ["id", "name", "starts with", "user", "company", "created", "last used"],
+          keys.map((k) => [k.id, k.name, `${k.prefix}...`, k.userId, k.companyId, k.createdAt, k.lastUsedAt]),
+        ),
+      );
+    }
+    case "keys revoke": {
+      const { positionals } = commandArgs(usage, rest, {}, [
+        "the key's id (key_..., from `crm-mcp keys list`)",
+      ]);
+      const key = await withTenants((t) => t.revokeApiKey(positionals[0]!));
+      log(`Revoked ${key.id} (${key.name}) of ${key.userId}`);
+      return;
+    }
+  }
+  throw new UsageError(
+    action === undefined || action.startsWith("-")
+      ? `usage: ${ADMIN_USAGE[group]}`
+      : `${group}: unknown command "${clip(action)}"; usage: ${ADMIN_USAGE[group]}`,
+  );
+}
+
+/** A service's field, as the flag or argument the user typed it. */
+const FLAG_OF: Record<string, string> = { id: "key id" };
+const flagOf = (field: string) =>
+  FLAG_OF[field] ?? `--${field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
 
 /**
  * `--database-url URL` may come anywhere on the line, for every command; it stands for
@@ -173,18 +393,17 @@ function takeDatabaseUrl(argv: string[]): string[] {
 }
 
 async function runCopy(args: string[]) {
-  const { values } = parseArgs({ args, options: { to: { type: "string" } }, allowPositionals: false });
-  if (!values.to)
-    throw new UsageError("copy: --to is required, e.g. copy --to postgres://user@host:5432/crm");
+  const { values } = commandArgs("copy", args, { to: { type: "string" } });
+  const to = required("copy", values, "to", "postgres://user@host:5432/crm");
   const from = readConfig().dbPath;
   if (!existsSync(from))
     throw new UsageError(`copy: there is no SQLite database at ${from}; set CRM_DB to the file to copy`);
   const { copySqliteToPostgres } = await import("./store/copy.js");
-  const counts = await copySqliteToPostgres({ dbPath: from }, { databaseUrl: values.to });
+  const counts = await copySqliteToPostgres({ dbPath: from }, { databaseUrl: to });
   const summary = Object.entries(counts)
     .map(([table, n]) => `${n} ${table}`)
     .join(", ");
-  log(`Copied ${from} into ${redactUrl(values.to)}: ${summary}`);
+  log(`Copied ${from} into ${redactUrl(to)}: ${summary}`);
 }
 
 /** The URL without its password, for messages. */
@@ -203,7 +422,7 @@ async function main(args: string[]) {
   const [command, ...rest] = argv;
   if (command === "--help" || command === "-h" || command === "help") return void process.stdout.write(HELP);
   if (command === "--version" || command === "-v") return void process.stdout.write(`${VERSION}\n`);
-  if (command === "keys") return runKeys(rest);
+  if (command !== undefined && command in ADMIN_USAGE) return runAdmin(command, rest);
   if (command === "copy") return runCopy(rest);
   if (command === "migrate") {
     const config = readConfig();
@@ -216,6 +435,8 @@ async function main(args: string[]) {
   const options = {
     host: { type: "string" },
     port: { type: "string" },
+    "metrics-host": { type: "string" },
+    "metrics-port": { type: "string" },
     toolsets: { type: "string" },
     "read-only": { type: "boolean" },
   } as const;
@@ -259,12 +480,20 @@ main(process.argv.slice(2)).catch((error) => {
     process.exit(2);
   }
   const parseError = code.startsWith("ERR_PARSE_ARGS");
+  let message = (error as Error).message;
+  if (parseError) message = `${message}; see crm-mcp --help`;
+  if (error instanceof ValidationError)
+    message = `${error.field ? `${flagOf(error.field)}: ` : ""}${message.slice(error.field ? error.field.length + 2 : 0)}`;
   const known =
     error instanceof UsageError ||
     error instanceof ConfigError ||
     error instanceof StoreOpenError ||
+    error instanceof ValidationError ||
+    error instanceof ConflictError ||
+    error instanceof NotFoundError ||
     parseError;
-  const message = parseError ? `${(error as Error).message}; see crm-mcp --help` : (error as Error).message;
-  log(known ? `crm-mcp: ${message}` : `crm-mcp: ${(error as Error).stack ?? error}`);
+  // A misuse gets one line, whatever it quoted.
+  const line = message.replace(/\s+/g, " ").slice(0, 500);
+  log(known ? `crm-mcp: ${line}` : `crm-mcp: ${(error as Error).stack ?? error}`);
   process.exit(known ? 2 : 1);
 });

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
+import { LOG_LEVELS, type LogLevel } from "./telemetry/log.js";
 import { parseDuration, parseSchedule } from "./webhooks/retry-policy.js";
 
 /** Settings from the environment, read once at start. */
@@ -19,6 +20,8 @@ export interface Config {
   retrySchedule?: number[];
   /** A webhook whose every delivery has failed for this long is disabled. */
   autoDisableAfterMs?: number;
+  /** CRM_LOG_LEVEL; info when not set. */
+  logLevel?: LogLevel;
 }
 
 export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -49,6 +52,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!Number.isInteger(poolSize) || poolSize < 2 || poolSize > 100) {
     throw new ConfigError(`CRM_DB_POOL_SIZE must be a whole number from 2 to 100, got "${pool}"`);
   }
+  const level = (env.CRM_LOG_LEVEL || "info").toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level))
+    throw new ConfigError(
+      `CRM_LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}, got "${env.CRM_LOG_LEVEL?.slice(0, 40)}"`,
+    );
   return {
     webhookCa: readCaFile(env.CRM_WEBHOOK_CA_FILE),
     retrySchedule: setting(env.CRM_WEBHOOK_RETRY_SCHEDULE, (v) => parseSchedule(v)),
@@ -61,6 +69,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     apiKey: env.CRM_API_KEY || undefined,
     allowPrivate: ["1", "true", "yes"].includes((env.CRM_WEBHOOK_ALLOW_PRIVATE ?? "").toLowerCase()),
     timeoutMs,
+    logLevel: level as LogLevel,
   };
 }
 

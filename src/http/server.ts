@@ -7,6 +7,8 @@ import type { App } from "../app.js";
 import type { Actor } from "../events/recorder.js";
 import type { ToolSelection } from "../mcp/registry.js";
 import { buildMcpServer } from "../mcp/server.js";
+import type { Logger } from "../telemetry/log.js";
+import { httpRouteOf } from "../telemetry/metrics.js";
 import { foreignHostRefusal, isLoopbackHost } from "./local-origin.js";
 import { uiHandler } from "./ui/index.js";
 
@@ -15,6 +17,45 @@ export interface HttpOptions {
   port: number;
   selection?: ToolSelection;
   log?: (message: string) => void;
+  /** One info line per request: method, path, status, ms; never a header, query or body. */
+  logger?: Logger;
+}
+
+/** How long /readyz waits for the store before it answers 503. */
+const READY_DEADLINE_MS = 2000;
+
+/** 200 when the store answers a query within the deadline, 503 with the reason otherwise. */
+async function ready(app: App, res: ServerResponse): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`the store did not answer within ${READY_DEADLINE_MS} ms`)),
+      READY_DEADLINE_MS,
+    );
+  });
+  try {
+    await Promise.race([app.store.ping(), deadline]);
+    sendJson(res, 200, { ok: true });
+  } catch (error) {
+    sendJson(res, 503, { ok: false, error: `not ready: ${(error as Error).message}` });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Logs and times each request once it is over, whether answered or cut off. */
+function observe(app: App, logger: Logger | undefined, req: IncomingMessage, res: ServerResponse): void {
+  const started = performance.now();
+  res.once("close", () => {
+    const ms = performance.now() - started;
+    // The path only: a query string may carry a session id.
+    const raw = req.url ?? "/";
+    const q = raw.indexOf("?");
+    const path = (q < 0 ? raw : raw.slice(0, q)).slice(0, 200);
+    const status = res.headersSent ? res.statusCode : 0;
+    app.metrics.recordHttpRequest(req.method ?? "", httpRouteOf(path), status, ms / 1000);
+    logger?.info({ method: req.method, path, status, ms: Math.round(ms * 10) / 10 }, "request");
+  });
 }
 
 export { isLoopbackHost } from "./local-origin.js";
@@ -77,9 +118,11 @@ export async function startHttpServer(
     app.tenants.authenticate(keyOf(req));
 
   const server = createServer(async (req, res) => {
+    observe(app, options.logger, req, res);
     try {
       const url = new URL(req.url ?? "/", "http://localhost");
       if (url.pathname === "/healthz") return sendJson(res, 200, { ok: true });
+      if (url.pathname === "/readyz") return await ready(app, res);
       const refusal = foreignHostRefusal(req.headers, boundLocal);
       if (refusal) return sendJson(res, 403, { error: `Forbidden: ${refusal}` });
 
@@ -130,6 +173,46 @@ export async function startHttpServer(
     async close() {
       for (const s of sessions.values()) await s.transport.close().catch(() => undefined);
       await mcp.close?.();
+      server.closeAllConnections();
+      await new Promise<void>((r) => server.close(() => r()));
+    },
+  };
+}
+
+/**
+ * `/metrics` on a port of its own: the figures cover every tenant of the store, so they are
+ * not served where tenants' keys are accepted. Bind it where only the scraper reaches.
+ */
+export async function startMetricsServer(
+  app: App,
+  options: { host: string; port: number },
+): Promise<{ url: string; close(): Promise<void> }> {
+  const server = createServer(async (req, res) => {
+    try {
+      const path = new URL(req.url ?? "/", "http://localhost").pathname;
+      if (path !== "/metrics" || (req.method !== "GET" && req.method !== "HEAD"))
+        return sendJson(res, 404, { error: "Not found: this port serves GET /metrics only" });
+      const text = await app.metrics.text();
+      res.writeHead(200, {
+        "content-type": app.metrics.contentType,
+        "content-length": Buffer.byteLength(text),
+      });
+      res.end(req.method === "HEAD" ? undefined : text);
+    } catch (error) {
+      app.logger?.error({ err: error }, "metrics failed");
+      if (!res.headersSent) sendJson(res, 500, { error: "Internal error" });
+      else res.end();
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${host}:${address.port}`,
+    async close() {
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },

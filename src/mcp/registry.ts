@@ -246,7 +246,9 @@ export function registerTools(
           const id = request?.mcpReq?.id;
           if (noted.ids.delete(id)) throw new ValidationError("", UNKNOWN_PROTO);
           const parsed = parse(tool.input, args ?? {});
-          return toolResult(await tool.handler(parsed, ctx));
+          const result = toolResult(await tool.handler(parsed, ctx));
+          ctx.app.metrics.recordToolCall(tool.name, "ok");
+          return result;
         } catch (error) {
           if (
             !(
@@ -256,7 +258,8 @@ export function registerTools(
             )
           ) {
             log?.(`tool ${tool.name} failed: ${(error as Error)?.stack ?? error}`);
-          }
+            ctx.app.metrics.recordToolCall(tool.name, "error");
+          } else ctx.app.metrics.recordToolCall(tool.name, "invalid");
           return toolError(errorMessage(error));
         }
       }) as never,

@@ -188,6 +188,14 @@ export interface TenantRepository {
   /** The first owner ever made: the local owner that stdio acts as without a key. */
   firstOwner(): Promise<User | undefined>;
   keyCount(userId: string): Promise<number>;
+  /** Every company, oldest first: for the operator's CLI. */
+  companies(): Promise<Company[]>;
+  /** A user by id alone, whatever its company: for the operator's CLI, never for a caller. */
+  userById(id: string): Promise<User | undefined>;
+  /** Keys without their hashes, oldest first; narrowed to a company and, within it, a user. */
+  apiKeys(filter?: { companyId?: string; userId?: string }): Promise<Omit<ApiKey, "hash">[]>;
+  apiKey(id: string): Promise<ApiKey | undefined>;
+  deleteApiKey(id: string): Promise<boolean>;
   keyByHash(hash: string): Promise<(ApiKey & { user: User }) | undefined>;
 }
 
@@ -261,6 +269,8 @@ export interface WebhookRepository {
   events(companyId: string, limit?: number): Promise<EventRow[]>;
   /** Deliveries not yet recorded as sent or failed, over all companies. */
   pendingCount(): Promise<number>;
+  /** Outbox depth and the creation time of its oldest row, over all companies, for metrics. */
+  outboxStats(): Promise<{ depth: number; oldestCreatedAt: string | null }>;
   listDeliveries(companyId: string, q: DeliveryQuery): Promise<{ items: DeliveryRow[]; total: number }>;
   getDelivery(companyId: string, id: string): Promise<{ delivery: DeliveryRow; body: string } | undefined>;
   /**
@@ -349,6 +359,8 @@ export interface Store {
    * this process and the number the local dispatcher was offered and declined.
    */
   onDeliveries(listener: DeliveriesListener): () => void;
+  /** Whether the store answers a query: what readiness means. */
+  ping(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -1,10 +1,10 @@
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
-import { NotFoundError } from "../domain/errors.js";
-import { newId } from "../domain/ids.js";
+import { NotFoundError, ValidationError } from "../domain/errors.js";
+import { ID_PREFIX, type IdKind, newId } from "../domain/ids.js";
 import { parse } from "../domain/validate.js";
 import type { Actor } from "../events/recorder.js";
-import type { Company, Store, User } from "../store/index.js";
+import type { ApiKey, Company, Store, User } from "../store/index.js";
 
 export const KEY_PREFIX = "crm_";
 export const MAX_KEY_LENGTH = 100;
@@ -12,6 +12,43 @@ export const MAX_KEY_LENGTH = 100;
 export function hashKey(key: string): string {
   return createHash("sha256").update(key).digest("hex");
 }
+
+/** The bounds of the names, emails and ids that administration takes. */
+export const TENANT_LIMITS = { name: 100, email: 254, id: 64 } as const;
+
+const nameInput = z
+  .string()
+  .trim()
+  .min(1, "must not be empty")
+  .max(TENANT_LIMITS.name, `must be at most ${TENANT_LIMITS.name} characters`);
+const emailInput = z
+  .string()
+  .max(TENANT_LIMITS.email, `must be at most ${TENANT_LIMITS.email} characters`)
+  .pipe(z.email("must be an email address such as ada@example.com"));
+const ROLES = ["owner", "member"] as const;
+
+/** An id of one kind, checked for shape before any lookup. */
+function idInput(kind: IdKind) {
+  const prefix = ID_PREFIX[kind];
+  return z
+    .string()
+    .max(TENANT_LIMITS.id, `must be at most ${TENANT_LIMITS.id} characters`)
+    .regex(new RegExp(`^${prefix}_[0-9a-z]+$`), `must be an id that starts with ${prefix}_`);
+}
+
+const companyCreate = z.strictObject({
+  name: nameInput,
+  ownerName: nameInput,
+  ownerEmail: emailInput.optional(),
+});
+const userCreate = z.strictObject({
+  name: nameInput,
+  email: emailInput.optional(),
+  role: z.enum(ROLES).default("member"),
+});
+
+/** What is shown of a key: never its hash, and the key itself only once, at creation. */
+export type ApiKeyInfo = Omit<ApiKey, "hash">;
 
 /** Companies, users and API keys: who is acting, and for which tenant. */
 export class TenantService {
@@ -30,25 +67,90 @@ export class TenantService {
 
   /** A new company with its owner (hosting several tenants, and tests). */
   async createCompany(name: string, ownerName: string, ownerEmail?: string): Promise<Actor> {
-    return this.store.write((tx) => createCompanyIn(tx, name, ownerName, ownerEmail));
+    const input = parse(companyCreate, { name, ownerName, ownerEmail });
+    return this.store.write((tx) => createCompanyIn(tx, input.name, input.ownerName, input.ownerEmail));
   }
 
+  /** Every company of the database: for the operator, never for a tenant's caller. */
+  async companies(): Promise<Company[]> {
+    return this.store.read((tx) => tx.tenants.companies());
+  }
+
+  /** A new member of the actor's company. */
   async createUser(actor: Actor, name: string, email?: string): Promise<User> {
+    return this.addUser(actor.companyId, parse(userCreate, { name, email }));
+  }
+
+  /** A new user of any company: the operator's way in, with no actor. */
+  async createUserIn(
+    companyId: string,
+    fields: { name: string; email?: string; role?: (typeof ROLES)[number] },
+  ): Promise<User> {
+    const id = parse(idInput("company"), companyId, "company");
+    return this.addUser(id, parse(userCreate, fields));
+  }
+
+  private async addUser(companyId: string, input: z.output<typeof userCreate>): Promise<User> {
     const user: User = {
       id: newId("user"),
-      companyId: actor.companyId,
-      name,
-      email: email ?? null,
-      role: "member",
+      companyId,
+      name: input.name,
+      email: input.email ?? null,
+      role: input.role,
       createdAt: new Date().toISOString(),
     };
-    await this.store.write((tx) => tx.tenants.insertUser(user));
+    await this.store.write(async (tx) => {
+      if (!(await tx.tenants.company(companyId)))
+        throw new ValidationError("company", `no company with id "${companyId}" exists`);
+      await tx.tenants.insertUser(user);
+    });
     return user;
+  }
+
+  /** The users of any company, for the operator. */
+  async usersIn(companyId: string): Promise<User[]> {
+    const id = parse(idInput("company"), companyId, "company");
+    return this.store.read(async (tx) => {
+      if (!(await tx.tenants.company(id)))
+        throw new ValidationError("company", `no company with id "${id}" exists`);
+      return tx.tenants.users(id);
+    });
+  }
+
+  /** A key for any user, named by id: the operator's way in, with no actor. */
+  async createApiKeyForUser(
+    userId: string,
+    name: string,
+  ): Promise<{ id: string; key: string; name: string }> {
+    const keyName = parse(nameInput, name, "name");
+    const id = parse(idInput("user"), userId, "user");
+    const user = await this.store.read((tx) => tx.tenants.userById(id));
+    if (!user) throw new ValidationError("user", `no user with id "${id}" exists`);
+    return this.createApiKey({ userId: user.id, companyId: user.companyId }, keyName);
+  }
+
+  /** The keys of the whole database, or of one company or user: for the operator. */
+  async listApiKeys(filter: { companyId?: string; userId?: string } = {}): Promise<ApiKeyInfo[]> {
+    const companyId = filter.companyId && parse(idInput("company"), filter.companyId, "company");
+    const userId = filter.userId && parse(idInput("user"), filter.userId, "user");
+    return this.store.read((tx) => tx.tenants.apiKeys({ companyId, userId }));
+  }
+
+  /** Revokes a key at once: its hash is deleted, so the next request made with it is refused. */
+  async revokeApiKey(keyId: string): Promise<ApiKeyInfo> {
+    const id = parse(idInput("apiKey"), keyId, "id");
+    return this.store.write(async (tx) => {
+      const key = await tx.tenants.apiKey(id);
+      if (!key) throw new ValidationError("id", `no API key with id "${id}" exists`);
+      await tx.tenants.deleteApiKey(id);
+      const { hash: _hash, ...info } = key;
+      return info;
+    });
   }
 
   /** Makes an API key for a user; the key is returned once and only its hash is kept. */
   async createApiKey(actor: Actor, name: string): Promise<{ id: string; key: string; name: string }> {
-    const keyName = parse(z.string().trim().min(1, "must not be empty").max(100), name, "name");
+    const keyName = parse(nameInput, name, "name");
     const key = `${KEY_PREFIX}${randomBytes(24).toString("base64url")}`;
     const id = newId("apiKey");
     await this.store.write(async (tx) => {

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { newId } from "../domain/ids.js";
-import type { ClaimedDelivery, DeliveryOutcome, DeliveryResult, Store } from "../store/index.js";
+import type { ClaimedDelivery, ClaimedRow, DeliveryOutcome, DeliveryResult, Store } from "../store/index.js";
 import { VERSION } from "../version.js";
 import { INITIAL_SLOTS, slotsAfter } from "./endpoint-slots.js";
 import { AUTO_DISABLE_AFTER_MS, afterFailure, STANDARD_SCHEDULE_MS } from "./retry-policy.js";
@@ -41,6 +41,8 @@ export interface DispatcherOptions {
   /** A webhook whose every delivery has failed for this long is disabled. */
   autoDisableAfterMs?: number;
   log?: (message: string) => void;
+  /** Told each outcome as it is known (metrics, logs): must be cheap, it runs on the send path. */
+  onOutcome?: (delivery: ClaimedRow, result: DeliveryResult) => void;
 }
 
 /**
@@ -51,7 +53,9 @@ export interface DispatcherOptions {
  */
 export class Dispatcher {
   readonly workerId: string;
-  private readonly opts: Required<Omit<DispatcherOptions, "resolver" | "ca" | "log" | "workerId">>;
+  private readonly opts: Required<
+    Omit<DispatcherOptions, "resolver" | "ca" | "log" | "workerId" | "onOutcome">
+  >;
   /** When the retries this process scheduled are due, and the timer set for the earliest. */
   private readonly retryTimes: number[] = [];
   private retryTimer: NodeJS.Timeout | null = null;
@@ -414,6 +418,7 @@ export class Dispatcher {
         else if (verdict.kind === "disable") disable = verdict.reason;
       }
     }
+    this.options.onOutcome?.(delivery, result);
     // The send slot is free as soon as the answer is in; recording it joins a batch that
     // is written a moment later, one transaction for many outcomes.
     this.results.push({

@@ -48,10 +48,18 @@ function verify(rawBody: string, received: string, secret: string) {
 
 describe("stdio", () => {
   it("writes only JSON-RPC to stdout", async () => {
-    const child = spawn(process.execPath, [CLI], { env: env(), stdio: ["pipe", "pipe", "pipe"] });
+    // The most talkative level: every log line must still go to stderr.
+    const child = spawn(process.execPath, [CLI], {
+      env: env({ CRM_LOG_LEVEL: "trace" }),
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let out = "";
+    let err = "";
     child.stdout.on("data", (d) => {
       out += d;
+    });
+    child.stderr.on("data", (d) => {
+      err += d;
     });
     const send = (m: unknown) => child.stdin.write(`${JSON.stringify(m)}\n`);
     send({
@@ -70,6 +78,15 @@ describe("stdio", () => {
     expect(lines.length).toBe(3);
     for (const line of lines) expect(JSON.parse(line).jsonrpc).toBe("2.0");
     expect(JSON.parse(lines[2]!).result.structuredContent.name).toBe("Local company");
+    const logs = err
+      .split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    expect(logs.find((l) => l.msg === "started")).toMatchObject({
+      mode: "stdio",
+      level: "info",
+      logLevel: "trace",
+    });
   });
 
   it("end to end: webhook, contact change, signed delivery, search, resend", async () => {

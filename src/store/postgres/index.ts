@@ -257,6 +257,15 @@ export class PostgresStore implements Store {
     }
   }
 
+  async ping(): Promise<void> {
+    if (this.closed) throw new Error("The store is closed");
+    try {
+      await this.pool.query("select 1");
+    } catch (error) {
+      throw unavailable(error);
+    }
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;

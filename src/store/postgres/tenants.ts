@@ -64,6 +64,36 @@ export class PgTenantRepository implements TenantRepository {
     return row?.n ?? 0;
   }
 
+  async companies(): Promise<Company[]> {
+    return this.c.all<Company>(`select id, name, created_at as "createdAt" from companies order by id`);
+  }
+
+  async userById(id: string): Promise<User | undefined> {
+    return this.c.one<User>(`select ${USER} from users where id = $1`, [id]);
+  }
+
+  async apiKeys(filter: { companyId?: string; userId?: string } = {}): Promise<Omit<ApiKey, "hash">[]> {
+    const values: unknown[] = [];
+    const where: string[] = [];
+    if (filter.companyId) where.push(`k.company_id = $${values.push(filter.companyId)}`);
+    if (filter.userId) where.push(`k.user_id = $${values.push(filter.userId)}`);
+    return this.c.all<Omit<ApiKey, "hash">>(
+      `select k.id, k.company_id as "companyId", k.user_id as "userId", k.name, k.prefix,
+         k.created_at as "createdAt", k.last_used_at as "lastUsedAt"
+       from api_keys k ${where.length ? `where ${where.join(" and ")}` : ""} order by k.id`,
+      values,
+    );
+  }
+
+  async apiKey(id: string): Promise<ApiKey | undefined> {
+    return this.c.one<ApiKey>(`select ${KEY} from api_keys k where k.id = $1`, [id]);
+  }
+
+  async deleteApiKey(id: string): Promise<boolean> {
+    const row = await this.c.one<{ id: string }>("delete from api_keys where id = $1 returning id", [id]);
+    return row !== undefined;
+  }
+
   async keyByHash(hash: string): Promise<(ApiKey & { user: User }) | undefined> {
     const row = await this.c.one<ApiKey & { u: User }>(
       `select ${KEY}, json_build_object('id', u.id, 'companyId', u.company_id, 'name', u.name, 'email', u.email,

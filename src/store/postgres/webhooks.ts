@@ -463,6 +463,14 @@ export class PgWebhookRepository implements WebhookRepository {
     return row?.n ?? 0;
   }
 
+  async outboxStats(): Promise<{ depth: number; oldestCreatedAt: string | null }> {
+    const row = await this.c.one<{ depth: number; oldest: string | null }>(
+      `select count(*)::int as depth, min(created_at) as oldest
+       from webhook_deliveries where status in ('pending', 'sending')`,
+    );
+    return { depth: row?.depth ?? 0, oldestCreatedAt: row?.oldest ?? null };
+  }
+
   async listDeliveries(
     companyId: string,
     q: DeliveryQuery,

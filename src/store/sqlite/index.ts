@@ -116,6 +116,13 @@ export class SqliteStore implements Store {
     return () => this.emitter.off("deliveries", listener);
   }
 
+  ping(): Promise<void> {
+    return this.serial.run(async () => {
+      if (this.closed) throw new Error("The store is closed");
+      this.sqlite.prepare("select 1").get();
+    });
+  }
+
   async close(): Promise<void> {
     await this.serial.run(async () => {
       if (this.closed) return;

@@ -1,4 +1,4 @@
-import { and, asc, eq } from "drizzle-orm";
+import { and, asc, eq, type SQL } from "drizzle-orm";
 import type { TenantRepository } from "../api.js";
 import type { ApiKey, Company, User } from "../rows.js";
 import type { Db } from "./db.js";
@@ -43,6 +43,44 @@ export class SqliteTenantRepository implements TenantRepository {
 
   async keyCount(userId: string): Promise<number> {
     return this.db.select({ id: apiKeys.id }).from(apiKeys).where(eq(apiKeys.userId, userId)).all().length;
+  }
+
+  async companies(): Promise<Company[]> {
+    return this.db.select().from(companies).orderBy(asc(companies.id)).all();
+  }
+
+  /** A user by id alone, whatever its company: for the operator's CLI, never for a caller. */
+  async userById(id: string): Promise<User | undefined> {
+    return this.db.select().from(users).where(eq(users.id, id)).get();
+  }
+
+  /** Keys without their hashes, oldest first; narrowed to a company and, within it, a user. */
+  async apiKeys(filter: { companyId?: string; userId?: string } = {}): Promise<Omit<ApiKey, "hash">[]> {
+    const where: SQL[] = [];
+    if (filter.companyId) where.push(eq(apiKeys.companyId, filter.companyId));
+    if (filter.userId) where.push(eq(apiKeys.userId, filter.userId));
+    return this.db
+      .select({
+        id: apiKeys.id,
+        companyId: apiKeys.companyId,
+        userId: apiKeys.userId,
+        name: apiKeys.name,
+        prefix: apiKeys.prefix,
+        createdAt: apiKeys.createdAt,
+        lastUsedAt: apiKeys.lastUsedAt,
+      })
+      .from(apiKeys)
+      .where(and(...where))
+      .orderBy(asc(apiKeys.id))
+      .all();
+  }
+
+  async apiKey(id: string): Promise<ApiKey | undefined> {
+    return this.db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
+  }
+
+  async deleteApiKey(id: string): Promise<boolean> {
+    return this.db.delete(apiKeys).where(eq(apiKeys.id, id)).run().changes > 0;
   }
 
   async keyByHash(hash: string): Promise<(ApiKey & { user: User }) | undefined> {

@@ -439,6 +439,14 @@ export class SqliteWebhookRepository implements WebhookRepository {
     return row?.n ?? 0;
   }
 
+  /** Outbox depth and the creation time of its oldest row, for metrics; each part reads a partial index. */
+  async outboxStats(): Promise<{ depth: number; oldestCreatedAt: string | null }> {
+    const row = this.st.all<{ pending: number; sending: number; oldest: string | null }>(
+      "select (select count(*) from webhook_deliveries where status = 'pending') as pending, (select count(*) from webhook_deliveries where status = 'sending') as sending, (select min(created_at) from (select min(created_at) as created_at from webhook_deliveries where status = 'pending' union all select min(created_at) from webhook_deliveries where status = 'sending')) as oldest",
+    )[0];
+    return { depth: (row?.pending ?? 0) + (row?.sending ?? 0), oldestCreatedAt: row?.oldest ?? null };
+  }
+
   async listDeliveries(
     companyId: string,
     q: DeliveryQuery,
