@@ -54,6 +54,13 @@ export async function benchDeliveryThroughput(opts: { quick: boolean }) {
     const origin = new URL(receiver.url).origin;
     const bareRates: number[] = [];
     const rates: number[] = [];
+    // CPU time of this process per item: on a shared machine, far steadier than wall rates.
+    const bareCpu: number[] = [];
+    const cpu: number[] = [];
+    const cpuUs = (since: NodeJS.CpuUsage) => {
+      const u = process.cpuUsage(since);
+      return u.user + u.system;
+    };
     for (let round = 0; round < rounds; round++) {
       await seed();
       const sample = (await app.store.read((tx) => tx.webhooks.events(owner.companyId, 1)))[0]!.body;
@@ -61,6 +68,7 @@ export async function benchDeliveryThroughput(opts: { quick: boolean }) {
       const pool = new Pool(origin, { connections: CONCURRENCY, connect: { ca: receiver.ca } });
       let next = 0;
       const bareStart = performance.now();
+      const bareCpuStart = process.cpuUsage();
       await Promise.all(
         Array.from({ length: CONCURRENCY }, async () => {
           while (next < n) {
@@ -76,12 +84,15 @@ export async function benchDeliveryThroughput(opts: { quick: boolean }) {
         }),
       );
       bareRates.push(n / ((performance.now() - bareStart) / 1000));
+      bareCpu.push(cpuUs(bareCpuStart) / n);
       await pool.close();
 
       const start = performance.now();
+      const cpuStart = process.cpuUsage();
       app.dispatcher.start();
       while ((await app.store.read((tx) => tx.webhooks.pendingCount())) > 0) await sleep(20);
       rates.push(n / ((performance.now() - start) / 1000));
+      cpu.push(cpuUs(cpuStart) / n);
       await app.dispatcher.stop();
     }
     // Best of the rounds for each side: noise only ever slows a run down.
@@ -91,6 +102,8 @@ export async function benchDeliveryThroughput(opts: { quick: boolean }) {
       deliveries_per_s: Math.round(dispatcher),
       bare_http_posts_per_s: Math.round(bare),
       delivery_vs_bare_http_ratio: dispatcher / bare,
+      delivery_cpu_us: Math.round(Math.min(...cpu)),
+      bare_post_cpu_us: Math.round(Math.min(...bareCpu)),
     };
   } finally {
     await close();
