@@ -8,6 +8,7 @@ const BOTH_ENGINES = [
   "test/mcp/tools.test.ts",
   "test/mcp/http.test.ts",
   "test/webhooks/dispatcher.test.ts",
+  "test/ui/sessions.test.ts",
 ];
 
 /**

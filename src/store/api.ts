@@ -7,7 +7,16 @@ import type {
   EntityType,
   LinkTarget,
 } from "../domain/model.js";
-import type { ApiKey, Company, DeliveryRow, DeliveryStatus, EventRow, User, WebhookRow } from "./rows.js";
+import type {
+  ApiKey,
+  Company,
+  DeliveryRow,
+  DeliveryStatus,
+  EventRow,
+  SessionRow,
+  User,
+  WebhookRow,
+} from "./rows.js";
 
 /**
  * The store's API, the same on every engine. Services, the dispatcher, MCP and the UI see
@@ -207,11 +216,22 @@ export interface WebhookRepository {
   ): Promise<DeliveryRow[]>;
 }
 
+/** Web UI sessions, kept in the store so that any node answers any request. */
+export interface SessionRepository {
+  insert(row: SessionRow): Promise<void>;
+  /** The session with this token hash, if it has not expired by `now`. */
+  get(tokenHash: string, now: number): Promise<SessionRow | undefined>;
+  setFlash(tokenHash: string, flash: string | null): Promise<void>;
+  delete(tokenHash: string): Promise<void>;
+  deleteExpired(now: number): Promise<void>;
+}
+
 export interface Repositories {
   crm: CrmRepository;
   tenants: TenantRepository;
   columns: ColumnRepository;
   webhooks: WebhookRepository;
+  sessions: SessionRepository;
 }
 
 /** What a unit of work sees: the repositories, all on the same connection and transaction. */
@@ -220,6 +240,7 @@ export class Tx {
   readonly tenants: TenantRepository;
   readonly columns: ColumnRepository;
   readonly webhooks: WebhookRepository;
+  readonly sessions: SessionRepository;
   private deliveriesWritten = 0;
   private deliveriesDeclined = 0;
   /** Deliveries this transaction claimed for the local dispatcher as it wrote them. */
@@ -234,6 +255,7 @@ export class Tx {
     this.tenants = repos.tenants;
     this.columns = repos.columns;
     this.webhooks = repos.webhooks;
+    this.sessions = repos.sessions;
   }
 
   /**

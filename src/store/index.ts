@@ -11,6 +11,7 @@ export type {
   DeliveryResult,
   EntityRow,
   LocalClaimer,
+  SessionRepository,
   Store,
   StoredFilter,
   StoredQuery,
@@ -18,7 +19,16 @@ export type {
   WebhookRepository,
 } from "./api.js";
 export { newDeliveryRow, StoreOpenError, StoreUnavailableError, Tx } from "./api.js";
-export type { ApiKey, Company, DeliveryRow, DeliveryStatus, EventRow, User, WebhookRow } from "./rows.js";
+export type {
+  ApiKey,
+  Company,
+  DeliveryRow,
+  DeliveryStatus,
+  EventRow,
+  SessionRow,
+  User,
+  WebhookRow,
+} from "./rows.js";
 
 /** Which engine to open: a SQLite file (or `:memory:`), or a PostgreSQL database by URL. */
 export type StoreTarget = { dbPath: string } | { databaseUrl: string; poolSize?: number };

@@ -219,7 +219,7 @@ export async function createWebhook(ctx: Ctx) {
     if (!(error instanceof ValidationError)) throw error;
     return webhookFormPage(ctx, 422, null, values, fieldErrors(error, FORM_FIELDS));
   }
-  redirectWithFlash(ctx, "/webhooks", { kind: "ok", text: "Webhook created." });
+  await redirectWithFlash(ctx, "/webhooks", { kind: "ok", text: "Webhook created." });
 }
 
 export async function updateWebhook(ctx: Ctx, id: string) {
@@ -244,13 +244,13 @@ export async function updateWebhook(ctx: Ctx, id: string) {
     if (!(error instanceof ValidationError)) throw error;
     return webhookFormPage(ctx, 422, existing, values, fieldErrors(error, FORM_FIELDS));
   }
-  redirectWithFlash(ctx, "/webhooks", { kind: "ok", text: "Webhook saved." });
+  await redirectWithFlash(ctx, "/webhooks", { kind: "ok", text: "Webhook saved." });
 }
 
 export async function toggleWebhook(ctx: Ctx, id: string) {
   const enabled = ctx.form.get("enabled") === "true";
   const webhook = await ctx.app.webhooks.update(ctx.session.actor, { id, enabled });
-  redirectWithFlash(ctx, "/webhooks", {
+  await redirectWithFlash(ctx, "/webhooks", {
     kind: "ok",
     text: `${webhook.url} is now ${webhook.enabled ? "enabled" : "disabled"}.`,
   });
@@ -280,7 +280,7 @@ export async function confirmDeleteWebhook(ctx: Ctx, id: string) {
 export async function deleteWebhook(ctx: Ctx, id: string) {
   const webhook = await ctx.app.webhooks.get(ctx.session.actor, id);
   await ctx.app.webhooks.delete(ctx.session.actor, id);
-  redirectWithFlash(ctx, "/webhooks", { kind: "ok", text: `Webhook ${webhook.url} deleted.` });
+  await redirectWithFlash(ctx, "/webhooks", { kind: "ok", text: `Webhook ${webhook.url} deleted.` });
 }
 
 /** Every webhook of the company, for the filter and bulk-resend pickers. */
