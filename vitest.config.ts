@@ -12,6 +12,7 @@ const BOTH_ENGINES = [
   "test/webhooks/secrets.test.ts",
   "test/webhooks/endpoint-slots.test.ts",
   "test/tenants.test.ts",
+  "test/ui/sessions.test.ts",
 ];
 
 /**

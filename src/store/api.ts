@@ -13,6 +13,7 @@ import type {
   DeliveryRow,
   DeliveryStatus,
   EventRow,
+  SessionRow,
   StoredDeliveryRow,
   User,
   WebhookRow,
@@ -284,11 +285,22 @@ export interface WebhookRepository {
   ): Promise<DeliveryRow[]>;
 }
 
+/** Web UI sessions, kept in the store so that any node answers any request. */
+export interface SessionRepository {
+  insert(row: SessionRow): Promise<void>;
+  /** The session with this token hash, if it has not expired by `now`. */
+  get(tokenHash: string, now: number): Promise<SessionRow | undefined>;
+  setFlash(tokenHash: string, flash: string | null): Promise<void>;
+  delete(tokenHash: string): Promise<void>;
+  deleteExpired(now: number): Promise<void>;
+}
+
 export interface Repositories {
   crm: CrmRepository;
   tenants: TenantRepository;
   columns: ColumnRepository;
   webhooks: WebhookRepository;
+  sessions: SessionRepository;
 }
 
 /** What a unit of work sees: the repositories, all on the same connection and transaction. */
@@ -297,6 +309,7 @@ export class Tx {
   readonly tenants: TenantRepository;
   readonly columns: ColumnRepository;
   readonly webhooks: WebhookRepository;
+  readonly sessions: SessionRepository;
   private deliveriesWritten = 0;
   private deliveriesDeclined = 0;
   /** Deliveries this transaction claimed for the local dispatcher as it wrote them. */
@@ -311,6 +324,7 @@ export class Tx {
     this.tenants = repos.tenants;
     this.columns = repos.columns;
     this.webhooks = repos.webhooks;
+    this.sessions = repos.sessions;
   }
 
   /**

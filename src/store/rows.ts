@@ -108,5 +108,21 @@ export interface DeliveryRow extends StoredDeliveryRow {
   resolvedBy: string | null;
 }
 
+/**
+ * A web UI session. `tokenHash` is the SHA-256 of the cookie's token, so that reading the
+ * database does not hand out sessions.
+ */
+export interface SessionRow {
+  tokenHash: string;
+  companyId: string;
+  userId: string;
+  /** Sent back in a hidden field by every form that changes something. */
+  csrf: string;
+  /** A one-shot message for the next page, as JSON `{kind, text}`. */
+  flash: string | null;
+  /** Milliseconds since the epoch. */
+  expiresAt: number;
+}
+
 /** `Equal<A, B>` is `true` only when A and B are the same type; used by the schema checks. */
 export type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;

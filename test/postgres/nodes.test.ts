@@ -116,16 +116,23 @@ function deliveryIds(receiver: Receiver): string[] {
   return receiver.requests.map((r) => r.headers["x-webhook-delivery"] as string);
 }
 
+/**
+ * Deliveries in a burst: 3,000 by default, which a loaded two-core CI machine sends in
+ * well under a minute; CRM_TEST_BURST=6000 runs the full size.
+ */
+const BURST = Number(process.env.CRM_TEST_BURST || 3000);
+const QUARTER = BURST / 4;
+
 describe.skipIf(!reachable)("nodes on one PostgreSQL database", () => {
-  it("three nodes, writes into all three and from outside: each of 6,000 deliveries arrives exactly once", async () => {
+  it(`three nodes, writes into all three and from outside: each of ${BURST} deliveries arrives exactly once`, async () => {
     const s = await setup();
     const nodes = await Promise.all([startNode(s), startNode(s), startNode(s)]);
     await Promise.all([
-      ...nodes.map((node, i) => writeThrough(node, 1500, `N${i}`)),
+      ...nodes.map((node, i) => writeThrough(node, QUARTER, `N${i}`)),
       // Rows no node wrote: claimed by whichever node's NOTIFY or poll comes first.
-      writeDirect(s.app, s.owner, 1500),
+      writeDirect(s.app, s.owner, QUARTER),
     ]);
-    await until(() => s.receiver.requests.length >= 6000, 90_000, "6000 deliveries");
+    await until(() => s.receiver.requests.length >= BURST, 150_000, `${BURST} deliveries`);
     await until(
       async () => (await s.app.store.read((tx) => tx.webhooks.pendingCount())) === 0,
       30_000,
@@ -133,28 +140,28 @@ describe.skipIf(!reachable)("nodes on one PostgreSQL database", () => {
     );
     await new Promise((r) => setTimeout(r, 1000));
     const ids = deliveryIds(s.receiver);
-    expect(ids.length).toBe(6000);
-    expect(new Set(ids).size).toBe(6000);
+    expect(ids.length).toBe(BURST);
+    expect(new Set(ids).size).toBe(BURST);
     const failed = await s.app.deliveries.list(s.owner, { status: "failed" });
     expect(failed.total).toBe(0);
-  }, 150_000);
+  }, 200_000);
 
   it("a node killed mid-burst loses nothing: the others take its claims, duplicates at most what it had in flight", async () => {
     const s = await setup();
     const nodes = await Promise.all([startNode(s), startNode(s), startNode(s)]);
     const writing = Promise.allSettled([
-      writeThrough(nodes[1]!, 1000, "A"),
-      writeThrough(nodes[2]!, 1000, "B"),
-      writeDirect(s.app, s.owner, 1000),
-      writeThrough(nodes[0]!, 1000, "K"),
+      writeThrough(nodes[1]!, QUARTER, "A"),
+      writeThrough(nodes[2]!, QUARTER, "B"),
+      writeDirect(s.app, s.owner, QUARTER),
+      writeThrough(nodes[0]!, QUARTER, "K"),
     ]);
-    await until(() => s.receiver.requests.length >= 1000, 60_000, "the first 1000 deliveries");
+    await until(() => s.receiver.requests.length >= QUARTER, 60_000, "the first quarter of the deliveries");
     nodes[0]!.child.kill("SIGKILL");
     // The writes meant for the killed node may fail; those that committed must all arrive.
     const outcomes = await writing;
     expect(outcomes.slice(0, 3).map((o) => o.status)).toEqual(["fulfilled", "fulfilled", "fulfilled"]);
     const total = (await s.app.deliveries.list(s.owner, { limit: 1 })).total;
-    expect(total).toBeGreaterThanOrEqual(3000);
+    expect(total).toBeGreaterThanOrEqual(QUARTER * 3);
     // Its claims come back to the others once their lease (3 x 1 s + 2 s) runs out.
     await until(
       async () => (await s.app.store.read((tx) => tx.webhooks.pendingCount())) === 0,

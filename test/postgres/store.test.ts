@@ -9,6 +9,10 @@ import { call, connect } from "../support/app.js";
 import { adminQuery, createPgDatabase, dropPgDatabase, TEST_DATABASE_URL } from "../support/engine.js";
 import { startTcpProxy } from "../support/tcp-proxy.js";
 
+const JOURNAL = JSON.parse(
+  readFileSync(join(import.meta.dirname, "..", "..", "drizzle", "postgres", "meta", "_journal.json"), "utf8"),
+) as { entries: unknown[] };
+
 /** What only the PostgreSQL engine does: opening, migrating together, conflicts, faults. */
 const reachable = await adminQuery("select 1").then(
   () => true,
@@ -69,10 +73,7 @@ describe("opening PostgreSQL", () => {
     // One local owner, made by whichever node came first.
     expect(new Set(owners.map((o) => o.userId)).size).toBe(1);
     const applied = await adminQuery("select count(*)::int as n from drizzle.__drizzle_migrations", url);
-    const journal = JSON.parse(
-      readFileSync(join(process.cwd(), "drizzle", "postgres", "meta", "_journal.json"), "utf8"),
-    );
-    expect(applied.rows[0].n).toBe(journal.entries.length);
+    expect(applied.rows[0].n).toBe(JOURNAL.entries.length);
   });
 });
 

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "../../app.js";
 import type { Html } from "./html.js";
 import { type PageChrome, page, type Section } from "./layout.js";
-import type { Flash, Session } from "./sessions.js";
+import type { Flash, Session, SessionStore } from "./sessions.js";
 
 /** One request to a UI route, with the signed-in session (absent on public routes). */
 export interface Ctx {
@@ -12,6 +12,7 @@ export interface Ctx {
   res: ServerResponse;
   url: URL;
   session: Session;
+  sessions: SessionStore;
   /** The POSTed form (empty for GET). */
   form: URLSearchParams;
 }
@@ -61,8 +62,9 @@ export function redirect(res: ServerResponse, location: string, extra: Record<st
   res.end();
 }
 
-export function redirectWithFlash(ctx: Ctx, location: string, flash: Flash) {
-  ctx.session.flash = flash;
+/** Redirects, with a message for the next page; kept in the store first, as any node may serve that page. */
+export async function redirectWithFlash(ctx: Ctx, location: string, flash: Flash) {
+  await ctx.sessions.setFlash(ctx.session, flash);
   redirect(ctx.res, location);
 }
 
@@ -75,7 +77,7 @@ export async function render(
   const nonce = newNonce();
   const company = await ctx.app.tenants.company(ctx.session.actor);
   const flash = ctx.session.flash;
-  ctx.session.flash = undefined;
+  if (flash) await ctx.sessions.setFlash(ctx.session, undefined);
   const chrome: PageChrome = { company: company.name, csrf: ctx.session.csrf, active: opts.active, flash };
   sendPage(ctx.res, status, nonce, page({ ...opts, nonce, chrome }));
 }

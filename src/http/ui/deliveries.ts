@@ -204,7 +204,10 @@ export async function resendFailed(ctx: Ctx) {
     const reasons = skipped.slice(0, 3).map((s) => s.reason);
     text += ` Skipped ${skipped.length}: ${reasons.join("; ")}${skipped.length > 3 ? "; …" : ""}`;
   }
-  redirectWithFlash(ctx, "/deliveries", { kind: skipped.length && !resent.length ? "error" : "ok", text });
+  await redirectWithFlash(ctx, "/deliveries", {
+    kind: skipped.length && !resent.length ? "error" : "ok",
+    text,
+  });
 }
 
 // ---- one delivery ---------------------------------------------------------------------
@@ -282,13 +285,13 @@ export async function resendDelivery(ctx: Ctx, id: string) {
     created = await ctx.app.deliveries.resend(actor, id);
   } catch (error) {
     if (!(error instanceof ConflictError)) throw error;
-    return redirectWithFlash(ctx, `/deliveries/${id}`, { kind: "error", text: error.message });
+    return await redirectWithFlash(ctx, `/deliveries/${id}`, { kind: "error", text: error.message });
   }
   // Listen before looking, so a send that finishes in between is not missed.
   const settled = ctx.app.dispatcher.settled(created.id, ctx.app.config.timeoutMs + 1000);
   const now = await ctx.app.deliveries.get(actor, created.id);
   if (now.status === "pending" || now.status === "sending") await settled;
-  redirectWithFlash(ctx, `/deliveries/${created.id}`, {
+  await redirectWithFlash(ctx, `/deliveries/${created.id}`, {
     kind: "ok",
     text: `Resent as a new delivery (resend of ${id}).`,
   });

@@ -81,7 +81,7 @@ async function problemPage(ctx: Ctx, status: number, title: string, message: str
  * Answers true when the request was one of its routes.
  */
 export function uiHandler(app: App) {
-  const sessions = new SessionStore();
+  const sessions = new SessionStore(app.store);
 
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const path = url.pathname;
@@ -117,7 +117,7 @@ export function uiHandler(app: App) {
       }
     }
 
-    const session = sessions.fromRequest(req);
+    const session = await sessions.fromRequest(req);
     const staleCookie = !session && cookieValue(req.headers.cookie, SESSION_COOKIE) !== null;
     const toLogin = () => redirect(res, "/login", staleCookie ? { "set-cookie": clearedCookie() } : {});
 
@@ -146,14 +146,14 @@ export function uiHandler(app: App) {
       return true;
     }
     if (path === "/logout") {
-      sessions.end(session);
+      await sessions.end(session);
       redirect(res, "/login", { "set-cookie": clearedCookie() });
       return true;
     }
 
     const route = routes.find((r) => r.method === method)!;
     const id = route.pattern.exec(path)?.[1] ?? "";
-    const ctx: Ctx = { app, req, res, url, session, form };
+    const ctx: Ctx = { app, req, res, url, session, sessions, form };
     try {
       await route.handle(ctx, id);
     } catch (error) {

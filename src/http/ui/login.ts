@@ -38,8 +38,8 @@ export async function signIn(
 ) {
   const actor = await app.tenants.authenticate(form.get("key")?.trim() || null);
   if (!actor) return loginPage(res, 422, "That API key is not valid. Check it was copied in full.");
-  const previous = sessions.fromRequest(req);
-  if (previous) sessions.end(previous);
-  const session = sessions.create(actor);
+  const previous = await sessions.fromRequest(req);
+  if (previous) await sessions.end(previous);
+  const session = await sessions.create(actor);
   redirect(res, "/webhooks", { "set-cookie": sessionCookie(session) });
 }

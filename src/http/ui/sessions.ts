@@ -1,6 +1,7 @@
-import { randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import type { Actor } from "../../events/recorder.js";
+import type { Store } from "../../store/index.js";
 
 export const SESSION_COOKIE = "crm_session";
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
@@ -21,47 +22,67 @@ export interface Session {
 }
 
 /**
- * Browser sessions, in memory: the cookie holds only a random token, never the API key,
- * so a restart signs everyone out.
+ * Browser sessions, kept in the store so that any node behind a load balancer answers any
+ * request, and a restart signs no one out. The cookie holds only a random token, never the
+ * API key; the store holds only the token's hash.
  */
 export class SessionStore {
-  private readonly sessions = new Map<string, Session>();
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => number = Date.now,
+  ) {}
 
-  constructor(private readonly now: () => number = Date.now) {}
-
-  create(actor: Actor): Session {
-    this.sweep();
+  async create(actor: Actor): Promise<Session> {
     const session: Session = {
       token: randomBytes(32).toString("base64url"),
       actor,
       csrf: randomBytes(32).toString("base64url"),
       expiresAt: this.now() + SESSION_TTL_MS,
     };
-    this.sessions.set(session.token, session);
+    await this.store.write(async (tx) => {
+      await tx.sessions.deleteExpired(this.now());
+      await tx.sessions.insert({
+        tokenHash: hashToken(session.token),
+        companyId: actor.companyId,
+        userId: actor.userId,
+        csrf: session.csrf,
+        flash: null,
+        expiresAt: session.expiresAt,
+      });
+    });
     return session;
   }
 
   /** The live session named by the request's cookie, or null. */
-  fromRequest(req: IncomingMessage): Session | null {
+  async fromRequest(req: IncomingMessage): Promise<Session | null> {
     const token = cookieValue(req.headers.cookie, SESSION_COOKIE);
-    if (!token) return null;
-    const session = this.sessions.get(token);
-    if (!session) return null;
-    if (session.expiresAt <= this.now()) {
-      this.sessions.delete(token);
-      return null;
-    }
-    return session;
+    if (!token || token.length > 100) return null;
+    const row = await this.store.read((tx) => tx.sessions.get(hashToken(token), this.now()));
+    if (!row) return null;
+    return {
+      token,
+      actor: { userId: row.userId, companyId: row.companyId },
+      csrf: row.csrf,
+      expiresAt: row.expiresAt,
+      flash: row.flash === null ? undefined : (JSON.parse(row.flash) as Flash),
+    };
   }
 
-  end(session: Session): void {
-    this.sessions.delete(session.token);
+  /** Keeps a message for the session's next page, or clears it once shown. */
+  async setFlash(session: Session, flash: Flash | undefined): Promise<void> {
+    session.flash = flash;
+    await this.store.write((tx) =>
+      tx.sessions.setFlash(hashToken(session.token), flash ? JSON.stringify(flash) : null),
+    );
   }
 
-  private sweep(): void {
-    const now = this.now();
-    for (const [token, s] of this.sessions) if (s.expiresAt <= now) this.sessions.delete(token);
+  async end(session: Session): Promise<void> {
+    await this.store.write((tx) => tx.sessions.delete(hashToken(session.token)));
   }
+}
+
+function hashToken(token: string): string {
+  return createHash("sha256").update(token).digest("hex");
 }
 
 export function cookieValue(header: string | undefined, name: string): string | null {

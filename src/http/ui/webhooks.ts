@@ -259,7 +259,7 @@ export async function createWebhook(ctx: Ctx) {
     return webhookFormPage(ctx, 422, null, values, fieldErrors(error, FORM_FIELDS));
   }
   if (created.secret) return generatedSecretPage(ctx, created, created.secret);
-  redirectWithFlash(ctx, "/webhooks", { kind: "ok", text: "Webhook created." });
+  await redirectWithFlash(ctx, "/webhooks", { kind: "ok", text: "Webhook created." });
 }
 
 /** The one time a generated secret is shown: on this page, never in a redirect or a cookie. */
@@ -287,7 +287,7 @@ export async function rotateWebhookSecret(ctx: Ctx, id: string) {
     return generatedSecretPage(ctx, rotated, rotated.secret, true);
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    redirectWithFlash(ctx, `/webhooks/${id}/edit`, { kind: "error", text: error.message });
+    await redirectWithFlash(ctx, `/webhooks/${id}/edit`, { kind: "error", text: error.message });
   }
 }
 
@@ -314,13 +314,13 @@ export async function updateWebhook(ctx: Ctx, id: string) {
     if (!(error instanceof ValidationError)) throw error;
     return webhookFormPage(ctx, 422, existing, values, fieldErrors(error, FORM_FIELDS));
   }
-  redirectWithFlash(ctx, "/webhooks", { kind: "ok", text: "Webhook saved." });
+  await redirectWithFlash(ctx, "/webhooks", { kind: "ok", text: "Webhook saved." });
 }
 
 export async function toggleWebhook(ctx: Ctx, id: string) {
   const enabled = ctx.form.get("enabled") === "true";
   const webhook = await ctx.app.webhooks.update(ctx.session.actor, { id, enabled });
-  redirectWithFlash(ctx, "/webhooks", {
+  await redirectWithFlash(ctx, "/webhooks", {
     kind: "ok",
     text: `${webhook.url} is now ${webhook.enabled ? "enabled" : "disabled"}.`,
   });
@@ -350,7 +350,7 @@ export async function confirmDeleteWebhook(ctx: Ctx, id: string) {
 export async function deleteWebhook(ctx: Ctx, id: string) {
   const webhook = await ctx.app.webhooks.get(ctx.session.actor, id);
   await ctx.app.webhooks.delete(ctx.session.actor, id);
-  redirectWithFlash(ctx, "/webhooks", { kind: "ok", text: `Webhook ${webhook.url} deleted.` });
+  await redirectWithFlash(ctx, "/webhooks", { kind: "ok", text: `Webhook ${webhook.url} deleted.` });
 }
 
 /** Every webhook of the company, for the filter and bulk-resend pickers. */

@@ -17,6 +17,7 @@ import { PgCrmRepository } from "./crm.js";
 import { applyMigrations, Conn, checkUrl, isConnectionError, isRetryable, openError, redact } from "./db.js";
 import { WriteLocks } from "./lock.js";
 import * as schema from "./schema/index.js";
+import { PgSessionRepository } from "./sessions.js";
 import { PgTenantRepository } from "./tenants.js";
 import { PgWebhookRepository } from "./webhooks.js";
 
@@ -124,6 +125,7 @@ export class PostgresStore implements Store {
             tenants: new PgTenantRepository(conn, locks),
             columns: new PgColumnRepository(conn, locks),
             webhooks: new PgWebhookRepository(conn),
+            sessions: new PgSessionRepository(conn),
           },
           writing ? this.localClaimer : null,
         );

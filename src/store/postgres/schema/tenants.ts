@@ -1,4 +1,4 @@
-import { index, pgTable, text } from "drizzle-orm/pg-core";
+import { bigint, index, pgTable, text } from "drizzle-orm/pg-core";
 import { tenant } from "./columns.js";
 
 export const companies = pgTable("companies", {
@@ -36,4 +36,18 @@ export const apiKeys = pgTable(
     lastUsedAt: text("last_used_at"),
   },
   (t) => [index("api_keys_user").on(t.userId)],
+);
+
+/** Web UI sessions; the cookie's token is kept only as its SHA-256. */
+export const sessions = pgTable(
+  "sessions",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    ...tenant,
+    userId: text("user_id").notNull(),
+    csrf: text("csrf").notNull(),
+    flash: text("flash"),
+    expiresAt: bigint("expires_at", { mode: "number" }).notNull(),
+  },
+  (t) => [index("sessions_expiry").on(t.expiresAt)],
 );

@@ -2,7 +2,16 @@ export * from "./crm.js";
 export * from "./tenants.js";
 export * from "./webhooks.js";
 
-import type { ApiKey, Company, Equal, EventRow, StoredDeliveryRow, User, WebhookRow } from "../../rows.js";
+import type {
+  ApiKey,
+  Company,
+  Equal,
+  EventRow,
+  SessionRow,
+  StoredDeliveryRow,
+  User,
+  WebhookRow,
+} from "../../rows.js";
 import type * as s from "./index.js";
 
 // The rows this engine returns are the rows the store's API promises.
@@ -14,4 +23,5 @@ export type SchemaMatchesRows = [
   Check<Equal<typeof s.events.$inferSelect, EventRow>>,
   Check<Equal<typeof s.webhooks.$inferSelect, WebhookRow>>,
   Check<Equal<typeof s.webhookDeliveries.$inferSelect, StoredDeliveryRow>>,
+  Check<Equal<typeof s.sessions.$inferSelect, SessionRow>>,
 ];

@@ -1,4 +1,4 @@
-import { index, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { tenant } from "./columns.js";
 
 export const companies = sqliteTable("companies", {
@@ -36,4 +36,18 @@ export const apiKeys = sqliteTable(
     lastUsedAt: text("last_used_at"),
   },
   (t) => [index("api_keys_user").on(t.userId)],
+);
+
+/** Web UI sessions; the cookie's token is kept only as its SHA-256. */
+export const sessions = sqliteTable(
+  "sessions",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    ...tenant,
+    userId: text("user_id").notNull(),
+    csrf: text("csrf").notNull(),
+    flash: text("flash"),
+    expiresAt: integer("expires_at").notNull(),
+  },
+  (t) => [index("sessions_expiry").on(t.expiresAt)],
 );
