@@ -28,7 +28,8 @@ export const JSON_CONTENT_TYPE = "application/json";
 
 /** Lowercase hex HMAC-SHA256(secret, rawBody) over the exact bytes of the body. */
 export function signatureHex(secret: string, rawBody: string): string {
-  return createHmac("sha256", secret).update(rawBody, "utf8").digest("hex");
+  // A string given to an HMAC is its UTF-8 bytes, key and content alike.
+  return createHmac("sha256", secret).update(rawBody).digest("hex");
 }
 
 /**
@@ -51,9 +52,9 @@ export function standardWebhookSignature(
   timestampSeconds: number,
   rawBody: string,
 ): string {
-  const mac = createHmac("sha256", typeof secret === "string" ? Buffer.from(secret, "utf8") : secret)
-    .update(standardSignedPrefix(id, timestampSeconds), "utf8")
-    .update(rawBody, "utf8")
+  const mac = createHmac("sha256", secret)
+    .update(standardSignedPrefix(id, timestampSeconds))
+    .update(rawBody)
     .digest("base64");
   return `v1,${mac}`;
 }
