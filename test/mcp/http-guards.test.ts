@@ -113,6 +113,26 @@ describe("a loopback binding (guard: rebindingRefusal)", () => {
     }
   });
 
+  it("answers 401 as JSON with a WWW-Authenticate challenge", async () => {
+    const r = await fetch(`${http.url}/mcp`, { method: "POST", headers: MCP_HEADERS, body: LIST });
+    expect(r.status).toBe(401);
+    expect(r.headers.get("www-authenticate")).toBe('Bearer realm="crm-mcp"');
+    expect(r.headers.get("content-type")).toBe("application/json; charset=utf-8");
+    const text = await r.text();
+    expect(r.headers.get("content-length")).toBe(String(Buffer.byteLength(text)));
+    expect(JSON.parse(text).error).toMatch(/^Unauthorized: send an API key/);
+  });
+
+  it("opens SSE streams on GET /sse only, and takes messages on POST /messages only", async () => {
+    const auth = { authorization: `Bearer ${key}` };
+    const postSse = await fetch(`${http.url}/sse`, { method: "POST", headers: auth, body: "{}" });
+    expect(postSse.status).toBe(404);
+    expect(((await postSse.json()) as { error: string }).error).toBe("Not found: /sse");
+    const getMessages = await fetch(`${http.url}/messages?sessionId=x`, { headers: auth });
+    expect(getMessages.status).toBe(404);
+    expect(((await getMessages.json()) as { error: string }).error).toBe("Not found: /messages");
+  });
+
   it("answers /healthz whatever the Host, and 404 for an unknown path with a key", async () => {
     expect((await raw(http.url, "/healthz", { host: "evil.example" })).status).toBe(200);
     expect((await raw(http.url, "/nope", {})).status).toBe(404);
