@@ -102,3 +102,38 @@ describe("companies and users", () => {
     );
   });
 });
+
+describe("first start", () => {
+  it("two callers racing for the local owner get the same one (guard: the second look inside the write)", async () => {
+    const { Store } = await import("../src/store/index.js");
+    const { TenantService } = await import("../src/tenants/service.js");
+    const store = await Store.open(":memory:");
+    try {
+      const tenants = new TenantService(store);
+      const [a, b] = await Promise.all([tenants.localOwner(), tenants.localOwner()]);
+      expect(b).toEqual(a);
+      expect(a.userId).toMatch(/^usr_/);
+      expect(a.companyId).toMatch(/^co_/);
+      expect(await tenants.users(a)).toHaveLength(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it("names what was not found, and gives each kind of row its id prefix", async () => {
+    const member = await w.tenants.createUser(w.actor, "Member");
+    expect(member.id).toMatch(/^usr_/);
+    expect((await w.tenants.createApiKey(w.actor, "k")).id).toMatch(/^key_/);
+    const other = await w.tenants.createCompany("Other", "Eve");
+    expect([other.userId, other.companyId]).toEqual([
+      expect.stringMatching(/^usr_/),
+      expect.stringMatching(/^co_/),
+    ]);
+    const ghost = { userId: "usr_ghost", companyId: w.actor.companyId };
+    await expect(w.tenants.createApiKey(ghost, "k")).rejects.toThrow('no user with id "usr_ghost"');
+    await expect(w.tenants.currentUser(ghost)).rejects.toThrow('no user with id "usr_ghost"');
+    await expect(w.tenants.company({ ...ghost, companyId: "co_gone" })).rejects.toThrow(
+      'no company with id "co_gone"',
+    );
+  });
+});

@@ -41,6 +41,8 @@ describe("cookieValue", () => {
     expect(cookieValue("", "crm_session")).toBeNull();
     expect(cookieValue(undefined, "crm_session")).toBeNull();
     expect(cookieValue("junk; crm_session=tok", "crm_session")).toBe("tok");
+    // A part without "=" is not a cookie, even if all but its last letter is the name.
+    expect(cookieValue("crm_sessionX", "crm_session")).toBeNull();
   });
 });
 
@@ -117,6 +119,7 @@ describe("csrfMatches and originAllowed", () => {
     expect(originAllowed(req({ host: "crm.example.com", origin: "https://crm.example.com" }))).toBe(true);
     expect(originAllowed(req({ host: "crm.example.com", origin: "http://crm.example.com" }))).toBe(true);
     expect(originAllowed(req({ origin: "http://crm.example.com" }))).toBe(false);
+    expect(originAllowed(req({ origin: "http://undefined" }))).toBe(false);
     expect(originAllowed(req({ host: "crm.example.com", origin: "https://crm.example.com.evil" }))).toBe(
       false,
     );
@@ -182,6 +185,8 @@ describe("forms", () => {
     expect(utcFromLocalInput("2026-11-29T10:05:30Z")).toBe("2026-11-29T10:05:30Z");
     expect(utcFromLocalInput("2026-11-29 10:05")).toBe("2026-11-29 10:05");
     expect(utcFromLocalInput("x2026-11-29T10:05")).toBe("x2026-11-29T10:05");
+    expect(utcFromLocalInput("x2026-11-29T10:05:30")).toBe("x2026-11-29T10:05:30");
+    expect(utcFromLocalInput("2026-11-29T10:05:30.1x")).toBe("2026-11-29T10:05:30.1x");
     expect(utcFromLocalInput("2026-11-29T10:05x")).toBe("2026-11-29T10:05x");
   });
 });
