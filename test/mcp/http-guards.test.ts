@@ -164,3 +164,10 @@ describe("a binding that is not loopback", () => {
     }
   });
 });
+
+describe("start-up", () => {
+  it("rejects when the port is taken, instead of hanging", async () => {
+    const port = Number(new URL(http.url).port);
+    await expect(startHttpServer(t.app, { host: "127.0.0.1", port })).rejects.toThrow(/EADDRINUSE/);
+  });
+});
