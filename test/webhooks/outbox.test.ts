@@ -70,6 +70,12 @@ const ok = (sentAt = "2026-01-01T00:00:00.000Z"): DeliveryResult => ({
 });
 
 describe("recordEvents", () => {
+  it("writes no delivery for a disabled webhook even with a local dispatcher ready to take it", async () => {
+    await hook(["contact.created"], { enabled: false });
+    const claimer: LocalClaimer = { workerId: "w_local", leaseMs: 1000, take: () => true };
+    expect(await record(eventRows(1), claimer)).toEqual({ written: 0, claimed: [], declined: 0 });
+  });
+
   it("with no webhook writes only the events", async () => {
     expect(await record(eventRows(2))).toEqual({ written: 0, claimed: [], declined: 0 });
     expect(await record([])).toEqual({ written: 0, claimed: [], declined: 0 });
@@ -198,6 +204,15 @@ describe("claim", () => {
     const { claimed } = await claim("w_a", 5, Date.now(), { perWebhook: 2 });
     const per = (id: string) => claimed.filter((c) => c.delivery.webhookId === id).length;
     expect([per(busy.id), per(quiet.id)]).toEqual([2, 2]);
+  });
+
+  it("stops at the limit across webhooks, not only within one", async () => {
+    await hook(["contact.created"]);
+    await hook(["contact.updated"]);
+    await record(eventRows(3, "contact.created"));
+    await record(eventRows(3, "contact.updated"));
+    expect((await claim("w_a", 3)).claimed).toHaveLength(3);
+    expect((await claim("w_b", 10)).claimed).toHaveLength(3);
   });
 
   it("skips the webhooks it is told to", async () => {
