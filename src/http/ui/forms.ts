@@ -12,7 +12,7 @@ export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_FORM_BYTES) throw new FormTooLarge("form too large");
+    if (size > MAX_FORM_BYTES) throw new FormTooLarge();
     chunks.push(chunk as Buffer);
   }
   return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
@@ -26,7 +26,7 @@ export type FieldErrors = Record<string, string>;
  * to `events`. The `field: ` prefix is dropped, the field already says it.
  */
 export function fieldErrors(error: ValidationError, known: readonly string[]): FieldErrors {
-  const field = error.field.split(/[.[]/)[0] ?? "";
+  const field = error.field.split(/[.[]/)[0]!;
   const prefix = `${error.field}: `;
   const message = error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
   if (known.includes(field)) return { [field]: message };
