@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { ENTITY_TYPES, type EntityType } from "./model.js";
 
 /** Every id is a prefixed string; the prefix tells what the id names. */
 export const ID_PREFIX = {
@@ -50,4 +51,10 @@ export function newId(kind: IdKind): string {
   let rand = "";
   for (let i = 0; i < 10; i++) rand += ALPHABET[pool[poolOffset++]! & 31];
   return `${ID_PREFIX[kind]}_${time}${seq}${rand}`;
+}
+
+/** The entity type an id's prefix names (`ct_...` is a contact), if it names one. */
+export function entityTypeOfId(id: string): EntityType | undefined {
+  const prefix = id.slice(0, id.indexOf("_"));
+  return ENTITY_TYPES.find((type) => ID_PREFIX[type] === prefix);
 }

@@ -259,6 +259,12 @@ export interface WebhookRepository {
   release(workerId: string, ids: string[]): Promise<void>;
   /** Events of a company, oldest first. */
   events(companyId: string, limit?: number): Promise<EventRow[]>;
+  /** The events whose entity is `entityId`, newest first, with how many there are in all. */
+  entityEvents(
+    companyId: string,
+    entityId: string,
+    q: { limit: number; offset: number },
+  ): Promise<{ items: EventRow[]; total: number }>;
   /** Deliveries not yet recorded as sent or failed, over all companies. */
   pendingCount(): Promise<number>;
   listDeliveries(companyId: string, q: DeliveryQuery): Promise<{ items: DeliveryRow[]; total: number }>;

@@ -222,6 +222,7 @@ describe("crm tools", () => {
       ["search_all_entities", { searchTerm: "" }, /^searchTerm: /],
       ["get_entities", { items: [] }, /^items: /],
       ["get_entity_configuration", {}, /^entity: is required/],
+      ["get_entity_history", { id: "ct_nope" }, /^id: no contact with id "ct_nope"/],
       ["delete_entities", { entity: "contact", ids: ["ct_nope"] }, /^ids\[0\]: no contact with id "ct_nope"/],
       [
         "link_entities",
@@ -414,6 +415,7 @@ describe("tenancy", () => {
       ["resend_webhook_delivery", { id: delivery }],
       ["update_custom_column", { id: column.id, label: "Y" }],
       ["delete_custom_column", { id: column.id }],
+      ["get_entity_history", { id: contact }],
     ];
     for (const [name, args] of refused) {
       const r = await call(mine, name, args);

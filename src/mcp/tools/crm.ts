@@ -16,6 +16,7 @@ import {
   type EntityType,
 } from "../../domain/model.js";
 import { cursorInput, idInput, NAME_MAX_LENGTH } from "../../domain/validate.js";
+import { historyQuery } from "../../events/history.js";
 import { notes as loadNotes } from "../../notes/lazy.js";
 import { NOTES_MARKDOWN_MAX_BYTES } from "../../notes/limits.js";
 import { DESTRUCTIVE, defineTool, IDEMPOTENT_WRITE, READ, type ToolDefinition, WRITE } from "../registry.js";
@@ -47,7 +48,7 @@ const createTools = ENTITY_TYPES.map((type) => {
     name: `create_${plural}`,
     toolset: "crm",
     title: `Create ${plural}`,
-    description: `Create 1-100 ${plural}; relationship arrays link existing ids (search_all_entities finds them), notes are markdown. One invalid item and none is created.`,
+    description: `Create 1-100 ${plural}; relationship arrays take existing ids, notes are markdown. All or nothing.`,
     input: z.strictObject({ [plural]: z.array(CREATE_INPUTS[type]).min(1).max(MAX_BATCH) }),
     output: namedItems,
     annotations: WRITE,
@@ -62,7 +63,7 @@ const updateTools = ENTITY_TYPES.map((type) => {
     name: `update_${plural}`,
     toolset: "crm",
     title: `Update ${plural}`,
-    description: `Change 1-100 ${plural}: only the fields given. A relationship array replaces the links (link_entities/unlink_entities add or remove some). One invalid item and nothing changes.`,
+    description: `Change 1-100 ${plural}, only the fields given; a relationship array replaces all links (link_entities/unlink_entities change some). All or nothing.`,
     input: z.strictObject({ [plural]: z.array(UPDATE_INPUTS[type]).min(1).max(MAX_BATCH) }),
     output: namedItems,
     annotations: IDEMPOTENT_WRITE,
@@ -93,7 +94,7 @@ export const crmTools: ToolDefinition[] = [
     toolset: "crm",
     title: "Find records",
     description:
-      "List records of one entity type by searchTerm (names, emails) and filters, sorted, a page at a time. Notes are left out: get_entities with withNotes reads them.",
+      "List records of one entity type by searchTerm (names, emails) and filters, sorted, paged. Notes are left out (get_entities withNotes reads them).",
     input: z.strictObject({
       entity,
       searchTerm: searchTermInput.optional(),
@@ -162,7 +163,7 @@ export const crmTools: ToolDefinition[] = [
     toolset: "crm",
     title: "Read records by id",
     description:
-      'Read up to 100 records by entity and id: "masterData" gives fields, links and custom values; "withNotes" adds notes as markdown. An unknown id gets an error instead of a record.',
+      'Read up to 100 records by entity and id: "masterData" (fields, links, custom values) or "withNotes" (plus notes as markdown). An unknown id gets an error item.',
     input: z.strictObject({
       items: z
         .array(
@@ -201,6 +202,31 @@ export const crmTools: ToolDefinition[] = [
       };
     },
   }),
+  defineTool({
+    name: "get_entity_history",
+    toolset: "crm",
+    title: "A record's history",
+    description:
+      "Who changed a record, when and what: its events newest first ({event, at, userId, changes}; notes as markdown), deleted records too.",
+    input: historyQuery,
+    output: listOutput,
+    annotations: READ,
+    handler: async (query, { app, actor }) => {
+      const page = await app.history.forEntity(actor, query);
+      if (!page.items.some((e) => e.changes?.notes)) return { ...page };
+      const { storedNotesToMarkdown } = await loadNotes();
+      const markdown = (n: unknown) => (n ? storedNotesToMarkdown(n) || null : null);
+      return {
+        ...page,
+        items: page.items.map((e) => {
+          const notes = e.changes?.notes;
+          if (!notes) return e;
+          const shown = { previous: markdown(notes.previous), current: markdown(notes.current) };
+          return { ...e, changes: { ...e.changes, notes: shown } };
+        }),
+      };
+    },
+  }),
   ...createTools,
   ...updateTools,
   defineTool({
@@ -208,7 +234,7 @@ export const crmTools: ToolDefinition[] = [
     toolset: "crm",
     title: "Delete records",
     description:
-      "Delete 1 to 100 records of one entity type. Irreversible: the records, their links and notes are gone, and linked records lose the link. Every id must exist or nothing is deleted.",
+      "Delete 1-100 records of one entity type. Irreversible: records, links and notes are gone; linked records lose the link. Every id must exist or nothing is deleted.",
     input: z.strictObject({ entity, ids }),
     output: z.object({ deleted: z.array(z.string()) }),
     annotations: DESTRUCTIVE,
@@ -288,7 +314,7 @@ export const crmTools: ToolDefinition[] = [
     toolset: "crm",
     title: "Set custom field values",
     description:
-      "Set or clear custom field values on 1 to 100 records. columnId comes from get_entity_configuration; each value is checked against its column's type; null clears it. Other columns keep their values.",
+      "Set custom field values on 1-100 records, each checked against its column's type (null clears); columnId from get_entity_configuration. Other columns keep their values.",
     input: z.strictObject({
       entity,
       items: z.array(customFieldsItemInput).min(1).max(MAX_BATCH),
