@@ -7,6 +7,7 @@ const BOTH_ENGINES = [
   "test/store/**/*.test.ts",
   "test/mcp/tools.test.ts",
   "test/mcp/history.test.ts",
+  "test/mcp/errors.test.ts",
   "test/mcp/http.test.ts",
   "test/webhooks/dispatcher.test.ts",
   "test/webhooks/retries.test.ts",
