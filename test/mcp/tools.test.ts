@@ -34,6 +34,12 @@ describe("tools/list", () => {
         expect.arrayContaining(["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"]),
       );
     }
+    // Replacing links or notes loses what the call leaves out.
+    const replacing = tools.filter((x) =>
+      /^update_(contacts|organizations|deals|services|tasks|entity_notes)$/.test(x.name),
+    );
+    expect(replacing).toHaveLength(6);
+    for (const u of replacing) expect(u.annotations?.destructiveHint, u.name).toBe(true);
     const deletes = tools.filter((x) => x.name.startsWith("delete_"));
     for (const d of deletes) {
       expect(d.annotations?.destructiveHint).toBe(true);

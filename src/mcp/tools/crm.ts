@@ -66,7 +66,8 @@ const updateTools = ENTITY_TYPES.map((type) => {
     description: `Change 1-100 ${plural}, only the fields given; a relationship array replaces all links (link_entities/unlink_entities change some). All or nothing.`,
     input: z.strictObject({ [plural]: z.array(UPDATE_INPUTS[type]).min(1).max(MAX_BATCH) }),
     output: namedItems,
-    annotations: IDEMPOTENT_WRITE,
+    // A relationship array given replaces every link: what it leaves out is gone.
+    annotations: DESTRUCTIVE,
     handler: async (args, { app, actor }) =>
       named(type, await app.crm.update(actor, type, args[plural] as unknown[])),
   });
@@ -293,7 +294,8 @@ export const crmTools: ToolDefinition[] = [
           .max(MAX_BATCH),
       }),
       output: namedItems,
-      annotations: mode === "update" ? IDEMPOTENT_WRITE : WRITE,
+      // Replacing notes drops the old text.
+      annotations: mode === "update" ? DESTRUCTIVE : WRITE,
       handler: async ({ entity, items }, { app, actor }) => {
         const { appendNotes, markdownToNotes } = await loadNotes();
         return named(
