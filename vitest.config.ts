@@ -12,6 +12,7 @@ const BOTH_ENGINES = [
   "test/webhooks/dispatcher.test.ts",
   "test/webhooks/retries.test.ts",
   "test/webhooks/secrets.test.ts",
+  "test/webhooks/since-minutes.test.ts",
   "test/webhooks/endpoint-slots.test.ts",
 ];
 

@@ -12,7 +12,7 @@ import type { Envelope } from "./envelope.js";
 import type { Actor } from "./recorder.js";
 
 export const historyQuery = z.strictObject({
-  entity: z.enum(ENTITY_TYPES).optional().describe("Default: from the id"),
+  entity: z.enum(ENTITY_TYPES).optional(),
   id: idInput,
   limit: z.number().int().min(1).max(100).optional().describe("Default 25"),
   cursor: cursorInput.optional(),
