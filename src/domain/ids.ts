@@ -1,5 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { ValidationError } from "./errors.js";
 import { ENTITY_TYPES, type EntityType } from "./model.js";
+import { quote } from "./quote.js";
 
 /** Every id is a prefixed string; the prefix tells what the id names. */
 export const ID_PREFIX = {
@@ -51,6 +53,20 @@ export function newId(kind: IdKind): string {
   let rand = "";
   for (let i = 0; i < 10; i++) rand += ALPHABET[pool[poolOffset++]! & 31];
   return `${ID_PREFIX[kind]}_${time}${seq}${rand}`;
+}
+
+/**
+ * The entity type an id names, for calls that leave `entity` out; `field` is where the id
+ * was given.
+ */
+export function inferEntity(id: string, field: string): EntityType {
+  const type = entityTypeOfId(id);
+  if (type) return type;
+  const prefixes = ENTITY_TYPES.map((t) => `${ID_PREFIX[t]}_`).join(", ");
+  throw new ValidationError(
+    field,
+    `${quote(id)} is not the id of a contact, organization, deal, service or task (theirs start with ${prefixes}); give entity`,
+  );
 }
 
 /** The entity type an id's prefix names (`ct_...` is a contact), if it names one. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { NotFoundError, ValidationError } from "../domain/errors.js";
-import { entityTypeOfId, ID_PREFIX } from "../domain/ids.js";
+import { inferEntity } from "../domain/ids.js";
 import { ENTITY_TYPES } from "../domain/model.js";
 import { decodeCursor, type Page, pageLimit, pageOf } from "../domain/paging.js";
 import { quote } from "../domain/quote.js";
@@ -38,14 +38,7 @@ export class HistoryService {
 
   async forEntity(actor: Actor, query: HistoryQuery): Promise<Page<HistoryEntry>> {
     const q = parse(historyQuery, query);
-    const type = entityTypeOfId(q.id);
-    if (!type) {
-      const prefixes = ENTITY_TYPES.map((t) => `${ID_PREFIX[t]}_`).join(", ");
-      throw new ValidationError(
-        "id",
-        `${quote(q.id)} is not the id of a contact, organization, deal, service or task; theirs start with ${prefixes}`,
-      );
-    }
+    const type = inferEntity(q.id, "id");
     if (q.entity && q.entity !== type) {
       throw new ValidationError(
         "entity",

@@ -115,3 +115,32 @@ describe("date filters", () => {
     expect(createdBefore.count).toBe(0);
   });
 });
+
+describe("entity from the id's prefix", () => {
+  it("lets get_entities, delete_entities and get_entity_configuration leave entity out", async () => {
+    const contact = (await ok(client, "create_contacts", { contacts: [{ firstName: "Grace" }] })).items[0].id;
+    const deal = (await ok(client, "create_deals", { deals: [{ name: "Mainframe" }] })).items[0].id;
+    const got = await ok(client, "get_entities", { items: [{ id: contact }, { id: deal }] });
+    expect(got.items.map((i: { entity: string; record: { id: string } }) => [i.entity, i.record.id])).toEqual(
+      [
+        ["contact", contact],
+        ["deal", deal],
+      ],
+    );
+    const config = await ok(client, "get_entity_configuration", { id: deal });
+    expect(config.entity).toBe("deal");
+    expect(await ok(client, "delete_entities", { ids: [deal] })).toEqual({ deleted: [deal] });
+
+    expect(await error("get_entities", { items: [{ id: contact }, { id: "wh_1" }] })).toBe(
+      'items[1].id: "wh_1" is not the id of a contact, organization, deal, service or task (theirs start with ct_, org_, deal_, svc_, task_); give entity',
+    );
+    expect(await error("get_entity_configuration", {})).toBe(
+      "entity: is required (or id, whose prefix names it)",
+    );
+    // One type per call: the first id names it.
+    expect(await error("delete_entities", { ids: [contact, "deal_x"] })).toMatch(
+      /^ids\[1\]: no contact with id "deal_x" exists/,
+    );
+    expect((await ok(client, "get_entities", { items: [{ id: contact }] })).items[0].record.id).toBe(contact);
+  });
+});

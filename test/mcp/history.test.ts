@@ -112,7 +112,7 @@ describe("get_entity_history", () => {
     const hook = await call(client, "get_entity_history", { id: "wh_123" });
     expect(hook.isError).toBe(true);
     expect(hook.text).toBe(
-      'id: "wh_123" is not the id of a contact, organization, deal, service or task; theirs start with ct_, org_, deal_, svc_, task_',
+      'id: "wh_123" is not the id of a contact, organization, deal, service or task (theirs start with ct_, org_, deal_, svc_, task_); give entity',
     );
     const missing = await call(client, "get_entity_history", { id: "ct_nothere" });
     expect(missing.text).toMatch(/^id: no contact with id "ct_nothere" exists/);

@@ -8,6 +8,8 @@ import {
   UPDATE_INPUTS,
 } from "../../crm/inputs.js";
 import { entitiesInput, idsInput, MAX_BATCH } from "../../crm/service.js";
+import { ValidationError } from "../../domain/errors.js";
+import { inferEntity } from "../../domain/ids.js";
 import {
   displayName,
   ENTITIES,
@@ -80,7 +82,10 @@ export const crmTools: ToolDefinition[] = [
     title: "Describe an entity type",
     description:
       "An entity type's fields, relationship arrays and custom columns, with the filter operators each takes. Call it before filter_entity or update_entity_custom_fields.",
-    input: z.strictObject({ entity }),
+    input: z.strictObject({
+      entity: entity.optional(),
+      id: idInput.optional().describe("Instead of entity: a record's id"),
+    }),
     output: z.object({
       entity: z.string(),
       fields: z.array(record),
@@ -88,7 +93,10 @@ export const crmTools: ToolDefinition[] = [
       customColumns: z.array(record),
     }),
     annotations: READ,
-    handler: async ({ entity }, { app, actor }) => app.crm.configuration(actor, entity),
+    handler: async ({ entity, id }, { app, actor }) => {
+      if (!entity && !id) throw new ValidationError("entity", "is required (or id, whose prefix names it)");
+      return app.crm.configuration(actor, entity ?? inferEntity(id!, "id"));
+    },
   }),
   defineTool({
     name: "filter_entity",
@@ -169,7 +177,7 @@ export const crmTools: ToolDefinition[] = [
       items: z
         .array(
           z.strictObject({
-            entity,
+            entity: entity.optional(),
             id: idInput,
             include: z.enum(["masterData", "withNotes"]).default("masterData"),
           }),
@@ -179,7 +187,11 @@ export const crmTools: ToolDefinition[] = [
     }),
     output: z.object({ items: z.array(record) }),
     annotations: READ,
-    handler: async ({ items }, { app, actor }) => {
+    handler: async (args, { app, actor }) => {
+      const items = args.items.map((i, n) => ({
+        ...i,
+        entity: i.entity ?? inferEntity(i.id, `items[${n}].id`),
+      }));
       const byType = new Map<EntityType, Map<string, EntityRecord>>();
       for (const type of new Set(items.map((i) => i.entity))) {
         byType.set(
@@ -236,11 +248,11 @@ export const crmTools: ToolDefinition[] = [
     title: "Delete records",
     description:
       "Delete 1-100 records of one entity type. Irreversible: records, links and notes are gone; linked records lose the link. Every id must exist or nothing is deleted.",
-    input: z.strictObject({ entity, ids }),
+    input: z.strictObject({ entity: entity.optional(), ids }),
     output: z.object({ deleted: z.array(z.string()) }),
     annotations: DESTRUCTIVE,
     handler: async ({ entity, ids }, { app, actor }) => ({
-      deleted: await app.crm.delete(actor, entity, ids),
+      deleted: await app.crm.delete(actor, entity ?? inferEntity(ids[0]!, "ids[0]"), ids),
     }),
   }),
   ...(["link", "unlink"] as const).map((mode) =>
