@@ -1,5 +1,6 @@
 import type { Config } from "./config.js";
 import { CrmService } from "./crm/service.js";
+import { HistoryService } from "./events/history.js";
 import { openStore, type Store, type StoreTarget } from "./store/index.js";
 import type { Logger } from "./telemetry/log.js";
 import { Metrics } from "./telemetry/metrics.js";
@@ -14,6 +15,7 @@ export interface App {
   config: Config;
   store: Store;
   crm: CrmService;
+  history: HistoryService;
   tenants: TenantService;
   webhooks: WebhookService;
   deliveries: DeliveryService;
@@ -69,6 +71,7 @@ export async function openApp(config: Config, options: AppOptions = {}): Promise
     config,
     store,
     crm: new CrmService(store),
+    history: new HistoryService(store),
     tenants: new TenantService(store),
     webhooks: new WebhookService(store, { allowPrivate: config.allowPrivate, resolver: options.resolver }),
     deliveries: new DeliveryService(store),

@@ -11,6 +11,7 @@ export const OPERATORS_BY_KIND: Record<string, readonly FilterOperator[]> = {
   string: ["equals", "contains", "in", "notIn", "isNull", "isNotNull", "gt", "gte", "lt", "lte", "between"],
   number: ["equals", "gt", "gte", "lt", "lte", "between", "in", "notIn", "isNull", "isNotNull"],
   date: ["equals", "gt", "gte", "lt", "lte", "between", "isNull", "isNotNull"],
+  datetime: ["equals", "gt", "gte", "lt", "lte", "between", "isNull", "isNotNull"],
   enum: ["equals", "in", "notIn"],
   stringList: ["equals", "contains", "hasSome", "hasNone", "isNull", "isNotNull"],
   relation: ["hasSome", "hasNone", "isNull", "isNotNull"],
@@ -40,7 +41,7 @@ export function filterableFields(type: EntityType, columns: CustomColumn[]): Fie
     });
   }
   for (const ts of ["createdAt", "updatedAt"]) {
-    out.push({ name: ts, kind: "date", operators: OPERATORS_BY_KIND.date!, sortable: true });
+    out.push({ name: ts, kind: "datetime", operators: OPERATORS_BY_KIND.datetime!, sortable: true });
   }
   for (const r of def.relations) {
     out.push({
@@ -61,7 +62,12 @@ export function filterableFields(type: EntityType, columns: CustomColumn[]): Fie
     });
   }
   for (const c of columns) {
-    const kind = c.type === "checkbox" ? "checkbox" : isNumericColumn(c.type) ? "number" : "string";
+    const kind =
+      c.type === "checkbox" || c.type === "date" || c.type === "datetime"
+        ? c.type
+        : isNumericColumn(c.type)
+          ? "number"
+          : "string";
     out.push({
       name: c.id,
       kind,
@@ -97,7 +103,7 @@ export function toStoredFilters(
       );
     }
   }
-  return filters.map((f, i) => {
+  return filters.flatMap((f, i) => {
     const at = `${root}[${i}]`;
     const info = byName.get(f.field);
     if (!info) {
@@ -113,27 +119,82 @@ export function toStoredFilters(
       );
     }
     const value = checkValue(f, info, at);
-    if (info.kind === "relation") {
-      return {
-        kind: "relation",
-        target: info.target as StoredFilter & string,
-        operator: f.operator,
-        value,
-      } as StoredFilter;
+    if (info.kind === "datetime") {
+      return wholeDays(f.operator, value).map((part) =>
+        stored(f.field, info, columns, part.operator, part.value),
+      );
     }
-    if (f.field.startsWith("col_")) {
-      const column = columns.find((c) => c.id === f.field)!;
-      return {
-        kind: "custom",
-        columnId: column.id,
-        numeric: isNumericColumn(column.type),
-        operator: f.operator,
-        value,
-      };
-    }
-    if (info.kind === "stringList") return { kind: "list", field: f.field, operator: f.operator, value };
-    return { kind: "column", field: f.field, operator: f.operator, value };
+    return [stored(f.field, info, columns, f.operator, value)];
   });
+}
+
+function stored(
+  field: string,
+  info: FieldInfo,
+  columns: CustomColumn[],
+  operator: string,
+  value: unknown,
+): StoredFilter {
+  if (info.kind === "relation") {
+    return {
+      kind: "relation",
+      target: info.target as StoredFilter & string,
+      operator,
+      value,
+    } as StoredFilter;
+  }
+  if (field.startsWith("col_")) {
+    const column = columns.find((c) => c.id === field)!;
+    return {
+      kind: "custom",
+      columnId: column.id,
+      numeric: isNumericColumn(column.type),
+      operator,
+      value,
+    };
+  }
+  if (info.kind === "stringList") return { kind: "list", field, operator, value };
+  return { kind: "column", field, operator, value };
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+function nextDay(day: string): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+/**
+ * On a date-time field a bare date stands for that whole day in UTC, so `equals
+ * "2026-12-02"` finds what happened that day and `lte` includes it. Date-times are stored as
+ * `toISOString` writes them, which compare as text in time order; a bare date sorts before
+ * every time of its day.
+ */
+export function wholeDays(operator: string, value: unknown): { operator: string; value: unknown }[] {
+  const isDay = (v: unknown): v is string => typeof v === "string" && DAY.test(v);
+  switch (operator) {
+    case "equals":
+      return isDay(value)
+        ? [
+            { operator: "gte", value },
+            { operator: "lt", value: nextDay(value) },
+          ]
+        : [{ operator, value }];
+    case "gt":
+      return isDay(value) ? [{ operator: "gte", value: nextDay(value) }] : [{ operator, value }];
+    case "lte":
+      return isDay(value) ? [{ operator: "lt", value: nextDay(value) }] : [{ operator, value }];
+    case "between": {
+      const [low, high] = value as [string, string];
+      return isDay(high)
+        ? [
+            { operator: "gte", value: low },
+            { operator: "lt", value: nextDay(high) },
+          ]
+        : [{ operator, value }];
+    }
+    default:
+      return [{ operator, value }];
+  }
 }
 
 function checkValue(f: FilterInput, info: FieldInfo, at: string): unknown {
@@ -144,6 +205,7 @@ function checkValue(f: FilterInput, info: FieldInfo, at: string): unknown {
     return undefined;
   }
   const scalar = (v: unknown, where: string) => {
+    if (info.kind === "date" || info.kind === "datetime") return dateValue(v, where, f.field, info.kind);
     const numeric = info.kind === "number";
     if (info.kind === "checkbox") {
       if (typeof v !== "boolean") throw new ValidationError(where, "expected true or false");
@@ -178,4 +240,21 @@ function checkValue(f: FilterInput, info: FieldInfo, at: string): unknown {
     throw new ValidationError(field, `${f.operator} needs a value; to match a missing value use isNull`);
   }
   return scalar(f.value, field);
+}
+
+/** A date filter's value: an ISO date, or on a date-time field also an ISO date-time (kept in UTC). */
+function dateValue(v: unknown, where: string, field: string, kind: "date" | "datetime"): string {
+  if (typeof v === "string" && DAY.test(v)) {
+    if (new Date(Date.parse(`${v}T00:00:00Z`)).toISOString().startsWith(v)) return v;
+    throw new ValidationError(where, `${quote(v)} is not a real calendar date`);
+  }
+  const t =
+    typeof v === "string" && v.length <= 40 && /^\d{4}-\d{2}-\d{2}T/.test(v) ? Date.parse(v) : Number.NaN;
+  if (kind === "datetime" && !Number.isNaN(t)) return new Date(t).toISOString();
+  throw new ValidationError(
+    where,
+    kind === "date"
+      ? `expected an ISO date such as 2026-12-31 for ${field}, got ${quote(v)}`
+      : `expected an ISO date (2026-12-31, the whole day in UTC) or date-time (2026-12-31T09:30:00Z) for ${field}, got ${quote(v)}`,
+  );
 }

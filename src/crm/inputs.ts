@@ -53,7 +53,7 @@ export const customFieldValuesInput = z
   .array(
     z.strictObject({
       columnId: idInput.describe("From get_entity_configuration"),
-      value: z.unknown().describe("Fits the column's type; null clears"),
+      value: z.unknown().describe("Per column type; null clears"),
     }),
   )
   .max(MAX_CUSTOM_VALUES);
@@ -64,9 +64,11 @@ export const customFieldsItemInput = z.strictObject({
   customFieldValues: customFieldValuesInput.min(1),
 });
 
-const notesInput = z
-  .union([z.string().max(NOTES_MARKDOWN_MAX_BYTES), z.record(z.string(), z.unknown()), z.null()])
-  .describe("Markdown or Tiptap JSON; null clears");
+const notesInput = z.union([
+  z.string().max(NOTES_MARKDOWN_MAX_BYTES),
+  z.record(z.string(), z.unknown()),
+  z.null(),
+]);
 
 const email = z.email("must be an email address such as ada@example.com").max(MAX_EMAIL);
 
@@ -113,7 +115,9 @@ function fields(type: EntityType, mode: "create" | "update"): Record<string, z.Z
     // That a given array replaces the old links is said once, in the update tools' description.
     shape[r.name] = idList.optional();
   }
-  shape.notes = notesInput.optional();
+  shape.notes = notesInput
+    .optional()
+    .describe(mode === "create" ? "Markdown or Tiptap JSON" : "Markdown or Tiptap JSON; null clears");
   shape.customFieldValues = customFieldValuesInput.optional();
   return shape;
 }

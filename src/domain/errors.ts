@@ -16,6 +16,18 @@ export class ValidationError extends Error {
   }
 }
 
+/**
+ * Where an agent finds ids of each kind: the CRM's search tools cannot find webhooks,
+ * deliveries, columns or users, so pointing at them would send it in circles.
+ */
+const LISTED_BY: Record<string, string> = {
+  webhook: "list_webhooks",
+  "webhook delivery": "list_webhook_deliveries",
+  "custom column": "list_custom_columns",
+  user: "list_users",
+  company: "get_company",
+};
+
 /** An id that does not exist for the caller's company (ids of another company included). */
 export class NotFoundError extends Error {
   override readonly name = "NotFoundError";
@@ -25,7 +37,7 @@ export class NotFoundError extends Error {
     readonly field = "id",
   ) {
     super(
-      `${field}: no ${entity} with id ${quote(id)} exists. Look ids up with filter_entity or search_all_entities.`,
+      `${field}: no ${entity} with id ${quote(id)} exists. Look ids up with ${LISTED_BY[entity] ?? "filter_entity or search_all_entities"}.`,
     );
   }
 }

@@ -1,4 +1,7 @@
 import { randomBytes } from "node:crypto";
+import { ValidationError } from "./errors.js";
+import { ENTITY_TYPES, type EntityType } from "./model.js";
+import { quote } from "./quote.js";
 
 /** Every id is a prefixed string; the prefix tells what the id names. */
 export const ID_PREFIX = {
@@ -50,4 +53,24 @@ export function newId(kind: IdKind): string {
   let rand = "";
   for (let i = 0; i < 10; i++) rand += ALPHABET[pool[poolOffset++]! & 31];
   return `${ID_PREFIX[kind]}_${time}${seq}${rand}`;
+}
+
+/**
+ * The entity type an id names, for calls that leave `entity` out; `field` is where the id
+ * was given.
+ */
+export function inferEntity(id: string, field: string): EntityType {
+  const type = entityTypeOfId(id);
+  if (type) return type;
+  const prefixes = ENTITY_TYPES.map((t) => `${ID_PREFIX[t]}_`).join(", ");
+  throw new ValidationError(
+    field,
+    `${quote(id)} is not the id of a contact, organization, deal, service or task (theirs start with ${prefixes}); give entity`,
+  );
+}
+
+/** The entity type an id's prefix names (`ct_...` is a contact), if it names one. */
+export function entityTypeOfId(id: string): EntityType | undefined {
+  const prefix = id.slice(0, id.indexOf("_"));
+  return ENTITY_TYPES.find((type) => ID_PREFIX[type] === prefix);
 }

@@ -267,6 +267,6 @@ export function registerTools(
   }
 }
 
-export function newServer(name: string, version: string): McpServer {
-  return new McpServer({ name, version }, { capabilities: { tools: {}, resources: {} } });
+export function newServer(name: string, version: string, instructions?: string): McpServer {
+  return new McpServer({ name, version }, { capabilities: { tools: {}, resources: {} }, instructions });
 }

@@ -1,5 +1,6 @@
 import type { McpServer } from "@modelcontextprotocol/server";
 import type { App } from "../app.js";
+import { ID_PREFIX } from "../domain/ids.js";
 import { catalogAsJson } from "../events/catalog.js";
 import type { Actor } from "../events/recorder.js";
 import { VERSION } from "../version.js";
@@ -7,6 +8,7 @@ import {
   newServer,
   registerTools,
   selectTools,
+  TOOLSETS,
   type ToolDefinition,
   type ToolSelection,
 } from "./registry.js";
@@ -26,7 +28,7 @@ export function buildMcpServer(
   selection: ToolSelection = {},
   log?: (m: string) => void,
 ): McpServer {
-  const server = newServer("crm-mcp", VERSION);
+  const server = newServer("crm-mcp", VERSION, instructions(selection));
   registerTools(server, selectTools(ALL_TOOLS, selection), { app, actor }, log);
   if (!selection.toolsets || selection.toolsets.includes("webhooks")) {
     server.registerResource(
@@ -45,4 +47,27 @@ export function buildMcpServer(
     );
   }
   return server;
+}
+
+/**
+ * What an agent reads once, on initialize: what the ids mean, where to start, and the
+ * server's clock, so that "today" and "the last hour" need no clock of its own.
+ */
+export function instructions(selection: ToolSelection = {}, now = new Date()): string {
+  const sets = selection.toolsets ?? TOOLSETS;
+  const prefixes = (Object.entries(ID_PREFIX) as [string, string][])
+    .filter(([kind]) => kind !== "company" && kind !== "apiKey")
+    .map(([kind, prefix]) => `${prefix}_ ${kind}`)
+    .join(", ");
+  const lines = [`crm-mcp, a CRM with signed webhooks. Ids tell their kind by prefix: ${prefixes}.`];
+  if (sets.includes("crm")) {
+    lines.push(
+      "Call get_entity_configuration first: it lists an entity type's fields, relationship arrays and custom columns. search_all_entities finds an id by name; get_entity_history tells who changed a record.",
+    );
+  }
+  lines.push(
+    `Toolsets here: ${sets.join(", ")}${selection.readOnly ? " (read-only)" : ""}.`,
+    `Now: ${now.toISOString()} (server time zone ${Intl.DateTimeFormat().resolvedOptions().timeZone}); times are ISO 8601, stored and shown in UTC.`,
+  );
+  return lines.join("\n");
 }

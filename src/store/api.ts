@@ -268,6 +268,12 @@ export interface WebhookRepository {
   release(workerId: string, ids: string[]): Promise<void>;
   /** Events of a company, oldest first. */
   events(companyId: string, limit?: number): Promise<EventRow[]>;
+  /** The events whose entity is `entityId`, newest first, with how many there are in all. */
+  entityEvents(
+    companyId: string,
+    entityId: string,
+    q: { limit: number; offset: number },
+  ): Promise<{ items: EventRow[]; total: number }>;
   /** Deliveries not yet recorded as sent or failed, over all companies. */
   pendingCount(): Promise<number>;
   /** Outbox depth and the creation time of its oldest row, over all companies, for metrics. */

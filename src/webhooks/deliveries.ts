@@ -47,21 +47,48 @@ const isoTime = z.iso.datetime({
   message: "must be an ISO 8601 time such as 2026-11-29T10:00:00Z",
 });
 
+/** A relative window reaches back a year at most, as far as anyone asks of a delivery log. */
+export const MAX_SINCE_MINUTES = 525_600;
+
+const sinceMinutesInput = z
+  .number()
+  .int()
+  .min(1)
+  .max(MAX_SINCE_MINUTES)
+  .describe("Instead of since: the last N minutes");
+
+/**
+ * Where a window starts: `since`, or `sinceMinutes` back from the server's clock, so an agent
+ * asking for "the last hour" needs no clock of its own.
+ */
+export function windowStart(
+  q: { since?: string; sinceMinutes?: number },
+  now = Date.now(),
+): string | undefined {
+  if (q.since !== undefined && q.sinceMinutes !== undefined) {
+    throw new ValidationError("sinceMinutes", "give since or sinceMinutes, not both");
+  }
+  if (q.sinceMinutes !== undefined) return new Date(now - q.sinceMinutes * 60_000).toISOString();
+  return iso(q.since);
+}
+
 export const deliveryListInput = z.strictObject({
   searchTerm: z.string().trim().max(200).optional().describe("Matches the url or the event name"),
   webhookId: idInput.optional(),
   status: z.enum(["pending", "scheduled", "sending", "succeeded", "failed"]).optional(),
   unresolved: z.boolean().optional().describe("Only failures no later attempt fixed"),
   event: z.enum(EVENT_NAMES as [string, ...string[]]).optional(),
-  since: isoTime.optional().describe("Only deliveries created at or after this time"),
-  until: isoTime.optional().describe("Only deliveries created at or before this time"),
+  since: isoTime.optional().describe("Created at or after"),
+  sinceMinutes: sinceMinutesInput.optional(),
+  until: isoTime.optional().describe("Created at or before"),
   limit: z.number().int().min(1).max(100).optional(),
   cursor: cursorInput.optional(),
 });
 
 export const resendFailedInput = z.strictObject({
-  since: isoTime.describe("Start of the window (ISO 8601)"),
-  until: isoTime.optional().describe("End of the window (ISO 8601); default now"),
+  since: isoTime.optional().describe("Window start"),
+  sinceMinutes: sinceMinutesInput.optional(),
+  until: isoTime.optional().describe("Window end; default now"),
   webhookId: idInput.optional().describe("Only this webhook's deliveries"),
 });
 
@@ -102,7 +129,7 @@ export class DeliveryService {
         status: q.status,
         unresolved: q.unresolved,
         event: q.event,
-        since: iso(q.since),
+        since: windowStart(q),
         until: iso(q.until),
         limit,
         offset,
@@ -150,9 +177,16 @@ export class DeliveryService {
     input: unknown,
   ): Promise<{ resent: DeliverySummary[]; skipped: { id: string; reason: string }[] }> {
     const q = parse(resendFailedInput, input);
+    const since = windowStart(q);
+    if (since === undefined) {
+      throw new ValidationError(
+        "since",
+        "is required: an ISO 8601 time, or sinceMinutes for the last N minutes",
+      );
+    }
     return this.store.write(async (tx) => {
       const failed = await tx.webhooks.latestFailed(actor.companyId, {
-        since: iso(q.since)!,
+        since,
         until: iso(q.until),
         webhookId: q.webhookId,
       });

@@ -76,7 +76,7 @@ export const webhookCreateInput = z.strictObject({
   retryPolicy: z
     .enum(RETRY_POLICIES)
     .optional()
-    .describe("none (default) or standard: retry at 5s,5m,30m,2h,5h,10h,10h"),
+    .describe("Default none; standard: retry at 5s,5m,30m,2h,5h,10h,10h"),
 });
 
 /** Rotation keeps the old secret valid this long by default, and at most a week. */

@@ -34,6 +34,12 @@ describe("tools/list", () => {
         expect.arrayContaining(["readOnlyHint", "destructiveHint", "idempotentHint", "openWorldHint"]),
       );
     }
+    // Replacing links or notes loses what the call leaves out.
+    const replacing = tools.filter((x) =>
+      /^update_(contacts|organizations|deals|services|tasks|entity_notes)$/.test(x.name),
+    );
+    expect(replacing).toHaveLength(6);
+    for (const u of replacing) expect(u.annotations?.destructiveHint, u.name).toBe(true);
     const deletes = tools.filter((x) => x.name.startsWith("delete_"));
     for (const d of deletes) {
       expect(d.annotations?.destructiveHint).toBe(true);
@@ -222,6 +228,7 @@ describe("crm tools", () => {
       ["search_all_entities", { searchTerm: "" }, /^searchTerm: /],
       ["get_entities", { items: [] }, /^items: /],
       ["get_entity_configuration", {}, /^entity: is required/],
+      ["get_entity_history", { id: "ct_nope" }, /^id: no contact with id "ct_nope"/],
       ["delete_entities", { entity: "contact", ids: ["ct_nope"] }, /^ids\[0\]: no contact with id "ct_nope"/],
       [
         "link_entities",
@@ -414,6 +421,7 @@ describe("tenancy", () => {
       ["resend_webhook_delivery", { id: delivery }],
       ["update_custom_column", { id: column.id, label: "Y" }],
       ["delete_custom_column", { id: column.id }],
+      ["get_entity_history", { id: contact }],
     ];
     for (const [name, args] of refused) {
       const r = await call(mine, name, args);

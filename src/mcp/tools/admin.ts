@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { columnCreateInput, columnUpdateInput } from "../../crm/inputs.js";
-import { CUSTOM_COLUMN_TYPES, ENTITY_TYPES } from "../../domain/model.js";
+import { ENTITY_TYPES } from "../../domain/model.js";
 import { idInput } from "../../domain/validate.js";
 import { DESTRUCTIVE, defineTool, IDEMPOTENT_WRITE, READ, type ToolDefinition, WRITE } from "../registry.js";
 
@@ -24,7 +24,8 @@ export const adminTools: ToolDefinition[] = [
     name: "create_custom_column",
     toolset: "admin",
     title: "Create a custom column",
-    description: `Add a custom field to an entity type. type is one of ${CUSTOM_COLUMN_TYPES.join(", ")}; a singleSelect needs options.`,
+    description:
+      "Add a custom field to an entity type; its values are checked against its type, and a singleSelect needs options.",
     input: columnCreateInput,
     output: z.looseObject({}),
     annotations: WRITE,

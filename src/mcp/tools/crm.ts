@@ -8,6 +8,8 @@ import {
   UPDATE_INPUTS,
 } from "../../crm/inputs.js";
 import { entitiesInput, idsInput, MAX_BATCH } from "../../crm/service.js";
+import { ValidationError } from "../../domain/errors.js";
+import { inferEntity } from "../../domain/ids.js";
 import {
   displayName,
   ENTITIES,
@@ -16,6 +18,7 @@ import {
   type EntityType,
 } from "../../domain/model.js";
 import { cursorInput, idInput, NAME_MAX_LENGTH } from "../../domain/validate.js";
+import { historyQuery } from "../../events/history.js";
 import { notes as loadNotes } from "../../notes/lazy.js";
 import { NOTES_MARKDOWN_MAX_BYTES } from "../../notes/limits.js";
 import { DESTRUCTIVE, defineTool, IDEMPOTENT_WRITE, READ, type ToolDefinition, WRITE } from "../registry.js";
@@ -47,7 +50,7 @@ const createTools = ENTITY_TYPES.map((type) => {
     name: `create_${plural}`,
     toolset: "crm",
     title: `Create ${plural}`,
-    description: `Create 1-100 ${plural}; relationship arrays link existing ids (search_all_entities finds them), notes are markdown. One invalid item and none is created.`,
+    description: `Create 1-100 ${plural}; relationship arrays take existing ids, notes are markdown. All or nothing.`,
     input: z.strictObject({ [plural]: z.array(CREATE_INPUTS[type]).min(1).max(MAX_BATCH) }),
     output: namedItems,
     annotations: WRITE,
@@ -62,10 +65,11 @@ const updateTools = ENTITY_TYPES.map((type) => {
     name: `update_${plural}`,
     toolset: "crm",
     title: `Update ${plural}`,
-    description: `Change 1-100 ${plural}: only the fields given. A relationship array replaces the links (link_entities/unlink_entities add or remove some). One invalid item and nothing changes.`,
+    description: `Change 1-100 ${plural}, only the fields given; a relationship array replaces all links (link_entities/unlink_entities change some). All or nothing.`,
     input: z.strictObject({ [plural]: z.array(UPDATE_INPUTS[type]).min(1).max(MAX_BATCH) }),
     output: namedItems,
-    annotations: IDEMPOTENT_WRITE,
+    // A relationship array given replaces every link: what it leaves out is gone.
+    annotations: DESTRUCTIVE,
     handler: async (args, { app, actor }) =>
       named(type, await app.crm.update(actor, type, args[plural] as unknown[])),
   });
@@ -78,7 +82,10 @@ export const crmTools: ToolDefinition[] = [
     title: "Describe an entity type",
     description:
       "An entity type's fields, relationship arrays and custom columns, with the filter operators each takes. Call it before filter_entity or update_entity_custom_fields.",
-    input: z.strictObject({ entity }),
+    input: z.strictObject({
+      entity: entity.optional(),
+      id: idInput.optional().describe("Instead of entity: a record's id"),
+    }),
     output: z.object({
       entity: z.string(),
       fields: z.array(record),
@@ -86,14 +93,17 @@ export const crmTools: ToolDefinition[] = [
       customColumns: z.array(record),
     }),
     annotations: READ,
-    handler: async ({ entity }, { app, actor }) => app.crm.configuration(actor, entity),
+    handler: async ({ entity, id }, { app, actor }) => {
+      if (!entity && !id) throw new ValidationError("entity", "is required (or id, whose prefix names it)");
+      return app.crm.configuration(actor, entity ?? inferEntity(id!, "id"));
+    },
   }),
   defineTool({
     name: "filter_entity",
     toolset: "crm",
     title: "Find records",
     description:
-      "List records of one entity type by searchTerm (names, emails) and filters, sorted, a page at a time. Notes are left out: get_entities with withNotes reads them.",
+      "List records of one entity type by searchTerm (names, emails) and filters, sorted, paged. Notes are left out (get_entities withNotes reads them).",
     input: z.strictObject({
       entity,
       searchTerm: searchTermInput.optional(),
@@ -162,12 +172,12 @@ export const crmTools: ToolDefinition[] = [
     toolset: "crm",
     title: "Read records by id",
     description:
-      'Read up to 100 records by entity and id: "masterData" gives fields, links and custom values; "withNotes" adds notes as markdown. An unknown id gets an error instead of a record.',
+      'Read up to 100 records by entity and id: "masterData" (fields, links, custom values) or "withNotes" (plus notes as markdown). An unknown id gets an error item.',
     input: z.strictObject({
       items: z
         .array(
           z.strictObject({
-            entity,
+            entity: entity.optional(),
             id: idInput,
             include: z.enum(["masterData", "withNotes"]).default("masterData"),
           }),
@@ -177,7 +187,11 @@ export const crmTools: ToolDefinition[] = [
     }),
     output: z.object({ items: z.array(record) }),
     annotations: READ,
-    handler: async ({ items }, { app, actor }) => {
+    handler: async (args, { app, actor }) => {
+      const items = args.items.map((i, n) => ({
+        ...i,
+        entity: i.entity ?? inferEntity(i.id, `items[${n}].id`),
+      }));
       const byType = new Map<EntityType, Map<string, EntityRecord>>();
       for (const type of new Set(items.map((i) => i.entity))) {
         byType.set(
@@ -201,6 +215,31 @@ export const crmTools: ToolDefinition[] = [
       };
     },
   }),
+  defineTool({
+    name: "get_entity_history",
+    toolset: "crm",
+    title: "A record's history",
+    description:
+      "Who changed a record, when and what: its events newest first ({event, at, userId, changes}; notes as markdown), deleted records too.",
+    input: historyQuery,
+    output: listOutput,
+    annotations: READ,
+    handler: async (query, { app, actor }) => {
+      const page = await app.history.forEntity(actor, query);
+      if (!page.items.some((e) => e.changes?.notes)) return { ...page };
+      const { storedNotesToMarkdown } = await loadNotes();
+      const markdown = (n: unknown) => (n ? storedNotesToMarkdown(n) || null : null);
+      return {
+        ...page,
+        items: page.items.map((e) => {
+          const notes = e.changes?.notes;
+          if (!notes) return e;
+          const shown = { previous: markdown(notes.previous), current: markdown(notes.current) };
+          return { ...e, changes: { ...e.changes, notes: shown } };
+        }),
+      };
+    },
+  }),
   ...createTools,
   ...updateTools,
   defineTool({
@@ -208,12 +247,12 @@ export const crmTools: ToolDefinition[] = [
     toolset: "crm",
     title: "Delete records",
     description:
-      "Delete 1 to 100 records of one entity type. Irreversible: the records, their links and notes are gone, and linked records lose the link. Every id must exist or nothing is deleted.",
-    input: z.strictObject({ entity, ids }),
+      "Delete 1-100 records of one entity type. Irreversible: records, links and notes are gone; linked records lose the link. Every id must exist or nothing is deleted.",
+    input: z.strictObject({ entity: entity.optional(), ids }),
     output: z.object({ deleted: z.array(z.string()) }),
     annotations: DESTRUCTIVE,
     handler: async ({ entity, ids }, { app, actor }) => ({
-      deleted: await app.crm.delete(actor, entity, ids),
+      deleted: await app.crm.delete(actor, entity ?? inferEntity(ids[0]!, "ids[0]"), ids),
     }),
   }),
   ...(["link", "unlink"] as const).map((mode) =>
@@ -267,7 +306,8 @@ export const crmTools: ToolDefinition[] = [
           .max(MAX_BATCH),
       }),
       output: namedItems,
-      annotations: mode === "update" ? IDEMPOTENT_WRITE : WRITE,
+      // Replacing notes drops the old text.
+      annotations: mode === "update" ? DESTRUCTIVE : WRITE,
       handler: async ({ entity, items }, { app, actor }) => {
         const { appendNotes, markdownToNotes } = await loadNotes();
         return named(
@@ -288,7 +328,7 @@ export const crmTools: ToolDefinition[] = [
     toolset: "crm",
     title: "Set custom field values",
     description:
-      "Set or clear custom field values on 1 to 100 records. columnId comes from get_entity_configuration; each value is checked against its column's type; null clears it. Other columns keep their values.",
+      "Set custom field values on 1-100 records, each checked against its column's type (null clears); columnId from get_entity_configuration. Other columns keep their values.",
     input: z.strictObject({
       entity,
       items: z.array(customFieldsItemInput).min(1).max(MAX_BATCH),

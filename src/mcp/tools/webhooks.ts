@@ -33,8 +33,7 @@ export const webhookTools: ToolDefinition[] = [
     name: "update_webhook",
     toolset: "webhooks",
     title: "Change a webhook",
-    description:
-      "Change a webhook's url, events, description, secret (null removes it), retryPolicy or enabled; the rest keep their value.",
+    description: "Change any of a webhook's fields; the rest keep their value. A null secret removes it.",
     input: webhookUpdateInput,
     output: z.looseObject({}),
     annotations: { ...IDEMPOTENT_WRITE, openWorldHint: true },
@@ -89,7 +88,7 @@ export const webhookTools: ToolDefinition[] = [
     toolset: "webhooks",
     title: "Search webhook deliveries",
     description:
-      "Search the delivery log, newest first: searchTerm matches url and event; filter by webhookId, status, event, since/until. get_webhook_delivery shows one in full.",
+      "The delivery log, newest first, filtered by any of these fields; get_webhook_delivery shows one in full.",
     input: deliveryListInput,
     output: list,
     annotations: READ,
@@ -131,7 +130,7 @@ export const webhookTools: ToolDefinition[] = [
     toolset: "webhooks",
     title: "Resend failed deliveries",
     description:
-      "Resend the failed deliveries of a time window (optionally of one webhook): each event whose latest attempt failed goes once more.",
+      "Resend, once, each event whose latest attempt in the window failed (optionally of one webhook).",
     input: resendFailedInput,
     output: z.object({ resent: z.array(record), skipped: z.array(record) }),
     annotations: { ...WRITE, openWorldHint: true },

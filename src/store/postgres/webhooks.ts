@@ -456,6 +456,28 @@ export class PgWebhookRepository implements WebhookRepository {
     ]);
   }
 
+  async entityEvents(
+    companyId: string,
+    entityId: string,
+    q: { limit: number; offset: number },
+  ): Promise<{ items: EventRow[]; total: number }> {
+    // Ids are time-ordered and unique, so they order events of the same millisecond too.
+    const items = await this.c.all<EventRow>(
+      `select ${EVENT} from events where company_id = $1 and entity_id = $2 order by id desc limit $3 offset $4`,
+      [companyId, entityId, q.limit, q.offset],
+    );
+    const total =
+      items.length < q.limit && (q.offset === 0 || items.length > 0)
+        ? q.offset + items.length
+        : ((
+            await this.c.one<{ n: number }>(
+              "select count(*)::int as n from events where company_id = $1 and entity_id = $2",
+              [companyId, entityId],
+            )
+          )?.n ?? 0);
+    return { items, total };
+  }
+
   async pendingCount(): Promise<number> {
     const row = await this.c.one<{ n: number }>(
       "select count(*)::int as n from webhook_deliveries where status in ('pending', 'sending')",

@@ -431,6 +431,28 @@ export class SqliteWebhookRepository implements WebhookRepository {
       .all();
   }
 
+  async entityEvents(
+    companyId: string,
+    entityId: string,
+    q: { limit: number; offset: number },
+  ): Promise<{ items: EventRow[]; total: number }> {
+    const where = and(eq(events.companyId, companyId), eq(events.entityId, entityId));
+    // Ids are time-ordered and unique, so they order events of the same millisecond too.
+    const items = this.db
+      .select()
+      .from(events)
+      .where(where)
+      .orderBy(desc(events.id))
+      .limit(q.limit)
+      .offset(q.offset)
+      .all();
+    const total =
+      items.length < q.limit && (q.offset === 0 || items.length > 0)
+        ? q.offset + items.length
+        : (this.db.select({ n: sql<number>`count(*)` }).from(events).where(where).get()?.n ?? 0);
+    return { items, total };
+  }
+
   /** Deliveries not yet recorded as sent or failed (each count reads its own partial index). */
   async pendingCount(): Promise<number> {
     const row = this.st.all<{ n: number }>(

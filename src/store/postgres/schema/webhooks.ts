@@ -14,7 +14,11 @@ export const events = pgTable(
     body: text("body").notNull(),
     createdAt: text("created_at").notNull(),
   },
-  (t) => [index("events_company").on(t.companyId, t.createdAt)],
+  (t) => [
+    index("events_company").on(t.companyId, t.createdAt),
+    // A record's history, newest first.
+    index("events_entity").on(t.companyId, t.entityId, t.id),
+  ],
 );
 
 export const webhooks = pgTable(

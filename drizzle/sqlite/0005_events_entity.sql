@@ -1,0 +1,1 @@
+CREATE INDEX `events_entity` ON `events` (`company_id`,`entity_id`,`id`);
