@@ -8,6 +8,7 @@ import { FormTooLarge, readForm } from "./forms.js";
 import { html } from "./html.js";
 import { page } from "./layout.js";
 import { showLogin, signIn } from "./login.js";
+import { showRecord } from "./records.js";
 import {
   clearedCookie,
   cookieValue,
@@ -54,6 +55,7 @@ const ROUTES: Route[] = [
   { method: "GET", pattern: new RegExp(`^/deliveries/${ID}$`), handle: showDelivery },
   { method: "POST", pattern: new RegExp(`^/deliveries/${ID}/resend$`), handle: resendDelivery },
   { method: "GET", pattern: /^\/events$/, handle: eventCatalog },
+  { method: "GET", pattern: new RegExp(`^/records/${ID}$`), handle: showRecord },
 ];
 
 const OWN_PATHS = [/^\/$/, /^\/login$/, /^\/logout$/];

@@ -81,6 +81,17 @@ details>pre{border:0;border-top:1px solid #e5e7eb;border-radius:0 0 6px 6px}
 .event h3{margin:0 0 .2rem;font-size:1rem}
 .event p{margin:.2rem 0}
 .event{margin-bottom:.75rem;padding:.9rem 1.1rem}
+h2.first{margin-top:0}
+h3{font-size:1rem;margin:1.25rem 0 .5rem}
+ul.plain{list-style:none;margin:0;padding:0}
+.notes{overflow-wrap:anywhere}
+.notes>:first-child{margin-top:0}
+.notes>:last-child{margin-bottom:0}
+.notes img{max-width:100%}
+.notes table{width:auto;border:1px solid #e5e7eb}
+.notes td p,.notes th p{margin:0}
+.notes ul.tasks{list-style:none;padding-left:.5rem}
+.notes li.done{color:#6b7280}
 .grid2{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
 .grid2>*{min-width:0}
 @media (max-width:640px){
