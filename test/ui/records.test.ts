@@ -215,6 +215,33 @@ describe("record pages", () => {
     expect((await page.goto(`${base}/records/ct_doesnotexist`))?.status()).toBe(404);
   });
 
+  it("finds records from the top bar's search box, by the same search as the MCP tools, and links to them", async () => {
+    await page.goto(`${base}/webhooks`);
+    await page.fill("header input[name=q]", "acme");
+    await page.press("header input[name=q]", "Enter");
+    expect(new URL(page.url()).pathname).toBe("/search");
+    const link = page.locator("#results a", { hasText: "Acme Rockets" });
+    await expect(link.getAttribute("href")).resolves.toBe(`/records/${orgId}`);
+    await expect(page.locator("header input[name=q]").inputValue()).resolves.toBe("acme");
+
+    const tool = await call(agent, "search_all_entities", { searchTerm: "king" });
+    const viaTool = (tool.data.results as { items: { id: string }[] }[]).flatMap((r) =>
+      r.items.map((i) => i.id),
+    );
+    expect(viaTool.length).toBeGreaterThan(0);
+    await page.goto(`${base}/search?q=king`);
+    const hrefs = await page.locator("#results a").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
+    expect(hrefs).toEqual(viaTool.map((id) => `/records/${id}`));
+    await shot(page, "search");
+
+    // Another company's records are not found; a term past the bound is refused by name.
+    await page.goto(`${base}/search?q=secret`);
+    await expect(page.locator("#results").textContent()).resolves.toContain("Nothing matches");
+    const long = await page.goto(`${base}/search?q=${"x".repeat(201)}`);
+    expect(long?.status()).toBe(200);
+    await expect(page.locator("[role=alert]").textContent()).resolves.toMatch(/^Search: .*200/);
+  });
+
   it("stays readable 390 px wide: nothing wider than the screen", async () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const small = await phone.newPage();
@@ -223,6 +250,9 @@ describe("record pages", () => {
     const width = await small.evaluate<number>("document.documentElement.scrollWidth");
     expect(width).toBeLessThanOrEqual(390);
     await shot(small, "record-contact-390");
+    await small.goto(`${base}/search?q=a`);
+    expect(await small.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    await shot(small, "search-390");
     await phone.close();
   });
 });

@@ -70,12 +70,25 @@ export function redirectWithFlash(ctx: Ctx, location: string, flash: Flash) {
 export async function render(
   ctx: Ctx,
   status: number,
-  opts: { title: string; active?: Section; body: Html; refreshSeconds?: number; script?: boolean },
+  opts: {
+    title: string;
+    active?: Section;
+    body: Html;
+    refreshSeconds?: number;
+    script?: boolean;
+    search?: string;
+  },
 ) {
   const nonce = newNonce();
   const company = await ctx.app.tenants.company(ctx.session.actor);
   const flash = ctx.session.flash;
   ctx.session.flash = undefined;
-  const chrome: PageChrome = { company: company.name, csrf: ctx.session.csrf, active: opts.active, flash };
+  const chrome: PageChrome = {
+    company: company.name,
+    csrf: ctx.session.csrf,
+    active: opts.active,
+    flash,
+    search: opts.search,
+  };
   sendPage(ctx.res, status, nonce, page({ ...opts, nonce, chrome }));
 }

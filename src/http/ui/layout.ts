@@ -15,6 +15,11 @@ code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;
 .topbar nav a[aria-current=page]{color:#fff;border-bottom:2px solid #60a5fa}
 .topbar nav a:hover,.topbar nav button:hover{color:#fff;text-decoration:none}
 .topbar form{margin:0}
+.topbar .find{display:flex;gap:.3rem;flex:0 1 16rem;min-width:0}
+.topbar .find input{padding:.25rem .5rem;border-radius:6px;border:1px solid #374151;background:#1f2937;color:#f9fafb;width:100%;min-width:0;font:inherit}
+.topbar .find input::placeholder{color:#9ca3af}
+.topbar .find button{font:inherit;padding:.25rem .6rem;border-radius:6px;border:1px solid #374151;background:#374151;color:#f9fafb;cursor:pointer}
+.result-group{margin-bottom:.75rem}
 main{max-width:1120px;margin:0 auto;padding:1.5rem 1.25rem 3rem}
 h1{font-size:1.45rem;margin:0 0 1rem}
 h2{font-size:1.1rem;margin:1.75rem 0 .6rem}
@@ -98,6 +103,7 @@ ul.plain{list-style:none;margin:0;padding:0}
   main{padding:1rem .75rem 2rem}
   .topbar{padding:.5rem .75rem}
   .topbar .company{flex-basis:100%}
+  .topbar .find{flex-basis:100%}
   .grid2{grid-template-columns:1fr}
   dl.meta{grid-template-columns:1fr;gap:0}
   dl.meta dd{margin-bottom:.4rem}
@@ -148,6 +154,8 @@ export interface PageChrome {
   csrf: string;
   active?: Section;
   flash?: Flash;
+  /** What the search box holds: the term of the search page it shows. */
+  search?: string;
 }
 
 export interface PageInput {
@@ -181,6 +189,10 @@ ${
   chrome
     ? html`<header class="topbar">
   <span class="company" title="Company">${chrome.company}</span>
+  <form class="find" method="get" action="/search" role="search">
+    <input type="search" name="q" aria-label="Search records" placeholder="Search records" maxlength="200" value="${chrome.search ?? ""}">
+    <button type="submit">Go</button>
+  </form>
   <nav aria-label="Main">
     ${navLink("/webhooks", "Webhooks", "webhooks", chrome.active)}
     ${navLink("/deliveries", "Webhook Deliveries", "deliveries", chrome.active)}

@@ -26,9 +26,9 @@ export function recordType(id: string): EntityType | null {
   return ENTITY_TYPES.find((t) => ID_PREFIX[t] === prefix) ?? null;
 }
 
-/** "Contact", "Organization": the heading word for a type. */
-export function typeLabel(type: EntityType): string {
-  return type[0]!.toUpperCase() + type.slice(1);
+/** "Contacts", "Organizations": a type's word as a heading starts it. */
+export function typeLabel(word: string): string {
+  return word.charAt(0).toUpperCase() + word.slice(1);
 }
 
 /** A record's name as people read it; a record without one reads as its type. */
