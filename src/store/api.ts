@@ -133,6 +133,11 @@ export interface DeliveryQuery {
   event?: string;
   since?: string;
   until?: string;
+  /**
+   * Only deliveries of the events of this record: each event's first attempts (written with
+   * the event, at its time) and the later attempts of their chains.
+   */
+  entityId?: string;
   limit: number;
   offset: number;
 }

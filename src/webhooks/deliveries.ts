@@ -111,6 +111,20 @@ export class DeliveryService {
     return pageOf(items.map(toSummary), total, offset);
   }
 
+  /** The newest deliveries that a record's events caused (retries and resends included), with their count. */
+  async forEntity(
+    actor: Actor,
+    entityId: string,
+    limit = 25,
+  ): Promise<{ items: DeliverySummary[]; total: number }> {
+    parse(idInput, entityId, "entityId");
+    const n = pageLimit(limit);
+    const { items, total } = await this.store.read((tx) =>
+      tx.webhooks.listDeliveries(actor.companyId, { entityId, limit: n, offset: 0 }),
+    );
+    return { items: items.map(toSummary), total };
+  }
+
   async get(actor: Actor, id: string): Promise<DeliveryDetail> {
     parse(idInput, id, "id");
     const found = await this.store.read((tx) => tx.webhooks.getDelivery(actor.companyId, id));

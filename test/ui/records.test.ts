@@ -73,6 +73,11 @@ describe("record pages", () => {
   let orgId: string;
 
   it("shows a contact an agent created and updated: fields, custom values by label, links by name, notes as HTML", async () => {
+    await app.webhooks.create(owner, {
+      url: "https://127.0.0.1:9/hook",
+      events: ["contact.created", "contact.updated"],
+      secret: null,
+    });
     const column = await call(agent, "create_custom_column", {
       entityType: "contact",
       label: "Favourite colour",
@@ -116,6 +121,17 @@ describe("record pages", () => {
     await expect(notes.locator("strong").textContent()).resolves.toBe("two");
     await expect(notes.locator("a").getAttribute("href")).resolves.toBe("https://example.com/plan");
     await expect(notes.locator("li.task.done").textContent()).resolves.toContain("call back");
+
+    // The deliveries its events caused: created, then updated (newest first), each linked.
+    const caused = page.locator("#record-deliveries tbody tr");
+    await expect(caused.locator("code").allTextContents()).resolves.toEqual([
+      "contact.updated",
+      "contact.created",
+    ]);
+    const { items } = await app.deliveries.forEntity(owner, contactId);
+    await expect(caused.locator("a code").first().locator("xpath=..").getAttribute("href")).resolves.toBe(
+      `/deliveries/${items[0]!.id}`,
+    );
     await shot(page, "record-contact");
 
     // The link goes both ways: the organization's page names the contact.
@@ -123,6 +139,10 @@ describe("record pages", () => {
     expect(new URL(page.url()).pathname).toBe(`/records/${orgId}`);
     await expect(page.locator("#links a", { hasText: "Ada King" }).getAttribute("href")).resolves.toBe(
       `/records/${contactId}`,
+    );
+    // The link moved the organization too, but no webhook listens to organizations.
+    await expect(page.locator("#record-deliveries").textContent()).resolves.toContain(
+      "No webhook delivery yet",
     );
   });
 

@@ -13,7 +13,7 @@ import { notes as loadNotes } from "../../notes/lazy.js";
 import type { Ctx } from "./context.js";
 import { render } from "./context.js";
 import { type Html, html, raw } from "./html.js";
-import { formatTime } from "./layout.js";
+import { formatTime, statusBadge } from "./layout.js";
 
 /** The path of a record's page. */
 export function recordPath(id: string): string {
@@ -56,6 +56,8 @@ const FIELD_LABELS: Record<string, string> = {
   dueDate: "Due date",
   status: "Status",
 };
+
+const DELIVERIES_SHOWN = 25;
 
 // The service reads at most this many ids per call; a record may link up to 1,000.
 const LOAD_CHUNK = 100;
@@ -124,6 +126,7 @@ export async function showRecord(ctx: Ctx, id: string) {
       )
     : new Map<string, string>();
   const notesHtml = (await loadNotes()).notesToHtml(record.notes);
+  const deliveries = await ctx.app.deliveries.forEntity(actor, id, DELIVERIES_SHOWN);
   const name = recordName(type, record);
 
   const body = html`<div class="head">
@@ -184,6 +187,30 @@ export async function showRecord(ctx: Ctx, id: string) {
     notesHtml
       ? html`<div class="card notes" id="notes">${raw(notesHtml)}</div>`
       : html`<p class="muted" id="notes">No notes.</p>`
+  }
+</section>
+<section aria-labelledby="deliveries-h">
+  <h2 id="deliveries-h">Webhook deliveries it caused</h2>
+  ${
+    deliveries.items.length
+      ? html`<div class="table-wrap"><table class="stack" id="record-deliveries">
+  <thead><tr><th>Event</th><th>URL</th><th>Status</th><th>Time (UTC)</th></tr></thead>
+  <tbody>${deliveries.items.map(
+    (d) => html`<tr>
+    <td data-label="Event"><a href="/deliveries/${d.id}"><code>${d.event}</code></a>${
+      d.attempt > 1 ? html` <span class="muted small">attempt ${d.attempt}</span>` : ""
+    }</td>
+    <td class="url" data-label="URL">${d.url}</td>
+    <td data-label="Status">${statusBadge(d.status)}${d.statusCode === null ? "" : html` <span class="muted small">${d.statusCode}</span>`}</td>
+    <td class="nowrap" data-label="Time"><a href="/deliveries/${d.id}">${formatTime(d.createdAt)}</a></td>
+  </tr>`,
+  )}</tbody></table></div>
+  <p class="muted small">${
+    deliveries.total > deliveries.items.length
+      ? `The newest ${deliveries.items.length} of ${deliveries.total} deliveries.`
+      : `${deliveries.total} deliver${deliveries.total === 1 ? "y" : "ies"}, newest first.`
+  }</p>`
+      : html`<p class="muted" id="record-deliveries">No webhook delivery yet.</p>`
   }
 </section>
 ${historySection()}`;

@@ -480,6 +480,16 @@ export class PgWebhookRepository implements WebhookRepository {
     if (q.event) parts.push(`d.event = ${p(q.event)}`);
     if (q.since) parts.push(`d.created_at >= ${p(q.since)}`);
     if (q.until) parts.push(`d.created_at <= ${p(q.until)}`);
+    if (q.entityId) {
+      // First attempts are written with their event and at its time (the company-and-time
+      // index finds them); later attempts hang off their chain's first.
+      const firsts = `select f.id from events e join webhook_deliveries f
+        on f.company_id = e.company_id and f.created_at = e.created_at and f.event_id = e.id
+        where e.company_id = $1 and e.entity_id = ${p(q.entityId)}`;
+      parts.push(
+        `d.id in (${firsts} union all select c.id from webhook_deliveries c where c.chain_id in (${firsts}))`,
+      );
+    }
     const where = parts.join(" and ");
     const total = await this.c.one<{ n: number }>(
       `select count(*)::int as n from webhook_deliveries d where ${where}`,

@@ -26,6 +26,17 @@ const resolvedBy = sql<string | null>`(select r.id from webhook_deliveries r
   order by r.attempt limit 1)`;
 const deliveryColumns = { ...getTableColumns(webhookDeliveries), resolvedBy };
 
+/**
+ * The deliveries of a record's events. A first attempt is written with its event and at its
+ * time, so it is found by the company-and-time index; later attempts by their chain's index.
+ */
+function entityDeliveryIds(companyId: string, entityId: string): SQL {
+  const firsts = sql`select f.id from events e join webhook_deliveries f
+    on f.company_id = e.company_id and f.created_at = e.created_at and f.event_id = e.id
+    where e.company_id = ${companyId} and e.entity_id = ${entityId}`;
+  return sql`${firsts} union all select c.id from webhook_deliveries c where c.chain_id in (${firsts})`;
+}
+
 export class SqliteWebhookRepository implements WebhookRepository {
   constructor(
     private readonly db: Db,
@@ -459,6 +470,12 @@ export class SqliteWebhookRepository implements WebhookRepository {
     if (q.event) parts.push(eq(webhookDeliveries.event, q.event));
     if (q.since) parts.push(sql`${webhookDeliveries.createdAt} >= ${q.since}`);
     if (q.until) parts.push(sql`${webhookDeliveries.createdAt} <= ${q.until}`);
+    if (q.entityId) {
+      // A record's deliveries are few: find them by id, not by walking the company's log
+      // (the unary plus keeps the planner off the company index; the subquery is scoped already).
+      parts[0] = sql`+${webhookDeliveries.companyId} = ${companyId}`;
+      parts.push(sql`${webhookDeliveries.id} in (${entityDeliveryIds(companyId, q.entityId)})`);
+    }
     const where = and(...parts);
     const total =
       this.db.select({ n: sql<number>`count(*)` }).from(webhookDeliveries).where(where).get()?.n ?? 0;
