@@ -124,6 +124,13 @@ export interface LocalClaimer {
   take(webhookId: string, takenForWebhook: number, takenTotal: number): boolean;
 }
 
+export interface HourlyDeliveryCount {
+  webhookId: string;
+  hour: string;
+  status: "succeeded" | "failed";
+  n: number;
+}
+
 export interface DeliveryQuery {
   searchTerm?: string;
   webhookId?: string;
@@ -267,6 +274,8 @@ export interface WebhookRepository {
   /** Deliveries not yet recorded as sent or failed, over all companies. */
   pendingCount(): Promise<number>;
   listDeliveries(companyId: string, q: DeliveryQuery): Promise<{ items: DeliveryRow[]; total: number }>;
+  /** Succeeded and failed deliveries of these webhooks since `since`, counted per webhook and UTC hour (`2026-12-03T05`). */
+  deliveryCounts(companyId: string, webhookIds: string[], since: string): Promise<HourlyDeliveryCount[]>;
   getDelivery(companyId: string, id: string): Promise<{ delivery: DeliveryRow; body: string } | undefined>;
   /**
    * Failed deliveries in a window, not resolved by a later attempt, whose webhook and event

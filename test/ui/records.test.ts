@@ -262,6 +262,18 @@ describe("record pages", () => {
     await expect(page.locator("[role=alert]").textContent()).resolves.toMatch(/^Search: .*200/);
   });
 
+  it("shows each webhook's health on the webhooks list: success rates and a labelled chart per hour", async () => {
+    await page.goto(`${base}/webhooks`);
+    const chart = page.locator("svg.spark[role=img]").first();
+    await expect(chart.getAttribute("aria-label")).resolves.toMatch(
+      /^Deliveries per hour over the last 24 hours: \d+ succeeded, \d+ failed$/,
+    );
+    await expect(chart.locator("g[data-hour]").count()).resolves.toBe(24);
+    // Nothing was sent in this app (no dispatcher): the rates say so rather than 0 %.
+    await expect(page.locator(".health").first().textContent()).resolves.toContain("24 h: no deliveries");
+    await shot(page, "webhooks-health");
+  });
+
   it("stays readable 390 px wide: nothing wider than the screen", async () => {
     const phone = await browser.newContext({ viewport: { width: 390, height: 844 } });
     const small = await phone.newPage();
@@ -273,6 +285,9 @@ describe("record pages", () => {
     await small.goto(`${base}/search?q=a`);
     expect(await small.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
     await shot(small, "search-390");
+    await small.goto(`${base}/webhooks`);
+    expect(await small.evaluate<number>("document.documentElement.scrollWidth")).toBeLessThanOrEqual(390);
+    await shot(small, "webhooks-health-390");
     await phone.close();
   });
 });

@@ -20,6 +20,7 @@ code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;
 .topbar .find input::placeholder{color:#9ca3af}
 .topbar .find button{font:inherit;padding:.25rem .6rem;border-radius:6px;border:1px solid #374151;background:#374151;color:#f9fafb;cursor:pointer}
 .result-group{margin-bottom:.75rem}
+.health svg{display:block;margin-bottom:.2rem}
 main{max-width:1120px;margin:0 auto;padding:1.5rem 1.25rem 3rem}
 h1{font-size:1.45rem;margin:0 0 1rem}
 h2{font-size:1.1rem;margin:1.75rem 0 .6rem}

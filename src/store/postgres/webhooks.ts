@@ -4,6 +4,7 @@ import {
   type DeliveryOutcome,
   type DeliveryQuery,
   escapeLike,
+  type HourlyDeliveryCount,
   type LaterAttempt,
   type LocalClaimer,
   type WebhookRepository,
@@ -503,6 +504,22 @@ export class PgWebhookRepository implements WebhookRepository {
       values,
     );
     return { items, total: total?.n ?? 0 };
+  }
+
+  async deliveryCounts(
+    companyId: string,
+    webhookIds: string[],
+    since: string,
+  ): Promise<HourlyDeliveryCount[]> {
+    if (webhookIds.length === 0) return [];
+    return this.c.all<HourlyDeliveryCount>(
+      `select webhook_id as "webhookId", substr(created_at, 1, 13) as hour, status, count(*)::int as n
+       from webhook_deliveries
+       where company_id = $1 and created_at >= $2 and status in ('succeeded', 'failed')
+         and webhook_id = any($3::text[])
+       group by webhook_id, hour, status`,
+      [companyId, since, webhookIds],
+    );
   }
 
   async getDelivery(

@@ -6,6 +6,7 @@ import {
   type DeliveryQuery,
   type DeliveryResult,
   escapeLike,
+  type HourlyDeliveryCount,
   type LaterAttempt,
   type LocalClaimer,
   type WebhookRepository,
@@ -488,6 +489,24 @@ export class SqliteWebhookRepository implements WebhookRepository {
       .offset(q.offset)
       .all();
     return { items, total };
+  }
+
+  async deliveryCounts(
+    companyId: string,
+    webhookIds: string[],
+    since: string,
+  ): Promise<HourlyDeliveryCount[]> {
+    if (webhookIds.length === 0) return [];
+    return this.st.all<HourlyDeliveryCount>(
+      `select webhook_id as webhookId, substr(created_at, 1, 13) as hour, status, count(*) as n
+       from webhook_deliveries
+       where company_id = ? and created_at >= ? and status in ('succeeded', 'failed')
+         and webhook_id in (select value from json_each(?))
+       group by webhook_id, hour, status`,
+      companyId,
+      since,
+      JSON.stringify(webhookIds),
+    );
   }
 
   async getDelivery(
