@@ -233,6 +233,7 @@ describe("record pages", () => {
 
     expect((await page.goto(`${base}/records/wh_notarecord`))?.status()).toBe(404);
     expect((await page.goto(`${base}/records/ct_doesnotexist`))?.status()).toBe(404);
+    expect((await page.goto(`${base}/records/ct_${"x".repeat(90)}`))?.status()).toBe(404);
   });
 
   it("finds records from the top bar's search box, by the same search as the MCP tools, and links to them", async () => {

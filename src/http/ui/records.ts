@@ -9,6 +9,7 @@ import {
   type EntityRecord,
   type EntityType,
 } from "../../domain/model.js";
+import { ID_MAX_LENGTH } from "../../domain/validate.js";
 import { notes as loadNotes } from "../../notes/lazy.js";
 import type { Ctx } from "./context.js";
 import { render } from "./context.js";
@@ -99,7 +100,8 @@ function customValue(column: CustomColumn | undefined, value: unknown): Html | s
 
 export async function showRecord(ctx: Ctx, id: string) {
   const type = recordType(id);
-  if (!type) throw new NotFoundError("record", id);
+  // No record has a longer id; a page for one is missing, not a bad request.
+  if (!type || id.length > ID_MAX_LENGTH) throw new NotFoundError("record", id);
   const { actor } = ctx.session;
   const record: EntityRecord | undefined = (await ctx.app.crm.get(actor, type, [id])).get(id);
   if (!record) throw new NotFoundError(type, id);
