@@ -22,6 +22,8 @@ export interface Config {
   autoDisableAfterMs?: number;
   /** CRM_LOG_LEVEL; info when not set. */
   logLevel?: LogLevel;
+  /** Where people reach the web UI (`CRM_PUBLIC_URL`), without a trailing slash: records in tool results link to it. */
+  publicUrl?: string;
 }
 
 export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -63,6 +65,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     autoDisableAfterMs: setting(env.CRM_WEBHOOK_AUTO_DISABLE_AFTER, (v) =>
       parseDuration(v, "CRM_WEBHOOK_AUTO_DISABLE_AFTER"),
     ),
+    publicUrl: setting(env.CRM_PUBLIC_URL, publicUrl),
     dbPath: env.CRM_DB || defaultDbPath(env),
     databaseUrl: env.CRM_DATABASE_URL || undefined,
     poolSize,
@@ -71,6 +74,29 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timeoutMs,
     logLevel: level as LogLevel,
   };
+}
+
+const PUBLIC_URL_MAX = 2048;
+
+/** An http(s) address, maybe with a path (behind a proxy); the record pages hang below it. */
+function publicUrl(value: string): string {
+  const fix = "set it to the address people open the web UI at, such as https://crm.example.com";
+  if (value.length > PUBLIC_URL_MAX) {
+    throw new ConfigError(`CRM_PUBLIC_URL is longer than ${PUBLIC_URL_MAX} characters; ${fix}`);
+  }
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`CRM_PUBLIC_URL is not a URL: "${value.slice(0, 40)}"; ${fix}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(`CRM_PUBLIC_URL must start with https:// or http://; ${fix}`);
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new ConfigError(`CRM_PUBLIC_URL must have no user, password, query or fragment; ${fix}`);
+  }
+  return url.href.replace(/\/+$/, "");
 }
 
 /** Receivers with a private CA: their certificates are verified against it, never unverified. */

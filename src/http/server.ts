@@ -107,8 +107,10 @@ export async function startHttpServer(
   options: HttpOptions,
 ): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const boundLocal = isLoopbackHost(options.host);
+  // Known once the server listens; tool results link records to the UI at this address.
+  let publicUrl = app.config.publicUrl;
   const mcp = createMcpHandler(
-    (ctx) => buildMcpServer(app, actorOf(ctx.authInfo), options.selection, options.log),
+    (ctx) => buildMcpServer(app, actorOf(ctx.authInfo), options.selection, options.log, publicUrl),
     { onerror: (e) => options.log?.(`mcp: ${e.message}`) },
   );
   const mcpNode = toNodeHandler(mcp);
@@ -143,7 +145,7 @@ export async function startHttpServer(
         sessions.set(transport.sessionId, { transport, actor });
         transport.onclose = () => sessions.delete(transport.sessionId);
         res.on("close", () => sessions.delete(transport.sessionId));
-        await buildMcpServer(app, actor, options.selection, options.log).connect(transport);
+        await buildMcpServer(app, actor, options.selection, options.log, publicUrl).connect(transport);
         return;
       }
       if (url.pathname === "/messages" && req.method === "POST") {
@@ -171,9 +173,12 @@ export async function startHttpServer(
   });
   const address = server.address() as AddressInfo;
   const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
+  const listening = `http://${host}:${address.port}`;
+  // 0.0.0.0 and :: are where the server listens, not an address anyone can open.
+  if (!publicUrl && !["0.0.0.0", "::"].includes(address.address)) publicUrl = listening;
   return {
     server,
-    url: `http://${host}:${address.port}`,
+    url: listening,
     async close() {
       for (const s of sessions.values()) await s.transport.close().catch(() => undefined);
       // Stryker disable next-line OptionalChaining: equivalent with this SDK, whose handler has close

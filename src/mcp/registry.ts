@@ -18,6 +18,8 @@ export interface ToolAnnotations {
 export interface ToolContext {
   app: App;
   actor: Actor;
+  /** A record's page in the web UI, when the server knows its public address; else records carry no `url`. */
+  recordUrl?: (id: string) => string;
 }
 
 /** A tool is one expression: name, words for the agent, schemas, annotations, handler. */

@@ -3,6 +3,7 @@ import type { App } from "../app.js";
 import { ID_PREFIX } from "../domain/ids.js";
 import { catalogAsJson } from "../events/catalog.js";
 import type { Actor } from "../events/recorder.js";
+import { recordPath } from "../http/ui/records.js";
 import { VERSION } from "../version.js";
 import {
   newServer,
@@ -21,15 +22,21 @@ export const ALL_TOOLS: readonly ToolDefinition[] = [...crmTools, ...webhookTool
 
 export const CATALOG_URI = "crm://webhooks/events";
 
-/** One MCP server instance acting as `actor`, listing the selected tools. */
+/**
+ * One MCP server instance acting as `actor`, listing the selected tools. `publicUrl` is where
+ * people reach the web UI (`CRM_PUBLIC_URL` unless the caller knows better); without one,
+ * records in results carry no `url`.
+ */
 export function buildMcpServer(
   app: App,
   actor: Actor,
   selection: ToolSelection = {},
   log?: (m: string) => void,
+  publicUrl: string | undefined = app.config.publicUrl,
 ): McpServer {
   const server = newServer("crm-mcp", VERSION, instructions(selection));
-  registerTools(server, selectTools(ALL_TOOLS, selection), { app, actor }, log);
+  const recordUrl = publicUrl ? (id: string) => `${publicUrl}${recordPath(id)}` : undefined;
+  registerTools(server, selectTools(ALL_TOOLS, selection), { app, actor, recordUrl }, log);
   if (!selection.toolsets || selection.toolsets.includes("webhooks")) {
     server.registerResource(
       "webhook-events",

@@ -125,6 +125,13 @@ export interface LocalClaimer {
   take(webhookId: string, takenForWebhook: number, takenTotal: number): boolean;
 }
 
+export interface HourlyDeliveryCount {
+  webhookId: string;
+  hour: string;
+  status: "succeeded" | "failed";
+  n: number;
+}
+
 export interface DeliveryQuery {
   searchTerm?: string;
   webhookId?: string;
@@ -134,6 +141,11 @@ export interface DeliveryQuery {
   event?: string;
   since?: string;
   until?: string;
+  /**
+   * Only deliveries of the events of this record: each event's first attempts (written with
+   * the event, at its time) and the later attempts of their chains.
+   */
+  entityId?: string;
   limit: number;
   offset: number;
 }
@@ -279,6 +291,8 @@ export interface WebhookRepository {
   /** Outbox depth and the creation time of its oldest row, over all companies, for metrics. */
   outboxStats(): Promise<{ depth: number; oldestCreatedAt: string | null }>;
   listDeliveries(companyId: string, q: DeliveryQuery): Promise<{ items: DeliveryRow[]; total: number }>;
+  /** Succeeded and failed deliveries of these webhooks since `since`, counted per webhook and UTC hour (`2026-12-03T05`). */
+  deliveryCounts(companyId: string, webhookIds: string[], since: string): Promise<HourlyDeliveryCount[]>;
   getDelivery(companyId: string, id: string): Promise<{ delivery: DeliveryRow; body: string } | undefined>;
   /**
    * Failed deliveries in a window, not resolved by a later attempt, whose webhook and event

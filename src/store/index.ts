@@ -12,6 +12,7 @@ export type {
   DeliveryQuery,
   DeliveryResult,
   EntityRow,
+  HourlyDeliveryCount,
   LaterAttempt,
   LocalClaimer,
   ScheduledRetry,

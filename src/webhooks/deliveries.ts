@@ -6,6 +6,7 @@ import { cursorInput, idInput, parse } from "../domain/validate.js";
 import { EVENT_NAMES } from "../events/catalog.js";
 import type { Actor } from "../events/recorder.js";
 import type { DeliveryRow, Store, Tx } from "../store/index.js";
+import { type WebhookHealth, webhookHealth, weekStart } from "./health.js";
 
 /** A delivery in a list: enough to scan a log. */
 export interface DeliverySummary {
@@ -136,6 +137,29 @@ export class DeliveryService {
       }),
     );
     return pageOf(items.map(toSummary), total, offset);
+  }
+
+  /** The newest deliveries that a record's events caused (retries and resends included), with their count. */
+  async forEntity(
+    actor: Actor,
+    entityId: string,
+    limit = 25,
+  ): Promise<{ items: DeliverySummary[]; total: number }> {
+    parse(idInput, entityId, "entityId");
+    const n = pageLimit(limit);
+    const { items, total } = await this.store.read((tx) =>
+      tx.webhooks.listDeliveries(actor.companyId, { entityId, limit: n, offset: 0 }),
+    );
+    return { items: items.map(toSummary), total };
+  }
+
+  /** Success rates over the last day and week and the last day by hour, for up to 100 webhooks, in one query. */
+  async health(actor: Actor, webhookIds: string[], now = Date.now()): Promise<Map<string, WebhookHealth>> {
+    const ids = parse(z.array(idInput).max(100), webhookIds, "webhookIds");
+    const counts = await this.store.read((tx) =>
+      tx.webhooks.deliveryCounts(actor.companyId, ids, weekStart(now)),
+    );
+    return webhookHealth(ids, counts, now);
   }
 
   async get(actor: Actor, id: string): Promise<DeliveryDetail> {

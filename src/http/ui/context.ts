@@ -72,12 +72,25 @@ export async function redirectWithFlash(ctx: Ctx, location: string, flash: Flash
 export async function render(
   ctx: Ctx,
   status: number,
-  opts: { title: string; active?: Section; body: Html; refreshSeconds?: number; script?: boolean },
+  opts: {
+    title: string;
+    active?: Section;
+    body: Html;
+    refreshSeconds?: number;
+    script?: boolean;
+    search?: string;
+  },
 ) {
   const nonce = newNonce();
   const company = await ctx.app.tenants.company(ctx.session.actor);
   const flash = ctx.session.flash;
   if (flash) await ctx.sessions.setFlash(ctx.session, undefined);
-  const chrome: PageChrome = { company: company.name, csrf: ctx.session.csrf, active: opts.active, flash };
+  const chrome: PageChrome = {
+    company: company.name,
+    csrf: ctx.session.csrf,
+    active: opts.active,
+    flash,
+    search: opts.search,
+  };
   sendPage(ctx.res, status, nonce, page({ ...opts, nonce, chrome }));
 }

@@ -8,6 +8,8 @@ import { FormTooLarge, readForm } from "./forms.js";
 import { html } from "./html.js";
 import { page } from "./layout.js";
 import { showLogin, signIn } from "./login.js";
+import { showRecord } from "./records.js";
+import { searchRecords } from "./search.js";
 import {
   clearedCookie,
   cookieValue,
@@ -54,6 +56,8 @@ const ROUTES: Route[] = [
   { method: "GET", pattern: new RegExp(`^/deliveries/${ID}$`), handle: showDelivery },
   { method: "POST", pattern: new RegExp(`^/deliveries/${ID}/resend$`), handle: resendDelivery },
   { method: "GET", pattern: /^\/events$/, handle: eventCatalog },
+  { method: "GET", pattern: new RegExp(`^/records/${ID}$`), handle: showRecord },
+  { method: "GET", pattern: /^\/search$/, handle: (ctx) => searchRecords(ctx) },
 ];
 
 const OWN_PATHS = [/^\/$/, /^\/login$/, /^\/logout$/];

@@ -15,6 +15,12 @@ code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;
 .topbar nav a[aria-current=page]{color:#fff;border-bottom:2px solid #60a5fa}
 .topbar nav a:hover,.topbar nav button:hover{color:#fff;text-decoration:none}
 .topbar form{margin:0}
+.topbar .find{display:flex;gap:.3rem;flex:0 1 16rem;min-width:0}
+.topbar .find input{padding:.25rem .5rem;border-radius:6px;border:1px solid #374151;background:#1f2937;color:#f9fafb;width:100%;min-width:0;font:inherit}
+.topbar .find input::placeholder{color:#9ca3af}
+.topbar .find button{font:inherit;padding:.25rem .6rem;border-radius:6px;border:1px solid #374151;background:#374151;color:#f9fafb;cursor:pointer}
+.result-group{margin-bottom:.75rem}
+.health svg{display:block;margin-bottom:.2rem}
 main{max-width:1120px;margin:0 auto;padding:1.5rem 1.25rem 3rem}
 h1{font-size:1.45rem;margin:0 0 1rem}
 h2{font-size:1.1rem;margin:1.75rem 0 .6rem}
@@ -24,6 +30,7 @@ h2{font-size:1.1rem;margin:1.75rem 0 .6rem}
 .small{font-size:.85rem}
 .card{background:#fff;border:1px solid #e5e7eb;border-radius:8px;padding:1.25rem}
 .narrow{max-width:26rem;margin:3rem auto}
+.history,.history code{overflow-wrap:anywhere;word-break:break-word}
 .flash{padding:.65rem .9rem;border-radius:6px;margin-bottom:1rem;border:1px solid}
 .flash.ok{background:#ecfdf5;border-color:#a7f3d0;color:#065f46}
 .flash.error{background:#fef2f2;border-color:#fecaca;color:#991b1b}
@@ -81,12 +88,24 @@ details>pre{border:0;border-top:1px solid #e5e7eb;border-radius:0 0 6px 6px}
 .event h3{margin:0 0 .2rem;font-size:1rem}
 .event p{margin:.2rem 0}
 .event{margin-bottom:.75rem;padding:.9rem 1.1rem}
+h2.first{margin-top:0}
+h3{font-size:1rem;margin:1.25rem 0 .5rem}
+ul.plain{list-style:none;margin:0;padding:0}
+.notes{overflow-wrap:anywhere}
+.notes>:first-child{margin-top:0}
+.notes>:last-child{margin-bottom:0}
+.notes img{max-width:100%}
+.notes table{width:auto;border:1px solid #e5e7eb}
+.notes td p,.notes th p{margin:0}
+.notes ul.tasks{list-style:none;padding-left:.5rem}
+.notes li.done{color:#6b7280}
 .grid2{display:grid;grid-template-columns:1fr 1fr;gap:1rem}
 .grid2>*{min-width:0}
 @media (max-width:640px){
   main{padding:1rem .75rem 2rem}
   .topbar{padding:.5rem .75rem}
   .topbar .company{flex-basis:100%}
+  .topbar .find{flex-basis:100%}
   .grid2{grid-template-columns:1fr}
   dl.meta{grid-template-columns:1fr;gap:0}
   dl.meta dd{margin-bottom:.4rem}
@@ -137,6 +156,8 @@ export interface PageChrome {
   csrf: string;
   active?: Section;
   flash?: Flash;
+  /** What the search box holds: the term of the search page it shows. */
+  search?: string;
 }
 
 export interface PageInput {
@@ -170,6 +191,10 @@ ${
   chrome
     ? html`<header class="topbar">
   <span class="company" title="Company">${chrome.company}</span>
+  <form class="find" method="get" action="/search" role="search">
+    <input type="search" name="q" aria-label="Search records" placeholder="Search records" maxlength="200" value="${chrome.search ?? ""}">
+    <button type="submit">Go</button>
+  </form>
   <nav aria-label="Main">
     ${navLink("/webhooks", "Webhooks", "webhooks", chrome.active)}
     ${navLink("/deliveries", "Webhook Deliveries", "deliveries", chrome.active)}

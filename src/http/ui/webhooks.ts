@@ -1,6 +1,7 @@
 import { ValidationError } from "../../domain/errors.js";
 import { ENTITY_TYPES } from "../../domain/model.js";
 import { EVENT_ACTIONS, EVENT_CATALOG } from "../../events/catalog.js";
+import { successRate, type Tally, type WebhookHealth } from "../../webhooks/health.js";
 import type { WebhookView } from "../../webhooks/records.js";
 import { type Ctx, redirectWithFlash, render } from "./context.js";
 import { errorFor, type FieldErrors, fieldErrors, formError, invalidAttrs } from "./forms.js";
@@ -68,10 +69,44 @@ function readWebhookForm(form: URLSearchParams): WebhookForm {
 
 // ---- list -----------------------------------------------------------------------------
 
+/** "97.5 %": rounded down, so a single failure never reads as 100 %. */
+function rateText(t: Tally): Html {
+  const rate = successRate(t);
+  if (rate === null) return html`<span class="muted">no deliveries</span>`;
+  const all = t.succeeded + t.failed;
+  return html`${Math.floor(rate * 1000) / 10} % <span class="muted">of ${all}</span>`;
+}
+
+const BAR = 4;
+const CHART_HEIGHT = 24;
+
+/** Deliveries per hour over the last day, succeeded below failed, as a small SVG drawn here. */
+function hourlyChart(h: WebhookHealth): Html {
+  const most = Math.max(1, ...h.hours.map((x) => x.succeeded + x.failed));
+  const scale = (n: number) => (n === 0 ? 0 : Math.max(1, Math.round((n / most) * CHART_HEIGHT)));
+  const label = `Deliveries per hour over the last 24 hours: ${h.day.succeeded} succeeded, ${h.day.failed} failed`;
+  return html`<svg class="spark" viewBox="0 0 ${h.hours.length * BAR} ${CHART_HEIGHT}" width="${h.hours.length * BAR}" height="${CHART_HEIGHT}" role="img" aria-label="${label}"><title>${label}</title><rect x="0" y="${CHART_HEIGHT - 1}" width="${h.hours.length * BAR}" height="1" fill="#e5e7eb"></rect>${h.hours.map(
+    (x, i) => {
+      const ok = scale(x.succeeded);
+      const bad = scale(x.failed);
+      return html`<g data-hour="${x.hour}"><rect class="ok" x="${i * BAR}" y="${CHART_HEIGHT - ok}" width="${BAR - 1}" height="${ok}" fill="#16a34a"></rect><rect class="bad" x="${i * BAR}" y="${CHART_HEIGHT - ok - bad}" width="${BAR - 1}" height="${bad}" fill="#dc2626"></rect></g>`;
+    },
+  )}</svg>`;
+}
+
+function healthCell(h: WebhookHealth | undefined): Html {
+  if (!h) return html`<span class="muted">—</span>`;
+  return html`<div class="health">${hourlyChart(h)}<div class="small nowrap">24 h: ${rateText(h.day)}</div><div class="small nowrap">7 d: ${rateText(h.week)}</div></div>`;
+}
+
 export async function listWebhooks(ctx: Ctx) {
   const q = ctx.url.searchParams.get("q")?.trim() ?? "";
   const cursor = ctx.url.searchParams.get("cursor") ?? undefined;
   const page = await ctx.app.webhooks.list(ctx.session.actor, { searchTerm: q || undefined, cursor });
+  const health = await ctx.app.deliveries.health(
+    ctx.session.actor,
+    page.items.map((w) => w.id),
+  );
   const query = (extra: Record<string, string>) =>
     `/webhooks?${new URLSearchParams({ ...(q ? { q } : {}), ...extra })}`;
   const rows = page.items.map(
@@ -85,6 +120,7 @@ export async function listWebhooks(ctx: Ctx) {
   }</td>
   <td data-label="Description">${w.description || html`<span class="muted">—</span>`}</td>
   <td data-label="Last delivery"><a href="/deliveries?webhookId=${w.id}" title="This webhook's deliveries">${statusBadge(w.lastDeliveryStatus)}</a></td>
+  <td data-label="Health">${healthCell(health.get(w.id))}</td>
   <td data-label="Actions"><div class="actions">
     <a class="btn secondary small" href="/webhooks/${w.id}/edit">Edit</a>
     <form method="post" action="/webhooks/${w.id}/toggle">${csrfField(ctx.session.csrf)}
@@ -108,7 +144,7 @@ export async function listWebhooks(ctx: Ctx) {
 ${
   page.items.length
     ? html`<table class="stack">
-  <thead><tr><th>URL</th><th>Events</th><th>Enabled</th><th>Description</th><th>Last delivery</th><th>Actions</th></tr></thead>
+  <thead><tr><th>URL</th><th>Events</th><th>Enabled</th><th>Description</th><th>Last delivery</th><th>Health (UTC)</th><th>Actions</th></tr></thead>
   <tbody>${rows}</tbody>
 </table>`
     : html`<p class="empty">${q ? "No webhook matches this search." : "No webhooks yet. Create one to be told about every change."}</p>`

@@ -21,7 +21,15 @@ import { cursorInput, idInput, NAME_MAX_LENGTH } from "../../domain/validate.js"
 import { historyQuery } from "../../events/history.js";
 import { notes as loadNotes } from "../../notes/lazy.js";
 import { NOTES_MARKDOWN_MAX_BYTES } from "../../notes/limits.js";
-import { DESTRUCTIVE, defineTool, IDEMPOTENT_WRITE, READ, type ToolDefinition, WRITE } from "../registry.js";
+import {
+  DESTRUCTIVE,
+  defineTool,
+  IDEMPOTENT_WRITE,
+  READ,
+  type ToolContext,
+  type ToolDefinition,
+  WRITE,
+} from "../registry.js";
 
 const entity = z.enum(ENTITY_TYPES);
 const record = z.record(z.string(), z.unknown());
@@ -30,6 +38,7 @@ const page = {
   cursor: cursorInput.optional(),
 };
 const listOutput = z.object({ items: z.array(record), nextCursor: z.string().nullable(), total: z.number() });
+// Items may also carry `url` (see `linked`): left out of the schema, as records leave their fields out, to keep tools/list small.
 const namedItems = z.object({ items: z.array(z.object({ id: z.string(), name: z.string() })) });
 
 /** Records in lists and masterData leave notes out: they can be long. */
@@ -38,8 +47,13 @@ function masterData(r: EntityRecord): Record<string, unknown> {
   return rest;
 }
 
-function named(type: EntityType, records: EntityRecord[]) {
-  return { items: records.map((r) => ({ id: r.id, name: displayName(type, r) })) };
+/** `url`, the record's page, when the server knows where people reach the UI. */
+function linked<T extends { id: string }>(ctx: ToolContext, item: T): T & { url?: string } {
+  return ctx.recordUrl ? { ...item, url: ctx.recordUrl(item.id) } : item;
+}
+
+function named(ctx: ToolContext, type: EntityType, records: EntityRecord[]) {
+  return { items: records.map((r) => linked(ctx, { id: r.id, name: displayName(type, r) })) };
 }
 
 const ids = idsInput;
@@ -54,8 +68,8 @@ const createTools = ENTITY_TYPES.map((type) => {
     input: z.strictObject({ [plural]: z.array(CREATE_INPUTS[type]).min(1).max(MAX_BATCH) }),
     output: namedItems,
     annotations: WRITE,
-    handler: async (args, { app, actor }) =>
-      named(type, await app.crm.create(actor, type, args[plural] as unknown[])),
+    handler: async (args, ctx) =>
+      named(ctx, type, await ctx.app.crm.create(ctx.actor, type, args[plural] as unknown[])),
   });
 });
 
@@ -70,8 +84,8 @@ const updateTools = ENTITY_TYPES.map((type) => {
     output: namedItems,
     // A relationship array given replaces every link: what it leaves out is gone.
     annotations: DESTRUCTIVE,
-    handler: async (args, { app, actor }) =>
-      named(type, await app.crm.update(actor, type, args[plural] as unknown[])),
+    handler: async (args, ctx) =>
+      named(ctx, type, await ctx.app.crm.update(ctx.actor, type, args[plural] as unknown[])),
   });
 });
 
@@ -118,9 +132,9 @@ export const crmTools: ToolDefinition[] = [
     }),
     output: listOutput,
     annotations: READ,
-    handler: async ({ entity, ...query }, { app, actor }) => {
-      const result = await app.crm.find(actor, entity, query);
-      return { ...result, items: result.items.map(masterData) };
+    handler: async ({ entity, ...query }, ctx) => {
+      const result = await ctx.app.crm.find(ctx.actor, entity, query);
+      return { ...result, items: result.items.map((r) => linked(ctx, masterData(r) as EntityRecord)) };
     },
   }),
   defineTool({
@@ -156,13 +170,13 @@ export const crmTools: ToolDefinition[] = [
       results: z.array(z.object({ entity: z.string(), total: z.number(), items: z.array(record) })),
     }),
     annotations: READ,
-    handler: async ({ searchTerm, entities, limitPerEntity }, { app, actor }) => {
-      const results = await app.crm.searchAll(actor, searchTerm, entities, limitPerEntity);
+    handler: async ({ searchTerm, entities, limitPerEntity }, ctx) => {
+      const results = await ctx.app.crm.searchAll(ctx.actor, searchTerm, entities, limitPerEntity);
       return {
         results: results.map((r) => ({
           entity: r.entity,
           total: r.total,
-          items: r.items.map((x) => ({ id: x.id, name: displayName(r.entity, x) })),
+          items: r.items.map((x) => linked(ctx, { id: x.id, name: displayName(r.entity, x) })),
         })),
       };
     },
@@ -187,7 +201,8 @@ export const crmTools: ToolDefinition[] = [
     }),
     output: z.object({ items: z.array(record) }),
     annotations: READ,
-    handler: async (args, { app, actor }) => {
+    handler: async (args, ctx) => {
+      const { app, actor } = ctx;
       const items = args.items.map((i, n) => ({
         ...i,
         entity: i.entity ?? inferEntity(i.id, `items[${n}].id`),
@@ -208,7 +223,7 @@ export const crmTools: ToolDefinition[] = [
         items: items.map((i) => {
           const r = byType.get(i.entity)!.get(i.id);
           if (!r) return { entity: i.entity, id: i.id, error: `No ${i.entity} with id "${i.id}" exists` };
-          const data = masterData(r);
+          const data: Record<string, unknown> = linked(ctx, masterData(r) as EntityRecord);
           if (i.include === "withNotes") data.notes = r.notes ? storedNotesToMarkdown(r.notes) || null : null;
           return { entity: i.entity, id: i.id, record: data };
         }),
@@ -276,9 +291,9 @@ export const crmTools: ToolDefinition[] = [
       }),
       output: namedItems,
       annotations: IDEMPOTENT_WRITE,
-      handler: async ({ entity, id, relation, ids }, { app, actor }) =>
-        named(entity, [
-          await app.crm.link(actor, entity, id, relation, ids, mode === "link" ? "add" : "remove"),
+      handler: async ({ entity, id, relation, ids }, ctx) =>
+        named(ctx, entity, [
+          await ctx.app.crm.link(ctx.actor, entity, id, relation, ids, mode === "link" ? "add" : "remove"),
         ]),
     }),
   ),
@@ -308,11 +323,12 @@ export const crmTools: ToolDefinition[] = [
       output: namedItems,
       // Replacing notes drops the old text.
       annotations: mode === "update" ? DESTRUCTIVE : WRITE,
-      handler: async ({ entity, items }, { app, actor }) => {
+      handler: async ({ entity, items }, ctx) => {
         const { appendNotes, markdownToNotes } = await loadNotes();
         return named(
+          ctx,
           entity,
-          await app.crm.writeNotes(actor, entity, items, (old, next) =>
+          await ctx.app.crm.writeNotes(ctx.actor, entity, items, (old, next) =>
             mode === "update"
               ? next === null
                 ? null
@@ -335,7 +351,7 @@ export const crmTools: ToolDefinition[] = [
     }),
     output: namedItems,
     annotations: IDEMPOTENT_WRITE,
-    handler: async ({ entity, items }, { app, actor }) =>
-      named(entity, await app.crm.setCustomFields(actor, entity, items)),
+    handler: async ({ entity, items }, ctx) =>
+      named(ctx, entity, await ctx.app.crm.setCustomFields(ctx.actor, entity, items)),
   }),
 ];

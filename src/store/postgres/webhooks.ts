@@ -4,6 +4,7 @@ import {
   type DeliveryOutcome,
   type DeliveryQuery,
   escapeLike,
+  type HourlyDeliveryCount,
   type LaterAttempt,
   type LocalClaimer,
   type WebhookRepository,
@@ -510,6 +511,16 @@ export class PgWebhookRepository implements WebhookRepository {
     if (q.event) parts.push(`d.event = ${p(q.event)}`);
     if (q.since) parts.push(`d.created_at >= ${p(q.since)}`);
     if (q.until) parts.push(`d.created_at <= ${p(q.until)}`);
+    if (q.entityId) {
+      // First attempts are written with their event and at its time (the company-and-time
+      // index finds them); later attempts hang off their chain's first.
+      const firsts = `select f.id from events e join webhook_deliveries f
+        on f.company_id = e.company_id and f.created_at = e.created_at and f.event_id = e.id
+        where e.company_id = $1 and e.entity_id = ${p(q.entityId)}`;
+      parts.push(
+        `d.id in (${firsts} union all select c.id from webhook_deliveries c where c.chain_id in (${firsts}))`,
+      );
+    }
     const where = parts.join(" and ");
     const total = await this.c.one<{ n: number }>(
       `select count(*)::int as n from webhook_deliveries d where ${where}`,
@@ -523,6 +534,22 @@ export class PgWebhookRepository implements WebhookRepository {
       values,
     );
     return { items, total: total?.n ?? 0 };
+  }
+
+  async deliveryCounts(
+    companyId: string,
+    webhookIds: string[],
+    since: string,
+  ): Promise<HourlyDeliveryCount[]> {
+    if (webhookIds.length === 0) return [];
+    return this.c.all<HourlyDeliveryCount>(
+      `select webhook_id as "webhookId", substr(created_at, 1, 13) as hour, status, count(*)::int as n
+       from webhook_deliveries
+       where company_id = $1 and created_at >= $2 and status in ('succeeded', 'failed')
+         and webhook_id = any($3::text[])
+       group by webhook_id, hour, status`,
+      [companyId, since, webhookIds],
+    );
   }
 
   async getDelivery(

@@ -6,6 +6,7 @@ import {
   type DeliveryQuery,
   type DeliveryResult,
   escapeLike,
+  type HourlyDeliveryCount,
   type LaterAttempt,
   type LocalClaimer,
   type WebhookRepository,
@@ -25,6 +26,17 @@ const resolvedBy = sql<string | null>`(select r.id from webhook_deliveries r
     and r.status = 'succeeded' and r.attempt > webhook_deliveries.attempt
   order by r.attempt limit 1)`;
 const deliveryColumns = { ...getTableColumns(webhookDeliveries), resolvedBy };
+
+/**
+ * The deliveries of a record's events. A first attempt is written with its event and at its
+ * time, so it is found by the company-and-time index; later attempts by their chain's index.
+ */
+function entityDeliveryIds(companyId: string, entityId: string): SQL {
+  const firsts = sql`select f.id from events e join webhook_deliveries f
+    on f.company_id = e.company_id and f.created_at = e.created_at and f.event_id = e.id
+    where e.company_id = ${companyId} and e.entity_id = ${entityId}`;
+  return sql`${firsts} union all select c.id from webhook_deliveries c where c.chain_id in (${firsts})`;
+}
 
 export class SqliteWebhookRepository implements WebhookRepository {
   constructor(
@@ -489,6 +501,12 @@ export class SqliteWebhookRepository implements WebhookRepository {
     if (q.event) parts.push(eq(webhookDeliveries.event, q.event));
     if (q.since) parts.push(sql`${webhookDeliveries.createdAt} >= ${q.since}`);
     if (q.until) parts.push(sql`${webhookDeliveries.createdAt} <= ${q.until}`);
+    if (q.entityId) {
+      // A record's deliveries are few: find them by id, not by walking the company's log
+      // (the unary plus keeps the planner off the company index; the subquery is scoped already).
+      parts[0] = sql`+${webhookDeliveries.companyId} = ${companyId}`;
+      parts.push(sql`${webhookDeliveries.id} in (${entityDeliveryIds(companyId, q.entityId)})`);
+    }
     const where = and(...parts);
     const total =
       this.db.select({ n: sql<number>`count(*)` }).from(webhookDeliveries).where(where).get()?.n ?? 0;
@@ -501,6 +519,24 @@ export class SqliteWebhookRepository implements WebhookRepository {
       .offset(q.offset)
       .all();
     return { items, total };
+  }
+
+  async deliveryCounts(
+    companyId: string,
+    webhookIds: string[],
+    since: string,
+  ): Promise<HourlyDeliveryCount[]> {
+    if (webhookIds.length === 0) return [];
+    return this.st.all<HourlyDeliveryCount>(
+      `select webhook_id as webhookId, substr(created_at, 1, 13) as hour, status, count(*) as n
+       from webhook_deliveries
+       where company_id = ? and created_at >= ? and status in ('succeeded', 'failed')
+         and webhook_id in (select value from json_each(?))
+       group by webhook_id, hour, status`,
+      companyId,
+      since,
+      JSON.stringify(webhookIds),
+    );
   }
 
   async getDelivery(
