@@ -292,9 +292,13 @@ export class PgWebhookRepository implements WebhookRepository {
       if (recorded.has(o.id)) last.set(o.webhookId, { status: o.result.status, sentAt: o.result.sentAt });
     const ids = [...last.keys()].sort();
     if (ids.length === 0) return;
+    // Every node records outcomes of the same webhooks: a row another node is updating is
+    // skipped, not waited for, as its outcome is as recent as ours. A list view may show
+    // the other of two outcomes recorded in the same moment.
     await this.c.run(
       `update webhooks w set last_delivery_status = l.status, last_delivery_at = l.sent_at
-       from unnest($1::text[], $2::text[], $3::text[]) as l(id, status, sent_at) where w.id = l.id`,
+       from unnest($1::text[], $2::text[], $3::text[]) as l(id, status, sent_at)
+       where w.id = l.id and w.id in (select id from webhooks where id = any($1::text[]) for update skip locked)`,
       [ids, ids.map((id) => last.get(id)!.status), ids.map((id) => last.get(id)!.sentAt)],
     );
   }
