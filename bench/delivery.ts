@@ -2,15 +2,22 @@ import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { Pool } from "undici";
 import { openApp } from "../src/app.js";
+import type { StoreTarget } from "../src/store/index.js";
 import { percentile, sleep, startReceiverProcess, tempDir } from "./support.js";
 
 /** Concurrency of one webhook in the dispatcher; the bare loop uses the same. */
 const CONCURRENCY = 8;
 
-async function appWith(ca: string, dispatch: boolean) {
+async function appWith(ca: string, dispatch: boolean, target?: StoreTarget) {
   const dir = tempDir("delivery");
   const app = await openApp(
-    { dbPath: join(dir, "crm.db"), apiKey: undefined, allowPrivate: true, timeoutMs: 5000 },
+    {
+      dbPath: join(dir, "crm.db"),
+      ...(target && "databaseUrl" in target ? target : {}),
+      apiKey: undefined,
+      allowPrivate: true,
+      timeoutMs: 5000,
+    },
     { ca, dispatch },
   );
   const owner = await app.tenants.localOwner();
@@ -116,19 +123,22 @@ export async function benchDeliveryThroughput(opts: { quick: boolean }) {
  * stall of the shared machine moves a p99 over a few seconds of traffic, so the run is
  * repeated and the median run's figures are reported, with the worst beside them.
  */
-export async function benchWriteToReceipt(opts: { quick: boolean }) {
+export async function benchWriteToReceipt(opts: { quick: boolean }, target?: () => Promise<StoreTarget>) {
   const runs: Record<string, number>[] = [];
-  for (let i = 0; i < 3; i++) runs.push(await writeToReceiptOnce(opts));
+  for (let i = 0; i < 3; i++) runs.push(await writeToReceiptOnce(opts, await target?.()));
   runs.sort((a, b) => a.write_to_receipt_p99_ms! - b.write_to_receipt_p99_ms!);
   return { ...runs[1]!, write_to_receipt_p99_ms_worst_run: runs[2]!.write_to_receipt_p99_ms! };
 }
 
-async function writeToReceiptOnce(opts: { quick: boolean }): Promise<Record<string, number>> {
+async function writeToReceiptOnce(
+  opts: { quick: boolean },
+  target?: StoreTarget,
+): Promise<Record<string, number>> {
   const rate = 500;
   const seconds = opts.quick ? 3 : 8;
   const n = rate * seconds;
   const receiver = await startReceiverProcess(true);
-  const { app, owner, close } = await appWith(receiver.ca, true);
+  const { app, owner, close } = await appWith(receiver.ca, true, target);
   try {
     const warmUp = rate * 2;
     const ids: string[] = [];

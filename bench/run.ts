@@ -10,6 +10,7 @@ import { PACKAGE_ROOT } from "../src/paths.js";
 import { benchDeliveryThroughput, benchWriteToReceipt } from "./delivery.js";
 import { benchColdStart, benchGetEntities, benchSearchAndMemory } from "./mcp.js";
 import { benchNotes } from "./notes.js";
+import { benchPostgres } from "./postgres.js";
 import { benchUpdateOutbox } from "./store.js";
 
 const quick = process.argv.includes("--quick");
@@ -25,6 +26,7 @@ const parts: [string, (o: { quick: boolean }) => Promise<Results>][] = [
   ["get", benchGetEntities],
   ["search", benchSearchAndMemory],
   ["notes", benchNotes],
+  ["pg", benchPostgres],
 ];
 
 /** The figures with a target: [key, baseline key, target, direction]. */
@@ -37,6 +39,9 @@ const TARGETS: [string, string | null, number, "max" | "min"][] = [
   ["notes_to_markdown_per_s", null, 20_000, "min"],
   ["rss_mb_100k_contacts", null, 200, "max"],
   ["rss_mb_10k_contacts", null, 200, "max"],
+  ["pg_update_with_webhooks_vs_plain_ratio", "pg_updates_per_s_no_webhooks", 1.5, "max"],
+  ["pg_write_to_receipt_p99_ms", null, 25, "max"],
+  ["pg_two_node_scaling", "pg_deliveries_per_s_1_node", 1.0, "min"],
 ];
 
 const results: Results = {};

@@ -1,7 +1,7 @@
 import { rmSync } from "node:fs";
 import { join } from "node:path";
 import { CrmService } from "../src/crm/service.js";
-import { openStore } from "../src/store/index.js";
+import { openStore, type StoreTarget } from "../src/store/index.js";
 import { TenantService } from "../src/tenants/service.js";
 import { WebhookService } from "../src/webhooks/records.js";
 import { percentile, tempDir } from "./support.js";
@@ -12,9 +12,9 @@ import { percentile, tempDir } from "./support.js";
  * the median of the rounds' ratios is reported beside it, as a WAL checkpoint or a GC pause
  * can land on one round.
  */
-export async function benchUpdateOutbox(opts: { quick: boolean }) {
+export async function benchUpdateOutbox(opts: { quick: boolean }, target?: StoreTarget) {
   const dir = tempDir("store");
-  const store = await openStore({ dbPath: join(dir, "crm.db") });
+  const store = await openStore(target ?? { dbPath: join(dir, "crm.db") });
   try {
     const tenants = new TenantService(store);
     const crm = new CrmService(store);

@@ -392,11 +392,15 @@ export class PgWebhookRepository implements WebhookRepository {
     }
     const ids = [...last.keys()].sort();
     if (ids.length === 0) return { disabled: [] };
+    // Every node records outcomes of the same webhooks: a row another node is updating is
+    // skipped, not waited for, as its outcome is as recent as ours. A list view may show
+    // the other of two outcomes recorded in the same moment.
     await this.c.run(
       `update webhooks w set last_delivery_status = l.status, last_delivery_at = l.sent_at,
          failing_since = case when l.status = 'succeeded' then null else coalesce(w.failing_since, l.sent_at) end,
          last_error = case when l.status = 'succeeded' then w.last_error else l.error end
-       from unnest($1::text[], $2::text[], $3::text[], $4::text[]) as l(id, status, sent_at, error) where w.id = l.id`,
+       from unnest($1::text[], $2::text[], $3::text[], $4::text[]) as l(id, status, sent_at, error)
+       where w.id = l.id and w.id in (select id from webhooks where id = any($1::text[]) for update skip locked)`,
       [
         ids,
         ids.map((id) => last.get(id)!.status),
