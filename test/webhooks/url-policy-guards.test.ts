@@ -5,6 +5,7 @@
  */
 import { promises as dnsPromises } from "node:dns";
 import { describe, expect, it, vi } from "vitest";
+import { ValidationError } from "../../src/domain/errors.js";
 import {
   checkWebhookUrl,
   classifyAddress,
@@ -12,6 +13,7 @@ import {
   resolveForSend,
   stripBrackets,
   systemResolver,
+  vetUrlForSave,
 } from "../../src/webhooks/url-policy.js";
 
 describe("classifyAddress and stripBrackets", () => {
@@ -56,6 +58,15 @@ describe("checkWebhookUrl refusals", () => {
       ok: false,
       reason: expect.stringMatching(/must not contain credentials/),
     });
+  });
+});
+
+describe("vetUrlForSave", () => {
+  it("refuses a private literal unless told otherwise (guard: allowPrivate defaults to false)", async () => {
+    await expect(vetUrlForSave("https://127.0.0.1/hook")).rejects.toThrow(ValidationError);
+    await expect(vetUrlForSave("https://127.0.0.1/hook", { allowPrivate: true })).resolves.toBeInstanceOf(
+      URL,
+    );
   });
 });
 
@@ -116,6 +127,14 @@ describe("resolveForSend", () => {
     ).toMatchObject({ reason: "could not resolve hooks.test (EAI_AGAIN)" });
   });
 
+  it("refuses a name with no addresses", async () => {
+    expect(await resolveForSend("https://hooks.test/x", { resolver: resolver([]) })).toEqual({
+      ok: false,
+      errorClass: "dns",
+      reason: "hooks.test has no A or AAAA records",
+    });
+  });
+
   it("pins to the first answer and reports its family", async () => {
     const r = await resolveForSend("https://hooks.test/x", {
       resolver: resolver([
@@ -150,6 +169,7 @@ describe("the system resolver", () => {
       const filled = lookup.mock.calls.length;
       expect(filled).toBe(256);
       await send(255);
+      await send(0);
       expect(lookup.mock.calls.length).toBe(filled);
       await send(256);
       await send(256);
