@@ -49,13 +49,29 @@ it(`claims each due row once, takes over lapsed leases, records only its own cla
   // w1 no longer holds those rows: its outcomes are not recorded; w2's are.
   const id = first.claimed[0]!.delivery.id;
   await w.store.write((tx) =>
-    tx.webhooks.complete("w1", [{ id, webhookId: hook.id, result: ok("2026-01-01T00:00:00.000Z") }]),
+    tx.webhooks.complete("w1", [
+      {
+        id,
+        webhookId: hook.id,
+        result: ok("2026-01-01T00:00:00.000Z"),
+        chainId: null,
+        delivery: { retries: 0 },
+      },
+    ]),
   );
   expect((await w.store.read((tx) => tx.webhooks.getDelivery(w.actor.companyId, id)))!.delivery.status).toBe(
     "sending",
   );
   await w.store.write((tx) =>
-    tx.webhooks.complete("w2", [{ id, webhookId: hook.id, result: ok("2026-01-02T00:00:00.000Z") }]),
+    tx.webhooks.complete("w2", [
+      {
+        id,
+        webhookId: hook.id,
+        result: ok("2026-01-02T00:00:00.000Z"),
+        chainId: null,
+        delivery: { retries: 0 },
+      },
+    ]),
   );
   const { delivery } = (await w.store.read((tx) => tx.webhooks.getDelivery(w.actor.companyId, id)))!;
   expect(delivery).toMatchObject({
