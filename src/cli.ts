@@ -47,6 +47,7 @@ Environment:
   CRM_API_KEY                stdio: act as this key's user (default: the local owner)
   CRM_WEBHOOK_ALLOW_PRIVATE  1 allows webhook URLs on private addresses (https is still required)
   CRM_WEBHOOK_TIMEOUT_MS     delivery deadline in milliseconds (default 5000)
+  CRM_PUBLIC_URL             where people reach this server (https://crm.example.com): tool results link records there
   CRM_WEBHOOK_CA_FILE        PEM file of extra CAs trusted for webhook receivers (TLS is still verified)
   CRM_WEBHOOK_RETRY_SCHEDULE delays of the standard retry policy (default 5s,5m,30m,2h,5h,10h,10h)
   CRM_WEBHOOK_AUTO_DISABLE_AFTER  disable a webhook whose deliveries all failed this long (default 5d)

@@ -27,6 +27,10 @@ describe("README", () => {
       "CRM_WEBHOOK_CA_FILE",
       "CRM_WEBHOOK_RETRY_SCHEDULE",
       "CRM_WEBHOOK_AUTO_DISABLE_AFTER",
+      "CRM_DATABASE_URL",
+      "CRM_DB_POOL_SIZE",
+      "CRM_LOG_LEVEL",
+      "CRM_PUBLIC_URL",
     ])
       expect(readme).toContain(v);
   });
