@@ -47,10 +47,10 @@ describe("the npm package", () => {
     expect(shipped).toContain("dist/bin/cli.js");
     expect(shipped.filter((p) => /^drizzle\/.*\.sql$/.test(p)).length).toBeGreaterThan(0);
     expect(shipped.filter((p) => p.endsWith("meta/_journal.json")).length).toBeGreaterThan(0);
-    // Only what runs: no sources, tests, source maps, benchmarks or drizzle-kit snapshots.
+    // Only what runs (and the license): no sources, tests, source maps, benchmarks or drizzle-kit snapshots.
     for (const path of shipped)
       expect(path, path).toMatch(
-        /^(package\.json|README\.md|server\.json|dist\/.*\.(js|d\.ts)|drizzle\/.*\.sql|drizzle\/(.*\/)?meta\/_journal\.json)$/,
+        /^(package\.json|README\.md|LICENSE|server\.json|dist\/.*\.(js|d\.ts)|drizzle\/.*\.sql|drizzle\/(.*\/)?meta\/_journal\.json)$/,
       );
 
     const app = join(dir, "app");
