@@ -8,7 +8,7 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../src/paths.js";
 import { benchDeliveryThroughput, benchWriteToReceipt } from "./delivery.js";
-import { benchColdStart, benchGetEntities, benchSearchAndMemory } from "./mcp.js";
+import { benchColdStart, benchGetEntities, benchHttpVsStdio, benchSearchAndMemory } from "./mcp.js";
 import { benchNotes } from "./notes.js";
 import { benchPostgres } from "./postgres.js";
 import { benchUpdateOutbox } from "./store.js";
@@ -24,6 +24,7 @@ const parts: [string, (o: { quick: boolean }) => Promise<Results>][] = [
   ["latency", benchWriteToReceipt],
   ["coldstart", benchColdStart],
   ["get", benchGetEntities],
+  ["transports", benchHttpVsStdio],
   ["search", benchSearchAndMemory],
   ["notes", benchNotes],
   ["pg", benchPostgres],
@@ -36,6 +37,7 @@ const TARGETS: [string, string | null, number, "max" | "min"][] = [
   ["update_with_webhooks_vs_plain_ratio", "updates_per_s_no_webhooks", 1.5, "max"],
   ["stdio_cold_start_vs_server_memory_ratio", "server_memory_cold_start_ms", 1.2, "max"],
   ["filter_contacts_search_p50_ms", null, 10, "max"],
+  ["http_vs_stdio_call_ratio", "stdio_get_entities_p50_ms", 1.3, "max"],
   ["notes_to_markdown_per_s", null, 20_000, "min"],
   ["rss_mb_100k_contacts", null, 200, "max"],
   ["rss_mb_10k_contacts", null, 200, "max"],
