@@ -10,6 +10,7 @@ import { buildMcpServer } from "../mcp/server.js";
 import type { Logger } from "../telemetry/log.js";
 import { httpRouteOf } from "../telemetry/metrics.js";
 import { foreignHostRefusal, isLoopbackHost } from "./local-origin.js";
+import { McpServerPool, poolKey } from "./mcp-pool.js";
 import { uiHandler } from "./ui/index.js";
 
 export interface HttpOptions {
@@ -109,8 +110,15 @@ export async function startHttpServer(
   const boundLocal = isLoopbackHost(options.host);
   // Known once the server listens; tool results link records to the UI at this address.
   let publicUrl = app.config.publicUrl;
+  // Instances are reused across requests of the same actor: see McpServerPool.
+  const pool = new McpServerPool();
   const mcp = createMcpHandler(
-    (ctx) => buildMcpServer(app, actorOf(ctx.authInfo), options.selection, options.log, publicUrl),
+    (ctx) => {
+      const actor = actorOf(ctx.authInfo);
+      return pool.take(poolKey(ctx.era, actor, options.selection, publicUrl), () =>
+        buildMcpServer(app, actor, options.selection, options.log, publicUrl),
+      );
+    },
     { onerror: (e) => options.log?.(`mcp: ${e.message}`) },
   );
   const mcpNode = toNodeHandler(mcp);

@@ -1,0 +1,70 @@
+import type { McpServer } from "@modelcontextprotocol/server";
+import type { Actor } from "../events/recorder.js";
+import type { ToolSelection } from "../mcp/registry.js";
+
+/**
+ * Idle MCP server instances for Streamable HTTP, kept by who they act for. Streamable HTTP
+ * serves each request with a server of its own; building one (every tool registered, its
+ * instructions written) cost more than the call it served. An instance is bound to one
+ * actor at build time, so it is only ever handed to a request whose key resolved to that
+ * same actor, selection, public address and protocol era; the key is checked on every
+ * request before the pool is asked, so a revoked key is refused at once.
+ */
+export class McpServerPool {
+  private readonly entries = new Map<string, McpServer[]>();
+
+  constructor(private readonly limits: { keys: number; perKey: number } = { keys: 256, perKey: 4 }) {}
+
+  /**
+   * An instance for this key that is not serving another request, or a new one from
+   * `build`. A new one is kept for later unless the key already holds `perKey` of them.
+   */
+  take(key: string, build: () => McpServer): McpServer {
+    const servers = this.entries.get(key);
+    if (servers) {
+      // The least recently used key is the first in the map: move this one to the end.
+      this.entries.delete(key);
+      this.entries.set(key, servers);
+      const idle = servers.find((s) => !s.isConnected());
+      if (idle) return idle;
+      const made = build();
+      if (servers.length < this.limits.perKey) servers.push(made);
+      return made;
+    }
+    const made = build();
+    this.entries.set(key, [made]);
+    if (this.entries.size > this.limits.keys) this.entries.delete(this.entries.keys().next().value!);
+    return made;
+  }
+
+  /** How many instances are kept, for tests and figures. */
+  get size(): number {
+    let n = 0;
+    for (const servers of this.entries.values()) n += servers.length;
+    return n;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/**
+ * Everything an instance is bound to, as one string: every field of the actor (a field
+ * added to it later is part of the key without a change here), the tool selection, the
+ * public address and the protocol era the SDK serves the request in.
+ */
+export function poolKey(
+  era: string,
+  actor: Actor,
+  selection: ToolSelection | undefined,
+  publicUrl: string | undefined,
+): string {
+  return JSON.stringify([era, sorted(actor), sorted(selection ?? {}), publicUrl ?? null]);
+}
+
+function sorted(value: object): [string, unknown][] {
+  return Object.entries(value)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
