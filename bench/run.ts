@@ -10,7 +10,7 @@ import { PACKAGE_ROOT } from "../src/paths.js";
 import { benchDeliveryThroughput, benchWriteToReceipt } from "./delivery.js";
 import { benchColdStart, benchGetEntities, benchHttpVsStdio, benchSearchAndMemory } from "./mcp.js";
 import { benchNotes } from "./notes.js";
-import { benchPostgres } from "./postgres.js";
+import { benchPgBoss, benchPostgres } from "./postgres.js";
 import { benchUpdateOutbox } from "./store.js";
 
 const quick = process.argv.includes("--quick");
@@ -28,6 +28,7 @@ const parts: [string, (o: { quick: boolean }) => Promise<Results>][] = [
   ["search", benchSearchAndMemory],
   ["notes", benchNotes],
   ["pg", benchPostgres],
+  ["pgboss", benchPgBoss],
 ];
 
 /** The figures with a target: [key, baseline key, target, direction]. */
@@ -44,6 +45,7 @@ const TARGETS: [string, string | null, number, "max" | "min"][] = [
   ["pg_update_with_webhooks_vs_plain_ratio", "pg_updates_per_s_no_webhooks", 1.5, "max"],
   ["pg_write_to_receipt_p99_ms", null, 25, "max"],
   ["pg_two_node_scaling", "pg_deliveries_per_s_1_node", 1.0, "min"],
+  ["pg_delivery_vs_pgboss_ratio", "pgboss_deliveries_per_s", 2, "min"],
 ];
 
 const results: Results = {};
