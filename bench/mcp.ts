@@ -8,7 +8,7 @@ import { type App, openApp } from "../src/app.js";
 import type { Actor } from "../src/events/recorder.js";
 import { buildMcpServer } from "../src/mcp/server.js";
 import { PACKAGE_ROOT } from "../src/paths.js";
-import { percentile, tempDir } from "./support.js";
+import { cpuMs, percentile, tempDir } from "./support.js";
 
 const CLI = join(PACKAGE_ROOT, "dist", "bin", "cli.js");
 const MEMORY_SERVER = join(
@@ -253,13 +253,6 @@ export async function benchSearchAndMemory(opts: { quick: boolean }) {
     server?.kill("SIGTERM");
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** User and system CPU time of a process so far, from /proc (Linux). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  // utime and stime are fields 14 and 15 of stat, counted from 1; in clock ticks of 10 ms.
-  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /** Starts `crm-mcp serve` on a database; resolves with its URL and the first-start API key. */

@@ -9,7 +9,7 @@ import type { EventRow, StoreTarget } from "../src/store/index.js";
 import { adminQuery, createPgDatabase, dropPgDatabase } from "../test/support/engine.js";
 import { benchWriteToReceipt } from "./delivery.js";
 import { benchUpdateOutbox } from "./store.js";
-import { sleep, startReceiverProcess, tempDir } from "./support.js";
+import { cpuMs, sleep, startReceiverProcess, tempDir } from "./support.js";
 
 /**
  * The PostgreSQL figures, each on a database of its own on the server at
@@ -107,11 +107,17 @@ export async function benchPgBoss(opts: { quick: boolean }): Promise<Record<stri
   writeFileSync(caFile, receiver.ca);
   const ours: number[] = [];
   const peer: Record<number, number[]> = Object.fromEntries(PGBOSS_BATCHES.map((b) => [b, []]));
+  // CPU of the sending process per delivery, the lowest of the rounds: steadier than rates here.
+  let oursCpu = Number.POSITIVE_INFINITY;
+  let peerCpu = Number.POSITIVE_INFINITY;
   try {
     for (let round = 0; round < rounds; round++) {
       ours.push(await nodesRound(await fresh(), 1, n, receiver.url, caFile));
-      for (const batch of PGBOSS_BATCHES)
+      oursCpu = Math.min(oursCpu, lastCpuUsPerDelivery);
+      for (const batch of PGBOSS_BATCHES) {
         peer[batch]!.push(await pgbossRound(await fresh(), batch, n, receiver.url, caFile));
+        peerCpu = Math.min(peerCpu, lastCpuUsPerDelivery);
+      }
     }
   } finally {
     await receiver.stop();
@@ -125,6 +131,8 @@ export async function benchPgBoss(opts: { quick: boolean }): Promise<Record<stri
   const best = Math.max(...PGBOSS_BATCHES.map((b) => Math.max(...peer[b]!)));
   out.pgboss_deliveries_per_s = Math.round(best);
   out.pg_delivery_vs_pgboss_ratio = one / best;
+  out.pg_node_cpu_us_per_delivery = Math.round(oursCpu);
+  out.pgboss_worker_cpu_us_per_delivery = Math.round(peerCpu);
   out.pgboss_version = Number(PGBOSS_VERSION.split(".").slice(0, 2).join("."));
   return out;
 }
@@ -184,12 +192,14 @@ async function pgbossRound(url: string, batch: number, n: number, hookUrl: strin
       name: "webhook-deliveries",
       data: { eventId: newId("event"), body },
     }));
+    const cpuBefore = cpuMs(child.pid!);
     const start = performance.now();
     await boss.insert(jobs);
     const count = async () =>
       Number((await client.query("select count(*) as n from webhook_outcomes")).rows[0].n);
     while ((await count()) < n) await sleep(20);
     const rate = n / ((performance.now() - start) / 1000);
+    lastCpuUsPerDelivery = ((cpuMs(child.pid!) - cpuBefore) * 1000) / n;
     const failed = Number(
       (await client.query("select count(*) as n from webhook_outcomes where status is null or status >= 300"))
         .rows[0].n,
@@ -206,6 +216,9 @@ async function pgbossRound(url: string, batch: number, n: number, hookUrl: strin
     await app.close();
   }
 }
+
+/** CPU time of the sending processes per delivery in the last round, in µs. */
+let lastCpuUsPerDelivery = Number.NaN;
 
 async function nodesRound(url: string, count: number, n: number, hookUrl: string, caFile: string) {
   const app = await openApp(
@@ -230,13 +243,16 @@ async function nodesRound(url: string, count: number, n: number, hookUrl: string
       body,
       createdAt: new Date().toISOString(),
     }));
+    const cpuBefore = children.reduce((sum, c) => sum + cpuMs(c.pid!), 0);
     const start = performance.now();
     await app.store.write(async (tx) => {
       const r = await tx.webhooks.recordEvents(owner.companyId, events, null);
       tx.noteDeliveries(r.written);
     });
     while ((await app.store.read((tx) => tx.webhooks.pendingCount())) > 0) await sleep(20);
-    return n / ((performance.now() - start) / 1000);
+    const rate = n / ((performance.now() - start) / 1000);
+    lastCpuUsPerDelivery = ((children.reduce((sum, c) => sum + cpuMs(c.pid!), 0) - cpuBefore) * 1000) / n;
+    return rate;
   } finally {
     for (const child of children) {
       child.kill("SIGTERM");
