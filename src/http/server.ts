@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { toNodeHandler } from "@modelcontextprotocol/node";
-import { type AuthInfo, createMcpHandler } from "@modelcontextprotocol/server";
+import type { AuthInfo } from "@modelcontextprotocol/server";
 import { SSEServerTransport } from "@modelcontextprotocol/server-legacy/sse";
 import type { App } from "../app.js";
 import type { Actor } from "../events/recorder.js";
@@ -10,6 +10,7 @@ import { buildMcpServer } from "../mcp/server.js";
 import type { Logger } from "../telemetry/log.js";
 import { httpRouteOf } from "../telemetry/metrics.js";
 import { foreignHostRefusal, isLoopbackHost } from "./local-origin.js";
+import { statelessMcpHandler } from "./mcp-handler.js";
 import { McpServerPool, poolKey } from "./mcp-pool.js";
 import { uiHandler } from "./ui/index.js";
 
@@ -112,7 +113,7 @@ export async function startHttpServer(
   let publicUrl = app.config.publicUrl;
   // Instances are reused across requests of the same actor: see McpServerPool.
   const pool = new McpServerPool();
-  const mcp = createMcpHandler(
+  const mcp = statelessMcpHandler(
     (ctx) => {
       const actor = actorOf(ctx.authInfo);
       return pool.take(poolKey(ctx.era, actor, options.selection, publicUrl), () =>

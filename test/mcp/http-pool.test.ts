@@ -90,6 +90,37 @@ describe("Streamable HTTP instances kept between requests", () => {
   });
 });
 
+describe("2025-era requests over Streamable HTTP", () => {
+  it("are answered with one JSON body, not a stream; GET and DELETE have no session to act on", async () => {
+    const { key } = await t.app.tenants.createApiKey(t.owner, "json");
+    const headers = {
+      authorization: `Bearer ${key}`,
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      "mcp-protocol-version": "2025-11-25",
+    };
+    const r = await fetch(`${http.url}/mcp`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({
+        jsonrpc: "2.0",
+        id: 7,
+        method: "tools/call",
+        params: { name: "get_current_user", arguments: {} },
+      }),
+    });
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-type")).toMatch(/^application\/json/);
+    const body = (await r.json()) as { id: number; result: { structuredContent: { id: string } } };
+    expect(body.id).toBe(7);
+    expect(body.result.structuredContent.id).toBe(t.owner.userId);
+    for (const method of ["GET", "DELETE"]) {
+      const other = await fetch(`${http.url}/mcp`, { method, headers });
+      expect(other.status, method).toBe(405);
+    }
+  });
+});
+
 describe("McpServerPool", () => {
   const actor: Actor = { userId: "usr_1", companyId: "cmp_1" };
 
