@@ -12,29 +12,58 @@ import type { ToolSelection } from "../mcp/registry.js";
  */
 export class McpServerPool {
   private readonly entries = new Map<string, McpServer[]>();
+  /**
+   * Instances handed out and not yet closed. The SDK connects an instance a few awaits after
+   * asking for it, so "not connected" alone would let two requests in flight take the same one.
+   */
+  private readonly taken = new WeakSet<McpServer>();
 
   constructor(private readonly limits: { keys: number; perKey: number } = { keys: 256, perKey: 4 }) {}
 
   /**
-   * An instance for this key that is not serving another request, or a new one from
-   * `build`. A new one is kept for later unless the key already holds `perKey` of them.
+   * An instance for this key that no other request holds, or a new one from `build`. A new
+   * one is kept for later unless the key already holds `perKey` of them.
    */
   take(key: string, build: () => McpServer): McpServer {
-    const servers = this.entries.get(key);
+    let servers = this.entries.get(key);
     if (servers) {
       // The least recently used key is the first in the map: move this one to the end.
       this.entries.delete(key);
       this.entries.set(key, servers);
-      const idle = servers.find((s) => !s.isConnected());
-      if (idle) return idle;
-      const made = build();
-      if (servers.length < this.limits.perKey) servers.push(made);
-      return made;
+      const idle = servers.find((s) => !this.taken.has(s) && !s.isConnected());
+      if (idle) {
+        this.taken.add(idle);
+        return idle;
+      }
+      if (servers.length >= this.limits.perKey) return build();
+    } else {
+      servers = [];
+      this.entries.set(key, servers);
+      if (this.entries.size > this.limits.keys) this.entries.delete(this.entries.keys().next().value!);
     }
-    const made = build();
-    this.entries.set(key, [made]);
-    if (this.entries.size > this.limits.keys) this.entries.delete(this.entries.keys().next().value!);
+    const made = this.keep(build());
+    servers.push(made);
     return made;
+  }
+
+  /** Marks a kept instance as held until it is closed, by the SDK or by its transport. */
+  private keep(server: McpServer): McpServer {
+    this.taken.add(server);
+    const release = () => this.taken.delete(server);
+    const close = server.close.bind(server);
+    server.close = async () => {
+      try {
+        await close();
+      } finally {
+        release();
+      }
+    };
+    const onclose = server.server.onclose;
+    server.server.onclose = () => {
+      release();
+      onclose?.();
+    };
+    return server;
   }
 
   /** How many instances are kept, for tests and figures. */

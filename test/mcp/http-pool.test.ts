@@ -137,37 +137,42 @@ describe("McpServerPool", () => {
     expect(poolKey("legacy", actor, undefined, undefined)).toBe(base);
   });
 
-  it("hands out an idle instance again, and a new one while the kept ones serve", async () => {
+  it("hands an instance to one request at a time, from when it is taken until it is closed", async () => {
     const pool = new McpServerPool({ keys: 2, perKey: 2 });
     let built = 0;
     const build = () => {
       built++;
       return newServer("t", "1");
     };
+    // Taken but not yet connected, as the SDK holds it for a few awaits: not handed out again.
     const first = pool.take("a", build);
-    expect(pool.take("a", build)).toBe(first);
-    const [, serverSide] = InMemoryTransport.createLinkedPair();
-    await first.connect(serverSide);
     const second = pool.take("a", build);
     expect(second).not.toBe(first);
-    await second.connect(InMemoryTransport.createLinkedPair()[1]);
     const third = pool.take("a", build);
     expect([first, second]).not.toContain(third);
     expect(pool.size).toBe(2);
     await first.close();
     expect(pool.take("a", build)).toBe(first);
+    // Released when its transport closes, too (the SDK's per-request transport does that).
+    const [, serverSide] = InMemoryTransport.createLinkedPair();
+    await second.connect(serverSide);
+    await serverSide.close();
+    expect(pool.take("a", build)).toBe(second);
     expect(pool.take("b", build)).not.toBe(first);
     expect(built).toBe(4);
   });
 
-  it("forgets the least recently used key beyond its bound", () => {
+  it("forgets the least recently used key beyond its bound", async () => {
     const pool = new McpServerPool({ keys: 2, perKey: 1 });
     const a = pool.take("a", () => newServer("t", "1"));
-    pool.take("b", () => newServer("t", "1"));
-    pool.take("a", () => newServer("t", "1"));
+    const b = pool.take("b", () => newServer("t", "1"));
+    await a.close();
+    await b.close();
+    expect(pool.take("a", () => newServer("t", "1"))).toBe(a);
+    await a.close();
     pool.take("c", () => newServer("t", "1"));
     expect(pool.size).toBe(2);
     expect(pool.take("a", () => newServer("t", "1"))).toBe(a);
-    expect(pool.take("b", () => newServer("t", "1"))).not.toBe(a);
+    expect(pool.take("b", () => newServer("t", "1"))).not.toBe(b);
   });
 });
