@@ -26,7 +26,9 @@ export interface SendOutcome {
 
 export function slotsAfter(current: number, outcome: SendOutcome, max: number): number {
   const { errorClass, statusCode } = outcome;
+  // Stryker disable next-line ConditionalExpression: equivalent, the set holds no null; the check narrows the type
   if (errorClass !== null && UNREACHABLE.has(errorClass)) return Math.max(MIN_SLOTS, Math.floor(current / 2));
+  // Stryker disable next-line ConditionalExpression: equivalent, the set holds no null; the check narrows the type
   if (statusCode !== null && BACK_OFF_STATUSES.has(statusCode))
     return Math.max(MIN_SLOTS, Math.floor(current / 2));
   // Refused by our own policy or by DNS: nothing was learnt about the receiver's capacity.
