@@ -21,8 +21,11 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function httpClient(key: string): Promise<Client> {
-  const client = new Client({ name: "pool-test", version: "1" });
+async function httpClient(key: string, era: "legacy" | "modern" = "legacy"): Promise<Client> {
+  const client = new Client(
+    { name: "pool-test", version: "1" },
+    era === "modern" ? { versionNegotiation: { mode: { pin: "2026-07-28" } } } : {},
+  );
   await client.connect(
     new StreamableHTTPClientTransport(new URL(`${http.url}/mcp`), {
       requestInit: { headers: { authorization: `Bearer ${key}` } },
@@ -65,6 +68,25 @@ describe("Streamable HTTP instances kept between requests", () => {
     ).items;
     const history = await ok(callers[0]!.client, "get_entity_history", { entity: "contact", id: made.id });
     expect(history.items[0].userId).toBe(a2.userId);
+  });
+
+  it("keep the actor apart in the 2026 revision too, where the SDK serves each request", async () => {
+    const b = await t.app.tenants.createCompany("Company C", "Cid");
+    const callers = [
+      {
+        actor: t.owner,
+        client: await httpClient((await t.app.tenants.createApiKey(t.owner, "m1")).key, "modern"),
+      },
+      { actor: b, client: await httpClient((await t.app.tenants.createApiKey(b, "m2")).key, "modern") },
+    ];
+    expect(callers[0]!.client.getNegotiatedProtocolVersion()).toBe("2026-07-28");
+    for (let round = 0; round < 4; round++)
+      await Promise.all(
+        callers.map(async ({ actor, client }) => {
+          const me = await ok(client, "get_current_user");
+          expect(me.id).toBe(actor.userId);
+        }),
+      );
   });
 
   it("refuses a revoked key at once, though an instance for its user is kept", async () => {
