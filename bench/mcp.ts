@@ -261,8 +261,9 @@ async function startServe(
   home: string,
 ): Promise<{ child: ChildProcess; url: string; key: string }> {
   const child = spawn(process.execPath, [CLI, "serve", "--port", "0"], {
-    env: { PATH: process.env.PATH, HOME: home, CRM_DB: dbPath, CRM_LOG_LEVEL: "warn" },
-    stdio: ["ignore", "pipe", "inherit"],
+    env: { PATH: process.env.PATH, HOME: home, CRM_DB: dbPath },
+    // Its log (one line per request at the default level) is written, as a user runs it, and dropped.
+    stdio: ["ignore", "pipe", "ignore"],
   });
   const { url, key } = await new Promise<{ url: string; key: string }>((resolve, reject) => {
     let url = "";
@@ -319,7 +320,7 @@ export async function benchHttpVsStdio(opts: { quick: boolean }) {
     const stdioTransport = new StdioClientTransport({
       command: process.execPath,
       args: [CLI],
-      env: { PATH: process.env.PATH ?? "", HOME: dir, CRM_DB: dbPath, CRM_LOG_LEVEL: "warn" },
+      env: { PATH: process.env.PATH ?? "", HOME: dir, CRM_DB: dbPath },
       stderr: "ignore",
     });
     await stdio.connect(stdioTransport);
