@@ -18,7 +18,11 @@ export class McpServerPool {
    */
   private readonly taken = new WeakSet<McpServer>();
 
-  constructor(private readonly limits: { keys: number; perKey: number } = { keys: 256, perKey: 4 }) {}
+  /**
+   * An instance holds about 70 KB (its tools' registrations): at most 512 are kept, some 36 MB,
+   * for the 128 actors seen last, four requests at once each.
+   */
+  constructor(private readonly limits: { keys: number; perKey: number } = { keys: 128, perKey: 4 }) {}
 
   /**
    * An instance for this key that no other request holds, or a new one from `build`. A new
