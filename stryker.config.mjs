@@ -18,6 +18,9 @@ export default {
     // The fan-out, claim, lease, record and release queries of the outbox.
     "src/store/webhooks.ts:127-335",
     "src/webhooks/dispatcher.ts",
+    // The dispatcher's policy: when a failed attempt is retried, and how many slots a webhook gets.
+    "src/webhooks/retry-policy.ts",
+    "src/webhooks/endpoint-slots.ts",
   ],
   // Static mutants (module-level constants) would rerun every test for each; their values
   // are held by tests of their own (limits, header names).

@@ -9,6 +9,7 @@ const BOTH_ENGINES = [
   "test/mcp/history.test.ts",
   "test/mcp/errors.test.ts",
   "test/mcp/http.test.ts",
+  "test/mcp/http-pool.test.ts",
   "test/webhooks/dispatcher.test.ts",
   "test/webhooks/retries.test.ts",
   "test/webhooks/secrets.test.ts",

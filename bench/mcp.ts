@@ -3,11 +3,12 @@ import { readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
 import { Client, InMemoryTransport, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { StdioClientTransport } from "@modelcontextprotocol/client/stdio";
 import { type App, openApp } from "../src/app.js";
 import type { Actor } from "../src/events/recorder.js";
 import { buildMcpServer } from "../src/mcp/server.js";
 import { PACKAGE_ROOT } from "../src/paths.js";
-import { percentile, tempDir } from "./support.js";
+import { cpuMs, percentile, tempDir } from "./support.js";
 
 const CLI = join(PACKAGE_ROOT, "dist", "bin", "cli.js");
 const MEMORY_SERVER = join(
@@ -250,6 +251,116 @@ export async function benchSearchAndMemory(opts: { quick: boolean }) {
     };
   } finally {
     server?.kill("SIGTERM");
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Starts `crm-mcp serve` on a database; resolves with its URL and the first-start API key. */
+async function startServe(
+  dbPath: string,
+  home: string,
+): Promise<{ child: ChildProcess; url: string; key: string }> {
+  const child = spawn(process.execPath, [CLI, "serve", "--port", "0"], {
+    env: { PATH: process.env.PATH, HOME: home, CRM_DB: dbPath },
+    // Its log (one line per request at the default level) is written, as a user runs it, and dropped.
+    stdio: ["ignore", "pipe", "ignore"],
+  });
+  const { url, key } = await new Promise<{ url: string; key: string }>((resolve, reject) => {
+    let url = "";
+    const rl = createInterface({ input: child.stdout! });
+    rl.on("line", (line) => {
+      const m = /listening on (\S+)/.exec(line);
+      if (m) url = m[1]!;
+      const k = /^\s+(crm_\S+)/.exec(line);
+      if (k) resolve({ url, key: k[1]! });
+    });
+    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { child, url, key };
+}
+
+/**
+ * The same `get_entities` call (five contacts) as a client sees it over Streamable HTTP and
+ * over stdio, both served by the built CLI on one database. Rounds alternate the two
+ * transports so that a busy moment on the machine falls on both; p50 of all calls each.
+ */
+export async function benchHttpVsStdio(opts: { quick: boolean }) {
+  const dir = tempDir("transports");
+  const dbPath = join(dir, "crm.db");
+  const app = await openApp(
+    { dbPath, apiKey: undefined, allowPrivate: true, timeoutMs: 5000 },
+    { dispatch: false },
+  );
+  let serve: ChildProcess | null = null;
+  const clients: Client[] = [];
+  try {
+    const owner = await app.tenants.localOwner();
+    const made = await app.crm.create(
+      owner,
+      "contact",
+      Array.from({ length: 5 }, (_, i) => ({
+        firstName: `Call${i}`,
+        lastName: "Measure",
+        emails: [`call${i}@example.com`],
+      })),
+    );
+    await app.close();
+    const items = made.map((m) => ({ entity: "contact", id: m.id }));
+    const started = await startServe(dbPath, dir);
+    serve = started.child;
+    const http = new Client({ name: "bench", version: "1" });
+    clients.push(http);
+    await http.connect(
+      new StreamableHTTPClientTransport(new URL(`${started.url}/mcp`), {
+        requestInit: { headers: { authorization: `Bearer ${started.key}` } },
+      }),
+    );
+    const stdio = new Client({ name: "bench", version: "1" });
+    clients.push(stdio);
+    const stdioTransport = new StdioClientTransport({
+      command: process.execPath,
+      args: [CLI],
+      env: { PATH: process.env.PATH ?? "", HOME: dir, CRM_DB: dbPath },
+      stderr: "ignore",
+    });
+    await stdio.connect(stdioTransport);
+    const call = async (c: Client) => {
+      const start = performance.now();
+      const r = await c.callTool({ name: "get_entities", arguments: { items } });
+      const ms = performance.now() - start;
+      if (r.isError) throw new Error(JSON.stringify(r.content));
+      return ms;
+    };
+    for (let i = 0; i < 50; i++) {
+      await call(http);
+      await call(stdio);
+    }
+    const times = { http: [] as number[], stdio: [] as number[] };
+    // CPU time of each server process, which a loaded machine does not inflate as it does
+    // the clock: the part of the gap that is the server's own work.
+    const cpu = { http: 0, stdio: 0 };
+    const rounds = opts.quick ? 5 : 10;
+    for (let round = 0; round < rounds; round++) {
+      let before = cpuMs(serve.pid!);
+      for (let i = 0; i < 50; i++) times.http.push(await call(http));
+      cpu.http += cpuMs(serve.pid!) - before;
+      before = cpuMs(stdioTransport.pid!);
+      for (let i = 0; i < 50; i++) times.stdio.push(await call(stdio));
+      cpu.stdio += cpuMs(stdioTransport.pid!) - before;
+    }
+    const h = percentile(times.http, 50);
+    const s = percentile(times.stdio, 50);
+    return {
+      http_get_entities_p50_ms: h,
+      stdio_get_entities_p50_ms: s,
+      http_vs_stdio_call_ratio: h / s,
+      http_server_cpu_ms_per_call: cpu.http / times.http.length,
+      stdio_server_cpu_ms_per_call: cpu.stdio / times.stdio.length,
+    };
+  } finally {
+    for (const c of clients) await c.close().catch(() => undefined);
+    serve?.kill("SIGTERM");
+    if (serve && serve.exitCode === null) await new Promise((r) => serve!.once("exit", r));
     rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { rmSync, writeFileSync } from "node:fs";
+import { readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import pg from "pg";
 import { openApp } from "../src/app.js";
 import { newId } from "../src/domain/ids.js";
 import { PACKAGE_ROOT } from "../src/paths.js";
@@ -8,7 +9,7 @@ import type { EventRow, StoreTarget } from "../src/store/index.js";
 import { adminQuery, createPgDatabase, dropPgDatabase } from "../test/support/engine.js";
 import { benchWriteToReceipt } from "./delivery.js";
 import { benchUpdateOutbox } from "./store.js";
-import { sleep, startReceiverProcess, tempDir } from "./support.js";
+import { cpuMs, sleep, startReceiverProcess, tempDir } from "./support.js";
 
 /**
  * The PostgreSQL figures, each on a database of its own on the server at
@@ -16,16 +17,17 @@ import { sleep, startReceiverProcess, tempDir } from "./support.js";
  */
 const CLI = join(PACKAGE_ROOT, "dist", "bin", "cli.js");
 
+async function pgReachable(): Promise<boolean> {
+  const up = await adminQuery("select 1").then(
+    () => true,
+    () => false,
+  );
+  if (!up) process.stderr.write("bench: no PostgreSQL server reachable; the pg_ figures are skipped\n");
+  return up;
+}
+
 export async function benchPostgres(opts: { quick: boolean }): Promise<Record<string, number>> {
-  if (
-    !(await adminQuery("select 1").then(
-      () => true,
-      () => false,
-    ))
-  ) {
-    process.stderr.write("bench: no PostgreSQL server reachable; the pg_ figures are skipped\n");
-    return {};
-  }
+  if (!(await pgReachable())) return {};
   const made: string[] = [];
   const fresh = async (): Promise<StoreTarget> => {
     const url = await createPgDatabase();
@@ -83,6 +85,141 @@ async function benchNodes(opts: { quick: boolean }, fresh: () => Promise<StoreTa
   };
 }
 
+/**
+ * One `crm-mcp serve` node against the pg-boss peer (bench/pgboss-worker.ts), in alternating
+ * rounds on one receiver: the same number of deliveries of the same event body, each on a
+ * fresh database of the same server. The best round of each is kept, and of the peer the
+ * best of the batch sizes tried.
+ */
+export async function benchPgBoss(opts: { quick: boolean }): Promise<Record<string, number>> {
+  if (!(await pgReachable())) return {};
+  const n = opts.quick ? 2000 : 6000;
+  const rounds = 2;
+  const made: string[] = [];
+  const fresh = async () => {
+    const url = await createPgDatabase();
+    made.push(url);
+    return url;
+  };
+  const receiver = await startReceiverProcess(false);
+  const dir = tempDir("pg-boss");
+  const caFile = join(dir, "ca.pem");
+  writeFileSync(caFile, receiver.ca);
+  const ours: number[] = [];
+  const peer: Record<number, number[]> = Object.fromEntries(PGBOSS_BATCHES.map((b) => [b, []]));
+  // CPU of the sending process per delivery, the lowest of the rounds: steadier than rates here.
+  let oursCpu = Number.POSITIVE_INFINITY;
+  let peerCpu = Number.POSITIVE_INFINITY;
+  try {
+    for (let round = 0; round < rounds; round++) {
+      ours.push(await nodesRound(await fresh(), 1, n, receiver.url, caFile));
+      oursCpu = Math.min(oursCpu, lastCpuUsPerDelivery);
+      for (const batch of PGBOSS_BATCHES) {
+        peer[batch]!.push(await pgbossRound(await fresh(), batch, n, receiver.url, caFile));
+        peerCpu = Math.min(peerCpu, lastCpuUsPerDelivery);
+      }
+    }
+  } finally {
+    await receiver.stop();
+    rmSync(dir, { recursive: true, force: true });
+    for (const url of made) await dropPgDatabase(url).catch(() => undefined);
+  }
+  const one = Math.max(...ours);
+  const out: Record<string, number> = { pg_deliveries_per_s_1_node_beside_pgboss: Math.round(one) };
+  for (const batch of PGBOSS_BATCHES)
+    out[`pgboss_deliveries_per_s_batch_${batch}`] = Math.round(Math.max(...peer[batch]!));
+  const best = Math.max(...PGBOSS_BATCHES.map((b) => Math.max(...peer[b]!)));
+  out.pgboss_deliveries_per_s = Math.round(best);
+  out.pg_delivery_vs_pgboss_ratio = one / best;
+  out.pg_node_cpu_us_per_delivery = Math.round(oursCpu);
+  out.pgboss_worker_cpu_us_per_delivery = Math.round(peerCpu);
+  out.pgboss_version = Number(PGBOSS_VERSION.split(".").slice(0, 2).join("."));
+  return out;
+}
+
+/** The worker's batch sizes tried; the best is the peer's figure. */
+const PGBOSS_BATCHES = [100, 1000];
+const PGBOSS_VERSION = (
+  JSON.parse(readFileSync(join(PACKAGE_ROOT, "node_modules", "pg-boss", "package.json"), "utf8")) as {
+    version: string;
+  }
+).version;
+const PGBOSS_WORKER = join(PACKAGE_ROOT, "dist-bench", "bench", "pgboss-worker.js");
+
+/**
+ * The same deliveries by the pg-boss peer (bench/pgboss-worker.ts): the same event body, to
+ * the same receiver, on a fresh database of the same server. The jobs are inserted in one
+ * statement while the worker idles, and the clock stops when every outcome is recorded.
+ */
+async function pgbossRound(url: string, batch: number, n: number, hookUrl: string, caFile: string) {
+  const app = await openApp(
+    { dbPath: "", databaseUrl: url, poolSize: 4, apiKey: undefined, allowPrivate: true, timeoutMs: 5000 },
+    { dispatch: false },
+  );
+  let child: ChildProcess | null = null;
+  const { default: PgBoss } = await import("pg-boss");
+  const boss = new PgBoss({ connectionString: url, max: 2 });
+  const client = new pg.Client({ connectionString: url });
+  try {
+    const owner = await app.tenants.localOwner();
+    await app.webhooks.create(owner, { url: hookUrl, events: ["contact.created"], secret: "bench-secret" });
+    await app.crm.create(owner, "contact", [{ firstName: "Bench", lastName: "Receiver" }]);
+    const body = (await app.store.read((tx) => tx.webhooks.events(owner.companyId, 1)))[0]!.body;
+    child = spawn(process.execPath, [PGBOSS_WORKER], {
+      env: {
+        PATH: process.env.PATH ?? "",
+        BENCH_DATABASE_URL: url,
+        BENCH_HOOK_URL: hookUrl,
+        BENCH_SECRET: "bench-secret",
+        BENCH_BATCH: String(batch),
+        BENCH_CONCURRENCY: "8",
+        NODE_EXTRA_CA_CERTS: caFile,
+      },
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    await new Promise<void>((resolve, reject) => {
+      let out = "";
+      child!.stdout!.on("data", (d) => {
+        out += d;
+        if (out.includes("READY")) resolve();
+      });
+      child!.once("exit", (code) => reject(new Error(`pg-boss worker exited with ${code}`)));
+    });
+    await boss.start();
+    await client.connect();
+    await sleep(1000);
+    const jobs = Array.from({ length: n }, () => ({
+      name: "webhook-deliveries",
+      data: { eventId: newId("event"), body },
+    }));
+    const cpuBefore = cpuMs(child.pid!);
+    const start = performance.now();
+    await boss.insert(jobs);
+    const count = async () =>
+      Number((await client.query("select count(*) as n from webhook_outcomes")).rows[0].n);
+    while ((await count()) < n) await sleep(20);
+    const rate = n / ((performance.now() - start) / 1000);
+    lastCpuUsPerDelivery = ((cpuMs(child.pid!) - cpuBefore) * 1000) / n;
+    const failed = Number(
+      (await client.query("select count(*) as n from webhook_outcomes where status is null or status >= 300"))
+        .rows[0].n,
+    );
+    if (failed > 0) throw new Error(`pg-boss peer: ${failed} of ${n} deliveries failed`);
+    return rate;
+  } finally {
+    if (child) {
+      child.kill("SIGTERM");
+      await new Promise((r) => (child!.exitCode === null ? child!.once("exit", r) : r(null)));
+    }
+    await client.end().catch(() => undefined);
+    await boss.stop({ graceful: false, wait: true }).catch(() => undefined);
+    await app.close();
+  }
+}
+
+/** CPU time of the sending processes per delivery in the last round, in µs. */
+let lastCpuUsPerDelivery = Number.NaN;
+
 async function nodesRound(url: string, count: number, n: number, hookUrl: string, caFile: string) {
   const app = await openApp(
     { dbPath: "", databaseUrl: url, poolSize: 4, apiKey: undefined, allowPrivate: true, timeoutMs: 5000 },
@@ -106,13 +243,16 @@ async function nodesRound(url: string, count: number, n: number, hookUrl: string
       body,
       createdAt: new Date().toISOString(),
     }));
+    const cpuBefore = children.reduce((sum, c) => sum + cpuMs(c.pid!), 0);
     const start = performance.now();
     await app.store.write(async (tx) => {
       const r = await tx.webhooks.recordEvents(owner.companyId, events, null);
       tx.noteDeliveries(r.written);
     });
     while ((await app.store.read((tx) => tx.webhooks.pendingCount())) > 0) await sleep(20);
-    return n / ((performance.now() - start) / 1000);
+    const rate = n / ((performance.now() - start) / 1000);
+    lastCpuUsPerDelivery = ((children.reduce((sum, c) => sum + cpuMs(c.pid!), 0) - cpuBefore) * 1000) / n;
+    return rate;
   } finally {
     for (const child of children) {
       child.kill("SIGTERM");

@@ -8,9 +8,9 @@ import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../src/paths.js";
 import { benchDeliveryThroughput, benchWriteToReceipt } from "./delivery.js";
-import { benchColdStart, benchGetEntities, benchSearchAndMemory } from "./mcp.js";
+import { benchColdStart, benchGetEntities, benchHttpVsStdio, benchSearchAndMemory } from "./mcp.js";
 import { benchNotes } from "./notes.js";
-import { benchPostgres } from "./postgres.js";
+import { benchPgBoss, benchPostgres } from "./postgres.js";
 import { benchUpdateOutbox } from "./store.js";
 
 const quick = process.argv.includes("--quick");
@@ -24,9 +24,11 @@ const parts: [string, (o: { quick: boolean }) => Promise<Results>][] = [
   ["latency", benchWriteToReceipt],
   ["coldstart", benchColdStart],
   ["get", benchGetEntities],
+  ["transports", benchHttpVsStdio],
   ["search", benchSearchAndMemory],
   ["notes", benchNotes],
   ["pg", benchPostgres],
+  ["pgboss", benchPgBoss],
 ];
 
 /** The figures with a target: [key, baseline key, target, direction]. */
@@ -36,12 +38,14 @@ const TARGETS: [string, string | null, number, "max" | "min"][] = [
   ["update_with_webhooks_vs_plain_ratio", "updates_per_s_no_webhooks", 1.5, "max"],
   ["stdio_cold_start_vs_server_memory_ratio", "server_memory_cold_start_ms", 1.2, "max"],
   ["filter_contacts_search_p50_ms", null, 10, "max"],
+  ["http_vs_stdio_call_ratio", "stdio_get_entities_p50_ms", 1.3, "max"],
   ["notes_to_markdown_per_s", null, 20_000, "min"],
   ["rss_mb_100k_contacts", null, 200, "max"],
   ["rss_mb_10k_contacts", null, 200, "max"],
   ["pg_update_with_webhooks_vs_plain_ratio", "pg_updates_per_s_no_webhooks", 1.5, "max"],
   ["pg_write_to_receipt_p99_ms", null, 25, "max"],
   ["pg_two_node_scaling", "pg_deliveries_per_s_1_node", 1.0, "min"],
+  ["pg_delivery_vs_pgboss_ratio", "pgboss_deliveries_per_s", 2, "min"],
 ];
 
 const results: Results = {};

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { toNodeHandler } from "@modelcontextprotocol/node";
-import { type AuthInfo, createMcpHandler } from "@modelcontextprotocol/server";
+import type { AuthInfo } from "@modelcontextprotocol/server";
 import { SSEServerTransport } from "@modelcontextprotocol/server-legacy/sse";
 import type { App } from "../app.js";
 import type { Actor } from "../events/recorder.js";
@@ -10,6 +10,8 @@ import { buildMcpServer } from "../mcp/server.js";
 import type { Logger } from "../telemetry/log.js";
 import { httpRouteOf } from "../telemetry/metrics.js";
 import { foreignHostRefusal, isLoopbackHost } from "./local-origin.js";
+import { statelessMcpHandler } from "./mcp-handler.js";
+import { McpServerPool, poolKey } from "./mcp-pool.js";
 import { uiHandler } from "./ui/index.js";
 
 export interface HttpOptions {
@@ -109,8 +111,15 @@ export async function startHttpServer(
   const boundLocal = isLoopbackHost(options.host);
   // Known once the server listens; tool results link records to the UI at this address.
   let publicUrl = app.config.publicUrl;
-  const mcp = createMcpHandler(
-    (ctx) => buildMcpServer(app, actorOf(ctx.authInfo), options.selection, options.log, publicUrl),
+  // Instances are reused across requests of the same actor: see McpServerPool.
+  const pool = new McpServerPool();
+  const mcp = statelessMcpHandler(
+    (ctx) => {
+      const actor = actorOf(ctx.authInfo);
+      return pool.take(poolKey(ctx.era, actor, options.selection, publicUrl), () =>
+        buildMcpServer(app, actor, options.selection, options.log, publicUrl),
+      );
+    },
     { onerror: (e) => options.log?.(`mcp: ${e.message}`) },
   );
   const mcpNode = toNodeHandler(mcp);

@@ -35,6 +35,7 @@ export function buildMcpServer(
   publicUrl: string | undefined = app.config.publicUrl,
 ): McpServer {
   const server = newServer("crm-mcp", VERSION, instructions(selection));
+  readClockOnInitialize(server, selection);
   const recordUrl = publicUrl ? (id: string) => `${publicUrl}${recordPath(id)}` : undefined;
   registerTools(server, selectTools(ALL_TOOLS, selection), { app, actor, recordUrl }, log);
   if (!selection.toolsets || selection.toolsets.includes("webhooks")) {
@@ -57,6 +58,27 @@ export function buildMcpServer(
 }
 
 /**
+ * An instance may outlive its first request (Streamable HTTP keeps idle ones), so the
+ * instructions are written when an agent initializes, with the clock of that moment. The
+ * SDK keeps them in a field set once by its constructor; a getter in its place is read on
+ * each initialize. Should the field ever be renamed, this fails at the first build instead
+ * of serving a stale clock.
+ */
+function readClockOnInitialize(server: McpServer, selection: ToolSelection) {
+  const inner = server.server as unknown as object;
+  if (!Object.hasOwn(inner, "_instructions"))
+    throw new Error("the MCP SDK no longer keeps instructions in `_instructions`; see readClockOnInitialize");
+  Object.defineProperty(inner, "_instructions", { get: () => instructions(selection), configurable: true });
+}
+
+/** Read once: asking Intl for it costs more than the rest of the instructions. */
+let timeZone: string | undefined;
+function serverTimeZone(): string {
+  timeZone ??= Intl.DateTimeFormat().resolvedOptions().timeZone;
+  return timeZone;
+}
+
+/**
  * What an agent reads once, on initialize: what the ids mean, where to start, and the
  * server's clock, so that "today" and "the last hour" need no clock of its own.
  */
@@ -74,7 +96,7 @@ export function instructions(selection: ToolSelection = {}, now = new Date()): s
   }
   lines.push(
     `Toolsets here: ${sets.join(", ")}${selection.readOnly ? " (read-only)" : ""}.`,
-    `Now: ${now.toISOString()} (server time zone ${Intl.DateTimeFormat().resolvedOptions().timeZone}); times are ISO 8601, stored and shown in UTC.`,
+    `Now: ${now.toISOString()} (server time zone ${serverTimeZone()}); times are ISO 8601, stored and shown in UTC.`,
   );
   return lines.join("\n");
 }

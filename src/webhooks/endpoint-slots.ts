@@ -14,10 +14,16 @@ export const INITIAL_SLOTS = 2;
 export const MIN_SLOTS = 1;
 
 /** Statuses by which a receiver says it is overloaded. */
-const BACK_OFF_STATUSES = new Set([429, 503]);
+const BACK_OFF_STATUSES: ReadonlySet<number | null> = new Set([429, 503]);
 
 /** Failures that say the receiver is not keeping up or not there. */
-const UNREACHABLE = new Set<SendErrorClass>(["timeout", "refused", "reset", "network", "tls"]);
+const UNREACHABLE: ReadonlySet<SendErrorClass | null> = new Set<SendErrorClass>([
+  "timeout",
+  "refused",
+  "reset",
+  "network",
+  "tls",
+]);
 
 export interface SendOutcome {
   errorClass: SendErrorClass | null;
@@ -26,9 +32,8 @@ export interface SendOutcome {
 
 export function slotsAfter(current: number, outcome: SendOutcome, max: number): number {
   const { errorClass, statusCode } = outcome;
-  if (errorClass !== null && UNREACHABLE.has(errorClass)) return Math.max(MIN_SLOTS, Math.floor(current / 2));
-  if (statusCode !== null && BACK_OFF_STATUSES.has(statusCode))
-    return Math.max(MIN_SLOTS, Math.floor(current / 2));
+  if (UNREACHABLE.has(errorClass)) return Math.max(MIN_SLOTS, Math.floor(current / 2));
+  if (BACK_OFF_STATUSES.has(statusCode)) return Math.max(MIN_SLOTS, Math.floor(current / 2));
   // Refused by our own policy or by DNS: nothing was learnt about the receiver's capacity.
   if (errorClass === "policy" || errorClass === "dns") return Math.min(current, max);
   return Math.min(max, current + 1);

@@ -97,6 +97,31 @@ describe("the retry policy", () => {
     expect(parseDuration("5d", "X")).toBe(AUTO_DISABLE_AFTER_MS);
   });
 
+  // Each guard of the parsers below, held on its own: an anchor, a bound, the check of a date
+  // that matches the pattern but names no real day, and what the error message quotes.
+  it("takes an HTTP date only whole: no text before it, no offset after it, a real month", () => {
+    expect(parseRetryAfter("Thu, 03 Dec 2026 10:10:00 GMT", NOW)).toBe(600_000);
+    expect(parseRetryAfter("xx Thu, 03 Dec 2026 10:10:00 GMT", NOW)).toBeNull();
+    expect(parseRetryAfter("Thu, 03 Dec 2026 10:10:00 GMT+0100", NOW)).toBeNull();
+    expect(parseRetryAfter("Thu, 03 Foo 2026 10:10:00 GMT", NOW)).toBeNull();
+  });
+
+  it("takes a duration only whole, and quotes at most 20 characters of a bad one", () => {
+    expect(() => parseDuration("x5s", "X")).toThrow(/^X: "x5s" is not a duration/);
+    expect(() => parseDuration("5sx", "X")).toThrow(/^X: "5sx" is not a duration/);
+    const long = `${"9".repeat(30)}q`;
+    expect(() => parseDuration(long, "X")).toThrow(`X: "${"9".repeat(20)}" is not a duration`);
+  });
+
+  it("takes up to 20 delays of up to 24 h, and names the bound it refuses", () => {
+    expect(parseSchedule(Array(20).fill("1s").join(","))).toHaveLength(20);
+    expect(() => parseSchedule(Array(21).fill("1s").join(","))).toThrow(
+      "CRM_WEBHOOK_RETRY_SCHEDULE must list 1 to 20 delays, e.g. 5s,5m,30m,2h",
+    );
+    expect(parseSchedule("24h")).toEqual([MAX_WAIT_MS]);
+    expect(() => parseSchedule("1s, 25h")).toThrow('CRM_WEBHOOK_RETRY_SCHEDULE: "25h" is longer than 24h');
+  });
+
   it("disables a webhook only once every delivery has failed for the whole period", () => {
     const since = new Date(NOW - AUTO_DISABLE_AFTER_MS).toISOString();
     expect(shouldAutoDisable(since, NOW, AUTO_DISABLE_AFTER_MS)).toBe(true);

@@ -1,4 +1,4 @@
-import { and, asc, eq, type SQL } from "drizzle-orm";
+import { and, asc, eq, type SQL, sql } from "drizzle-orm";
 import type { TenantRepository } from "../api.js";
 import type { ApiKey, Company, User } from "../rows.js";
 import type { Db } from "./db.js";
@@ -83,13 +83,21 @@ export class SqliteTenantRepository implements TenantRepository {
     return this.db.delete(apiKeys).where(eq(apiKeys.id, id)).run().changes > 0;
   }
 
-  async keyByHash(hash: string): Promise<(ApiKey & { user: User }) | undefined> {
-    const row = this.db
+  /** Every authenticated request runs it: built and prepared once, not per request. */
+  private keyByHashQuery?: ReturnType<SqliteTenantRepository["prepareKeyByHash"]>;
+
+  private prepareKeyByHash() {
+    return this.db
       .select()
       .from(apiKeys)
       .innerJoin(users, eq(users.id, apiKeys.userId))
-      .where(eq(apiKeys.hash, hash))
-      .get();
+      .where(eq(apiKeys.hash, sql.placeholder("hash")))
+      .prepare();
+  }
+
+  async keyByHash(hash: string): Promise<(ApiKey & { user: User }) | undefined> {
+    this.keyByHashQuery ??= this.prepareKeyByHash();
+    const row = this.keyByHashQuery.get({ hash });
     return row ? { ...row.api_keys, user: row.users } : undefined;
   }
 }
