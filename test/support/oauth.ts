@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from "node:crypto";
 import type {
   OAuthClientMetadata,
   OAuthClientProvider,
@@ -147,4 +148,109 @@ export async function consent(
     throw new Error(`consent did not return to the client: ${next.status} ${next.text.slice(0, 500)}`);
   }
   return { page, callback: new URL(next.location) };
+}
+
+/** A PKCE pair, computed here as RFC 7636 says, not by the code under test. */
+export function pkcePair(): { verifier: string; challenge: string } {
+  const verifier = randomBytes(32).toString("base64url");
+  return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
+}
+
+/** Registers a public client by RFC 7591 and answers its client_id. */
+export async function registerClient(base: string, name = "Raw client"): Promise<string> {
+  const r = await fetch(`${base}/oauth/register`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({
+      client_name: name,
+      application_type: "native",
+      redirect_uris: [CALLBACK],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "none",
+    }),
+  });
+  const body = (await r.json()) as { client_id?: string };
+  if (r.status !== 201 || !body.client_id) throw new Error(`registration failed: ${JSON.stringify(body)}`);
+  return body.client_id;
+}
+
+export function authorizationUrl(
+  base: string,
+  clientId: string,
+  challenge: string,
+  overrides: Record<string, string> = {},
+): URL {
+  const url = new URL(`${base}/oauth/authorize`);
+  const params = {
+    response_type: "code",
+    client_id: clientId,
+    redirect_uri: CALLBACK,
+    scope: "crm:read crm:write offline_access",
+    state: "st4te",
+    code_challenge: challenge,
+    code_challenge_method: "S256",
+    resource: `${base}/mcp`,
+    ...overrides,
+  };
+  for (const [k, v] of Object.entries(params)) url.searchParams.set(k, v);
+  return url;
+}
+
+export async function tokenRequest(
+  base: string,
+  params: Record<string, string>,
+): Promise<{ status: number; body: Record<string, string> }> {
+  const r = await fetch(`${base}/oauth/token`, {
+    method: "POST",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+    body: new URLSearchParams(params).toString(),
+  });
+  return { status: r.status, body: (await r.json()) as Record<string, string> };
+}
+
+/** Register, authorize with consent and exchange the code: a token of `scopes` for the key's user. */
+export async function accessToken(
+  base: string,
+  apiKey: string,
+  scopes = ["crm:read", "crm:write"],
+): Promise<{ clientId: string; access: string; refresh: string }> {
+  const clientId = await registerClient(base);
+  const { verifier, challenge } = pkcePair();
+  const url = authorizationUrl(base, clientId, challenge, { scope: [...scopes, "offline_access"].join(" ") });
+  const { callback } = await consent(url, apiKey, { scopes });
+  const code = callback.searchParams.get("code");
+  if (!code) throw new Error(`no code: ${callback}`);
+  const t = await tokenRequest(base, {
+    grant_type: "authorization_code",
+    code,
+    redirect_uri: CALLBACK,
+    client_id: clientId,
+    code_verifier: verifier,
+    resource: `${base}/mcp`,
+  });
+  if (t.status !== 200) throw new Error(`token request failed: ${JSON.stringify(t.body)}`);
+  return { clientId, access: t.body.access_token!, refresh: t.body.refresh_token! };
+}
+
+/** One JSON-RPC call to /mcp with a bearer token, as a raw client sends it. */
+export async function mcpCall(
+  base: string,
+  token: string,
+  method: string,
+  params: Record<string, unknown> = {},
+): Promise<{ status: number; challenge: string | null; body: Record<string, unknown> }> {
+  const r = await fetch(`${base}/mcp`, {
+    method: "POST",
+    headers: {
+      authorization: `Bearer ${token}`,
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+    },
+    body: JSON.stringify({ jsonrpc: "2.0", id: 1, method, params }),
+  });
+  const text = await r.text();
+  // A Streamable HTTP answer may come as one SSE event.
+  const json = text.startsWith("{") ? text : (/^data: (.*)$/m.exec(text)?.[1] ?? "{}");
+  return { status: r.status, challenge: r.headers.get("www-authenticate"), body: JSON.parse(json) };
 }
