@@ -10,7 +10,7 @@ export const SCOPES = {
   "crm:write": { toolset: "crm", write: true, label: "Create, change and delete CRM records" },
   "webhooks:read": { toolset: "webhooks", write: false, label: "See webhooks and their deliveries" },
   "webhooks:write": { toolset: "webhooks", write: true, label: "Create, change, delete and resend webhooks" },
-  admin: { toolset: "admin", write: true, label: "Manage users and API keys of the company" },
+  admin: { toolset: "admin", write: true, label: "Manage custom columns, and see the users and the company" },
 } as const satisfies Record<string, { toolset: Toolset; write: boolean; label: string }>;
 
 export type Scope = keyof typeof SCOPES;
