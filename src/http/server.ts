@@ -64,12 +64,12 @@ async function ready(app: App, res: ServerResponse): Promise<void> {
 /** Logs and times each request once it is over, whether answered or cut off. */
 function observe(app: App, logger: Logger | undefined, req: IncomingMessage, res: ServerResponse): void {
   const started = performance.now();
+  // The path only: a query string may carry a session id. Taken now, as a handler may rewrite req.url.
+  const raw = req.url ?? "/";
+  const q = raw.indexOf("?");
+  const path = (q < 0 ? raw : raw.slice(0, q)).slice(0, 200);
   res.once("close", () => {
     const ms = performance.now() - started;
-    // The path only: a query string may carry a session id.
-    const raw = req.url ?? "/";
-    const q = raw.indexOf("?");
-    const path = (q < 0 ? raw : raw.slice(0, q)).slice(0, 200);
     const status = res.headersSent ? res.statusCode : 0;
     app.metrics.recordHttpRequest(req.method ?? "", httpRouteOf(path), status, ms / 1000);
     logger?.info({ method: req.method, path, status, ms: Math.round(ms * 10) / 10 }, "request");
@@ -259,6 +259,7 @@ export async function startHttpServer(
         baseUrl: publicUrl,
         behindProxy: app.config.publicUrl !== undefined,
         ca: options.ca,
+        notice: (line) => options.logger?.debug(line),
       });
     } catch (error) {
       server.close();

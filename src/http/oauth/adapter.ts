@@ -10,6 +10,14 @@ export function recordKey(id: string): string {
 
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 
+/** A stored record as the provider wrote it: its id back in, and when it was consumed. */
+function revive(model: string, row: { payload: string; consumedAt: number | null }, id: string): Payload {
+  const payload = JSON.parse(row.payload) as Payload;
+  if (model !== "Client") payload.jti = id;
+  if (row.consumedAt !== null) payload.consumed = Math.floor(row.consumedAt / 1000);
+  return payload;
+}
+
 /**
  * oidc-provider's storage contract over our store, for one model (AccessToken, Grant,
  * Client...). The payload is kept without its id (`jti`, or `client_id` for clients' keys),
@@ -41,7 +49,7 @@ export function storeAdapter(store: Store, now: () => number = Date.now) {
 
     async find(id: string): Promise<Payload | undefined> {
       const row = await store.read((tx) => tx.oauth.find(this.model, recordKey(id), now()));
-      return row ? this.revive(row, id) : undefined;
+      return row ? revive(this.model, row, id) : undefined;
     }
 
     async findByUid(uid: string): Promise<Payload | undefined> {
@@ -66,13 +74,6 @@ export function storeAdapter(store: Store, now: () => number = Date.now) {
 
     async revokeByGrantId(grantId: string): Promise<void> {
       await store.write((tx) => tx.oauth.revokeByGrantId(grantId));
-    }
-
-    private revive(row: { payload: string; consumedAt: number | null }, id: string): Payload {
-      const payload = JSON.parse(row.payload) as Payload;
-      if (this.model !== "Client") payload.jti = id;
-      if (row.consumedAt !== null) payload.consumed = Math.floor(row.consumedAt / 1000);
-      return payload;
     }
   };
 }

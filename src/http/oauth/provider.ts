@@ -1,6 +1,6 @@
 import { generateKeyPairSync, randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
-import Provider, { type Configuration, errors, type KoaContextWithOIDC } from "oidc-provider";
+import type { Configuration, KoaContextWithOIDC, default as Provider } from "oidc-provider";
 import type { App } from "../../app.js";
 import type { Actor } from "../../events/recorder.js";
 import { storeAdapter } from "./adapter.js";
@@ -100,6 +100,23 @@ export interface OAuthOptions {
   behindProxy: boolean;
   /** An extra CA trusted when fetching client metadata documents (tests). */
   ca?: string;
+  /** Where the provider's own notices go (it writes them to the console otherwise, stdout included). */
+  notice?: (line: string) => void;
+}
+
+/**
+ * Runs `work` with the console's warn and info sent to `notice`: oidc-provider prints its
+ * notices there (info to stdout), and our logs are JSON lines on stderr.
+ */
+async function withNotices<T>(notice: (line: string) => void, work: () => Promise<T>): Promise<T> {
+  const { warn, info } = console;
+  console.warn = console.info = (...args: unknown[]) => notice(args.map(String).join(" "));
+  try {
+    return await work();
+  } finally {
+    console.warn = warn;
+    console.info = info;
+  }
 }
 
 /**
@@ -109,6 +126,12 @@ export interface OAuthOptions {
 export async function createOAuthServer(app: App, options: OAuthOptions): Promise<OAuthServer> {
   const issuer = options.baseUrl;
   const resource = `${issuer}/mcp`;
+  // Loaded only where OAuth is served: stdio and API-key-only servers never load it. On Node
+  // 20 it notes that it prefers 22; it runs on 20 (the tests do).
+  const { default: Provider, errors } = await withNotices(
+    options.notice ?? (() => undefined),
+    () => import("oidc-provider"),
+  );
   const secrets = await providerSecrets(app);
 
   const configuration: Configuration = {
@@ -124,6 +147,8 @@ export async function createOAuthServer(app: App, options: OAuthOptions): Promis
     pkce: { required: () => true },
     // Public clients with PKCE, the way MCP clients connect: no shared secrets to store.
     clientAuthMethods: ["none"],
+    // Browser-based MCP clients call the token endpoint from their own origin.
+    clientBasedCORS: () => true,
     clientDefaults: {
       grant_types: ["authorization_code", "refresh_token"],
       response_types: ["code"],
@@ -148,7 +173,11 @@ export async function createOAuthServer(app: App, options: OAuthOptions): Promis
     features: {
       devInteractions: { enabled: false },
       registration: { enabled: true, initialAccessToken: false },
-      revocation: { enabled: true },
+      revocation: {
+        enabled: true,
+        // A client revokes its own tokens only.
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
       introspection: { enabled: false },
       userinfo: { enabled: false },
       rpInitiatedLogout: { enabled: false },
