@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../src/events/recorder.js";
@@ -67,6 +68,27 @@ describe("two companies", () => {
     expect(JSON.stringify(read)).not.toContain("Quartz");
     await a.close();
     await other.close();
+  });
+});
+
+describe("the store", () => {
+  it("keeps access and refresh tokens only as their SHA-256", async () => {
+    const { access, refresh } = await accessToken(http.url, keyA);
+    const rows = await t.app.store.read(async (tx) => {
+      const all = [];
+      for (const model of ["AccessToken", "RefreshToken", "AuthorizationCode", "Grant", "Session"]) {
+        all.push(...(await tx.oauth.ofUser(model, t.owner.userId, Date.now())));
+      }
+      return all;
+    });
+    const text = JSON.stringify(rows);
+    expect(rows.some((r) => r.model === "AccessToken")).toBe(true);
+    expect(rows.some((r) => r.model === "RefreshToken")).toBe(true);
+    expect(text).not.toContain(access);
+    expect(text).not.toContain(refresh);
+    const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+    expect(rows.map((r) => r.key)).toContain(sha(access));
+    expect(rows.map((r) => r.key)).toContain(sha(refresh));
   });
 });
 
