@@ -18,6 +18,7 @@ const BOTH_ENGINES = [
   "test/tenants.test.ts",
   "test/webhooks/processes.test.ts",
   "test/ui/sessions.test.ts",
+  "test/oauth/**/*.test.ts",
 ];
 
 /**

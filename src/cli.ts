@@ -45,6 +45,7 @@ Environment:
   CRM_DATABASE_URL           postgres://user@host:5432/db: PostgreSQL instead of SQLite (or --database-url)
   CRM_DB_POOL_SIZE           PostgreSQL connections per process (default 10)
   CRM_API_KEY                stdio: act as this key's user (default: the local owner)
+  CRM_OAUTH                  0 turns OAuth for remote MCP clients off (API keys only)
   CRM_WEBHOOK_ALLOW_PRIVATE  1 allows webhook URLs on private addresses (https is still required)
   CRM_WEBHOOK_TIMEOUT_MS     delivery deadline in milliseconds (default 5000)
   CRM_PUBLIC_URL             where people reach this server (https://crm.example.com): tool results link records there
@@ -171,6 +172,7 @@ async function runServe(
     start().catch(async (error) => {
       await undo?.();
       await app.close();
+      if (error instanceof ConfigError) throw error;
       throw new ConfigError(
         `cannot listen on ${h}:${p}: ${(error as Error).message}; choose another with --${flag} (0 picks a free one)`,
       );

@@ -24,6 +24,8 @@ export interface Config {
   logLevel?: LogLevel;
   /** Where people reach the web UI (`CRM_PUBLIC_URL`), without a trailing slash: records in tool results link to it. */
   publicUrl?: string;
+  /** `CRM_OAUTH`: serve OAuth 2.1 for remote MCP clients; on unless set to 0. */
+  oauth?: boolean;
 }
 
 export function defaultDbPath(env: NodeJS.ProcessEnv = process.env): string {
@@ -73,7 +75,15 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     allowPrivate: ["1", "true", "yes"].includes((env.CRM_WEBHOOK_ALLOW_PRIVATE ?? "").toLowerCase()),
     timeoutMs,
     logLevel: level as LogLevel,
+    oauth: setting(env.CRM_OAUTH, oauthSetting),
   };
+}
+
+function oauthSetting(value: string): boolean {
+  const v = value.trim().toLowerCase();
+  if (["1", "true", "yes", "on"].includes(v)) return true;
+  if (["0", "false", "no", "off"].includes(v)) return false;
+  throw new ConfigError(`CRM_OAUTH must be 1 or 0, got "${value.slice(0, 40)}"`);
 }
 
 const PUBLIC_URL_MAX = 2048;

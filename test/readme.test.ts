@@ -31,6 +31,7 @@ describe("README", () => {
       "CRM_DB_POOL_SIZE",
       "CRM_LOG_LEVEL",
       "CRM_PUBLIC_URL",
+      "CRM_OAUTH",
     ])
       expect(readme).toContain(v);
   });

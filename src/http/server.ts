@@ -4,6 +4,7 @@ import { toNodeHandler } from "@modelcontextprotocol/node";
 import type { AuthInfo } from "@modelcontextprotocol/server";
 import { SSEServerTransport } from "@modelcontextprotocol/server-legacy/sse";
 import type { App } from "../app.js";
+import { ConfigError } from "../config.js";
 import type { Actor } from "../events/recorder.js";
 import type { ToolSelection } from "../mcp/registry.js";
 import { buildMcpServer } from "../mcp/server.js";
@@ -12,6 +13,8 @@ import { httpRouteOf } from "../telemetry/metrics.js";
 import { foreignHostRefusal, isLoopbackHost } from "./local-origin.js";
 import { statelessMcpHandler } from "./mcp-handler.js";
 import { McpServerPool, poolKey } from "./mcp-pool.js";
+import { createOAuthServer, type OAuthServer } from "./oauth/provider.js";
+import { selectionForScopes } from "./oauth/scopes.js";
 import { uiHandler } from "./ui/index.js";
 
 export interface HttpOptions {
@@ -21,6 +24,21 @@ export interface HttpOptions {
   log?: (message: string) => void;
   /** One info line per request: method, path, status, ms; never a header, query or body. */
   logger?: Logger;
+  /** Serve OAuth 2.1 for remote MCP clients (default: `CRM_OAUTH`, on unless set to 0). */
+  oauth?: boolean;
+  /** An extra CA trusted when fetching OAuth client metadata documents (tests). */
+  ca?: string;
+}
+
+/**
+ * Why OAuth cannot be served as configured, or null. Tokens and codes cross the network, so
+ * they need TLS unless the server is reached on loopback only.
+ */
+export function oauthRefusal(host: string, publicUrl: string | undefined): string | null {
+  if (publicUrl?.startsWith("https://")) return null;
+  if (isLoopbackHost(host) && !publicUrl) return null;
+  if (isLoopbackHost(host) && publicUrl && isLoopbackHost(new URL(publicUrl).hostname)) return null;
+  return `OAuth needs HTTPS when serving on ${host}: set CRM_PUBLIC_URL=https://your.host to the address of the TLS reverse proxy in front (see "Connect Claude (remote)" in the README), or CRM_OAUTH=0 to accept API keys only`;
 }
 
 /** How long /readyz waits for the store before it answers 503. */
@@ -48,12 +66,12 @@ async function ready(app: App, res: ServerResponse): Promise<void> {
 /** Logs and times each request once it is over, whether answered or cut off. */
 function observe(app: App, logger: Logger | undefined, req: IncomingMessage, res: ServerResponse): void {
   const started = performance.now();
+  // The path only: a query string may carry a session id. Taken now, as a handler may rewrite req.url.
+  const raw = req.url ?? "/";
+  const q = raw.indexOf("?");
+  const path = (q < 0 ? raw : raw.slice(0, q)).slice(0, 200);
   res.once("close", () => {
     const ms = performance.now() - started;
-    // The path only: a query string may carry a session id.
-    const raw = req.url ?? "/";
-    const q = raw.indexOf("?");
-    const path = (q < 0 ? raw : raw.slice(0, q)).slice(0, 200);
     const status = res.headersSent ? res.statusCode : 0;
     app.metrics.recordHttpRequest(req.method ?? "", httpRouteOf(path), status, ms / 1000);
     logger?.info({ method: req.method, path, status, ms: Math.round(ms * 10) / 10 }, "request");
@@ -92,12 +110,31 @@ function actorOf(auth: AuthInfo | undefined): Actor {
   return actor;
 }
 
-function unauthorized(res: ServerResponse, sent: boolean) {
-  const error = sent
-    ? "Unauthorized: that API key is not valid for this server's database (make one with `crm-mcp keys create --name NAME`, with the same CRM_DB)"
-    : "Unauthorized: send an API key as `Authorization: Bearer <key>` or `x-api-key: <key>` (make one with `crm-mcp keys create --name NAME`)";
-  sendJson(res, 401, { error }, { "www-authenticate": 'Bearer realm="crm-mcp"' });
+function unauthorized(res: ServerResponse, sent: boolean, oauth?: OAuthServer, tokenProblem?: string) {
+  const error = tokenProblem
+    ? `Unauthorized: ${tokenProblem}; authorize again, or send an API key`
+    : sent
+      ? "Unauthorized: that API key is not valid for this server's database (make one with `crm-mcp keys create --name NAME`, with the same CRM_DB)"
+      : "Unauthorized: send an API key as `Authorization: Bearer <key>` or `x-api-key: <key>` (make one with `crm-mcp keys create --name NAME`)";
+  // RFC 9728: the challenge tells an OAuth client where to start.
+  const challenge = oauth
+    ? `Bearer realm="crm-mcp", resource_metadata="${oauth.resourceMetadataUrl}"${
+        tokenProblem ? ', error="invalid_token"' : ""
+      }`
+    : 'Bearer realm="crm-mcp"';
+  sendJson(res, 401, { error }, { "www-authenticate": challenge });
 }
+
+interface Caller {
+  actor: Actor;
+  /** What an OAuth token's scopes allow; absent for an API key (the server's own selection). */
+  selection?: ToolSelection;
+}
+
+const PROTECTED_RESOURCE_PATHS = new Set([
+  "/.well-known/oauth-protected-resource",
+  "/.well-known/oauth-protected-resource/mcp",
+]);
 
 /**
  * The HTTP face: Streamable HTTP MCP at /mcp, the legacy HTTP+SSE transport at /sse and
@@ -109,25 +146,41 @@ export async function startHttpServer(
   options: HttpOptions,
 ): Promise<{ server: Server; url: string; close(): Promise<void> }> {
   const boundLocal = isLoopbackHost(options.host);
+  const oauthOn = options.oauth ?? app.config.oauth ?? true;
+  if (oauthOn) {
+    const refusal = oauthRefusal(options.host, app.config.publicUrl);
+    if (refusal) throw new ConfigError(refusal);
+  }
+  let oauth: OAuthServer | undefined;
   // Known once the server listens; tool results link records to the UI at this address.
   let publicUrl = app.config.publicUrl;
-  // Instances are reused across requests of the same actor: see McpServerPool.
+  // Instances are reused across requests of the same actor and tool selection: see McpServerPool.
   const pool = new McpServerPool();
   const mcp = statelessMcpHandler(
     (ctx) => {
       const actor = actorOf(ctx.authInfo);
-      return pool.take(poolKey(ctx.era, actor, options.selection, publicUrl), () =>
-        buildMcpServer(app, actor, options.selection, options.log, publicUrl),
+      // An OAuth token narrows the tools to its scopes; an API key sees the server's selection.
+      const selection = (ctx.authInfo?.extra?.selection as ToolSelection | undefined) ?? options.selection;
+      return pool.take(poolKey(ctx.era, actor, selection, publicUrl), () =>
+        buildMcpServer(app, actor, selection, options.log, publicUrl),
       );
     },
     { onerror: (e) => options.log?.(`mcp: ${e.message}`) },
   );
   const mcpNode = toNodeHandler(mcp);
   const sessions = new Map<string, { transport: SSEServerTransport; actor: Actor }>();
-  const ui = uiHandler(app);
+  const ui = uiHandler(app, () => oauth);
 
-  const authenticate = async (req: IncomingMessage): Promise<Actor | null> =>
-    app.tenants.authenticate(keyOf(req));
+  /** An API key, or an OAuth access token for this server; a refusal says why. */
+  const authenticate = async (req: IncomingMessage): Promise<Caller | { problem?: string }> => {
+    const key = keyOf(req);
+    const actor = await app.tenants.authenticate(key);
+    if (actor) return { actor };
+    if (!oauth || !key || key.startsWith("crm_") || req.headers["x-api-key"] !== undefined) return {};
+    const check = await oauth.verify(key);
+    if (!check.ok) return { problem: check.reason };
+    return { actor: check.info.actor, selection: selectionForScopes(check.info.scopes, options.selection) };
+  };
 
   const server = createServer(async (req, res) => {
     observe(app, options.logger, req, res);
@@ -139,27 +192,46 @@ export async function startHttpServer(
       const refusal = foreignHostRefusal(req.headers, boundLocal);
       if (refusal) return sendJson(res, 403, { error: `Forbidden: ${refusal}` });
 
+      if (oauth && PROTECTED_RESOURCE_PATHS.has(url.pathname)) {
+        return sendJson(res, 200, oauth.resourceMetadata(), { "access-control-allow-origin": "*" });
+      }
+      if (oauth?.owns(url.pathname)) return await oauth.handle(req, res);
+
       if (url.pathname === "/mcp") {
-        const actor = await authenticate(req);
-        if (!actor) return unauthorized(res, keyOf(req) !== null);
+        const caller = await authenticate(req);
+        if (!("actor" in caller)) return unauthorized(res, keyOf(req) !== null, oauth, caller.problem);
+        const { actor, selection } = caller;
         // Stryker disable next-line ArrayDeclaration: equivalent, no tool reads scopes
-        const auth: AuthInfo = { token: keyOf(req)!, clientId: actor.userId, scopes: [], extra: { actor } };
+        const auth: AuthInfo = {
+          token: keyOf(req)!,
+          clientId: actor.userId,
+          scopes: [],
+          extra: { actor, selection },
+        };
         (req as IncomingMessage & { auth?: AuthInfo }).auth = auth;
         return await mcpNode(req as never, res as never);
       }
       if (url.pathname === "/sse" && req.method === "GET") {
-        const actor = await authenticate(req);
-        if (!actor) return unauthorized(res, keyOf(req) !== null);
+        const caller = await authenticate(req);
+        if (!("actor" in caller)) return unauthorized(res, keyOf(req) !== null, oauth, caller.problem);
+        const { actor } = caller;
         const transport = new SSEServerTransport("/messages", res);
         sessions.set(transport.sessionId, { transport, actor });
         transport.onclose = () => sessions.delete(transport.sessionId);
         res.on("close", () => sessions.delete(transport.sessionId));
-        await buildMcpServer(app, actor, options.selection, options.log, publicUrl).connect(transport);
+        await buildMcpServer(
+          app,
+          actor,
+          caller.selection ?? options.selection,
+          options.log,
+          publicUrl,
+        ).connect(transport);
         return;
       }
       if (url.pathname === "/messages" && req.method === "POST") {
-        const actor = await authenticate(req);
-        if (!actor) return unauthorized(res, keyOf(req) !== null);
+        const caller = await authenticate(req);
+        if (!("actor" in caller)) return unauthorized(res, keyOf(req) !== null, oauth, caller.problem);
+        const { actor } = caller;
         // Stryker disable next-line StringLiteral: equivalent, no session has any fixed id
         const session = sessions.get(url.searchParams.get("sessionId") ?? "");
         if (!session || session.actor.userId !== actor.userId) {
@@ -185,6 +257,19 @@ export async function startHttpServer(
   const listening = `http://${host}:${address.port}`;
   // 0.0.0.0 and :: are where the server listens, not an address anyone can open.
   if (!publicUrl && !["0.0.0.0", "::"].includes(address.address)) publicUrl = listening;
+  if (oauthOn && publicUrl) {
+    try {
+      oauth = await createOAuthServer(app, {
+        baseUrl: publicUrl,
+        behindProxy: app.config.publicUrl !== undefined,
+        ca: options.ca,
+        notice: (line) => options.logger?.debug(line),
+      });
+    } catch (error) {
+      server.close();
+      throw error;
+    }
+  }
   return {
     server,
     url: listening,

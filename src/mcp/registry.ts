@@ -56,6 +56,8 @@ export const DESTRUCTIVE: ToolAnnotations = { ...WRITE, destructiveHint: true, i
 export interface ToolSelection {
   toolsets?: readonly Toolset[];
   readOnly?: boolean;
+  /** Toolsets listed with their read-only tools only (an OAuth token's `crm:read` without `crm:write`). */
+  readOnlyToolsets?: readonly Toolset[];
 }
 
 /** The tools a selection lists; read-only mode follows from each tool's readOnlyHint. */
@@ -64,7 +66,8 @@ export function selectTools(
   selection: ToolSelection = {},
 ): ToolDefinition[] {
   const sets = new Set(selection.toolsets ?? TOOLSETS);
-  return tools.filter((t) => sets.has(t.toolset) && (!selection.readOnly || t.annotations.readOnlyHint));
+  const readOnly = new Set(selection.readOnly ? TOOLSETS : (selection.readOnlyToolsets ?? []));
+  return tools.filter((t) => sets.has(t.toolset) && (!readOnly.has(t.toolset) || t.annotations.readOnlyHint));
 }
 
 /**

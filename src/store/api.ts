@@ -13,6 +13,7 @@ import type {
   DeliveryRow,
   DeliveryStatus,
   EventRow,
+  OAuthRecordRow,
   SessionRow,
   StoredDeliveryRow,
   User,
@@ -315,12 +316,30 @@ export interface SessionRepository {
   deleteExpired(now: number): Promise<void>;
 }
 
+/**
+ * The authorization server's records, found by model and the SHA-256 of their id. Reads skip
+ * expired rows, so an expired code or token is simply not found.
+ */
+export interface OAuthRepository {
+  upsert(row: OAuthRecordRow): Promise<void>;
+  find(model: string, key: string, now: number): Promise<OAuthRecordRow | undefined>;
+  findByUid(model: string, uid: string, now: number): Promise<OAuthRecordRow | undefined>;
+  consume(model: string, key: string, at: number): Promise<void>;
+  destroy(model: string, key: string): Promise<void>;
+  /** Removes every code and token of a grant (and the grant). */
+  revokeByGrantId(grantId: string): Promise<void>;
+  /** The user's records of one model that have not expired, newest last. */
+  ofUser(model: string, userId: string, now: number): Promise<OAuthRecordRow[]>;
+  deleteExpired(now: number): Promise<void>;
+}
+
 export interface Repositories {
   crm: CrmRepository;
   tenants: TenantRepository;
   columns: ColumnRepository;
   webhooks: WebhookRepository;
   sessions: SessionRepository;
+  oauth: OAuthRepository;
 }
 
 /** What a unit of work sees: the repositories, all on the same connection and transaction. */
@@ -330,6 +349,7 @@ export class Tx {
   readonly columns: ColumnRepository;
   readonly webhooks: WebhookRepository;
   readonly sessions: SessionRepository;
+  readonly oauth: OAuthRepository;
   private deliveriesWritten = 0;
   private deliveriesDeclined = 0;
   /** Deliveries this transaction claimed for the local dispatcher as it wrote them. */
@@ -345,6 +365,7 @@ export class Tx {
     this.columns = repos.columns;
     this.webhooks = repos.webhooks;
     this.sessions = repos.sessions;
+    this.oauth = repos.oauth;
   }
 
   /**

@@ -126,3 +126,19 @@ export interface SessionRow {
 
 /** `Equal<A, B>` is `true` only when A and B are the same type; used by the schema checks. */
 export type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+
+/** One record of the authorization server; `key` is the SHA-256 of its id. */
+export interface OAuthRecordRow {
+  model: string;
+  key: string;
+  uid: string | null;
+  grantId: string | null;
+  /** The user the record acts for, once one signed in. */
+  userId: string | null;
+  clientId: string | null;
+  /** The record as JSON, without its id. */
+  payload: string;
+  /** Milliseconds since the epoch; null: never. */
+  expiresAt: number | null;
+  consumedAt: number | null;
+}

@@ -131,6 +131,11 @@ export class TenantService {
     return this.createApiKey({ userId: user.id, companyId: user.companyId }, keyName);
   }
 
+  /** A user by id, whatever the company: for credentials (OAuth tokens) that name their user. */
+  async userById(id: string): Promise<User | undefined> {
+    return this.store.read((tx) => tx.tenants.userById(id));
+  }
+
   /** The keys of the whole database, or of one company or user: for the operator. */
   async listApiKeys(filter: { companyId?: string; userId?: string } = {}): Promise<ApiKeyInfo[]> {
     const companyId = filter.companyId && parse(idInput("company"), filter.companyId, "company");

@@ -116,7 +116,9 @@ describe("a loopback binding (guard: rebindingRefusal)", () => {
   it("answers 401 as JSON with a WWW-Authenticate challenge", async () => {
     const r = await fetch(`${http.url}/mcp`, { method: "POST", headers: MCP_HEADERS, body: LIST });
     expect(r.status).toBe(401);
-    expect(r.headers.get("www-authenticate")).toBe('Bearer realm="crm-mcp"');
+    expect(r.headers.get("www-authenticate")).toBe(
+      `Bearer realm="crm-mcp", resource_metadata="${http.url}/.well-known/oauth-protected-resource/mcp"`,
+    );
     expect(r.headers.get("content-type")).toBe("application/json; charset=utf-8");
     const text = await r.text();
     expect(r.headers.get("content-length")).toBe(String(Buffer.byteLength(text)));
@@ -141,7 +143,7 @@ describe("a loopback binding (guard: rebindingRefusal)", () => {
 
 describe("a binding that is not loopback", () => {
   it("does not check Host or Origin (a proxy or a LAN answers), and still needs a key", async () => {
-    const open = await startHttpServer(t.app, { host: "0.0.0.0", port: 0 });
+    const open = await startHttpServer(t.app, { host: "0.0.0.0", port: 0, oauth: false });
     try {
       const base = open.url.replace("0.0.0.0", "127.0.0.1");
       const headers = { host: "crm.example.com", origin: "https://crm.example.com", ...MCP_HEADERS };

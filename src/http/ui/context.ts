@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "../../app.js";
+import type { OAuthServer } from "../oauth/provider.js";
 import type { Html } from "./html.js";
 import { type PageChrome, page, type Section } from "./layout.js";
 import type { Flash, Session, SessionStore } from "./sessions.js";
@@ -15,13 +16,16 @@ export interface Ctx {
   sessions: SessionStore;
   /** The POSTed form (empty for GET). */
   form: URLSearchParams;
+  /** The authorization server, when OAuth is on. */
+  oauth?: OAuthServer;
 }
 
 export function newNonce(): string {
   return randomBytes(16).toString("base64");
 }
 
-export function htmlHeaders(nonce: string): Record<string, string> {
+/** `formActions`: origins a form of the page may end up at (the consent form redirects to the client). */
+export function htmlHeaders(nonce: string, formActions: readonly string[] = []): Record<string, string> {
   return {
     "content-type": "text/html; charset=utf-8",
     "content-security-policy": [
@@ -29,7 +33,7 @@ export function htmlHeaders(nonce: string): Record<string, string> {
       `style-src 'nonce-${nonce}'`,
       `script-src 'nonce-${nonce}'`,
       "img-src 'self'",
-      "form-action 'self'",
+      ["form-action 'self'", ...formActions].join(" "),
       "frame-ancestors 'none'",
       "base-uri 'none'",
     ].join("; "),
@@ -46,10 +50,11 @@ export function sendPage(
   nonce: string,
   body: Html,
   extra: Record<string, string> = {},
+  formActions: readonly string[] = [],
 ) {
   const text = body.toString();
   res.writeHead(status, {
-    ...htmlHeaders(nonce),
+    ...htmlHeaders(nonce, formActions),
     "content-length": String(Buffer.byteLength(text)),
     ...extra,
   });
@@ -79,6 +84,7 @@ export async function render(
     refreshSeconds?: number;
     script?: boolean;
     search?: string;
+    formActions?: readonly string[];
   },
 ) {
   const nonce = newNonce();
@@ -92,5 +98,5 @@ export async function render(
     flash,
     search: opts.search,
   };
-  sendPage(ctx.res, status, nonce, page({ ...opts, nonce, chrome }));
+  sendPage(ctx.res, status, nonce, page({ ...opts, nonce, chrome }), {}, opts.formActions);
 }

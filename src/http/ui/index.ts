@@ -1,13 +1,15 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "../../app.js";
 import { ConflictError, NotFoundError, ValidationError } from "../../domain/errors.js";
+import type { OAuthServer } from "../oauth/provider.js";
+import { decideConsent, listApps, revokeApp, showConsent } from "./apps.js";
 import { type Ctx, newNonce, redirect, render, sendPage } from "./context.js";
 import { listDeliveries, resendDelivery, resendFailed, showDelivery } from "./deliveries.js";
 import { eventCatalog } from "./events.js";
 import { FormTooLarge, readForm } from "./forms.js";
 import { html } from "./html.js";
 import { page } from "./layout.js";
-import { showLogin, signIn } from "./login.js";
+import { safeNext, showLogin, signIn } from "./login.js";
 import { showRecord } from "./records.js";
 import { searchRecords } from "./search.js";
 import {
@@ -58,6 +60,10 @@ const ROUTES: Route[] = [
   { method: "GET", pattern: /^\/events$/, handle: eventCatalog },
   { method: "GET", pattern: new RegExp(`^/records/${ID}$`), handle: showRecord },
   { method: "GET", pattern: /^\/search$/, handle: (ctx) => searchRecords(ctx) },
+  { method: "GET", pattern: new RegExp(`^/oauth/consent/${ID}$`), handle: showConsent },
+  { method: "POST", pattern: new RegExp(`^/oauth/consent/${ID}$`), handle: decideConsent },
+  { method: "GET", pattern: /^\/apps$/, handle: (ctx) => listApps(ctx) },
+  { method: "POST", pattern: new RegExp(`^/apps/${ID}/revoke$`), handle: revokeApp },
 ];
 
 const OWN_PATHS = [/^\/$/, /^\/login$/, /^\/logout$/];
@@ -84,7 +90,7 @@ async function problemPage(ctx: Ctx, status: number, title: string, message: str
  * catalog. A thin layer: it routes, parses forms and renders; the services hold the rules.
  * Answers true when the request was one of its routes.
  */
-export function uiHandler(app: App) {
+export function uiHandler(app: App, oauth: () => OAuthServer | undefined = () => undefined) {
   const sessions = new SessionStore(app.store);
 
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
@@ -132,12 +138,19 @@ export function uiHandler(app: App) {
     }
     if (path === "/login") {
       if (method === "POST") await signIn(app, sessions, req, res, form);
-      else if (session) redirect(res, "/webhooks");
-      else showLogin(res, staleCookie);
+      else if (session) redirect(res, safeNext(url.searchParams.get("next")) ?? "/webhooks");
+      else showLogin(res, staleCookie, url.searchParams.get("next"));
       return true;
     }
     if (!session) {
-      toLogin();
+      // The consent page asks to sign in first, then comes back.
+      if (method === "GET" && path.startsWith("/oauth/consent/")) {
+        redirect(
+          res,
+          `/login?next=${encodeURIComponent(path)}`,
+          staleCookie ? { "set-cookie": clearedCookie() } : {},
+        );
+      } else toLogin();
       return true;
     }
     if (method === "POST" && !csrfMatches(session, form.get("csrf"))) {
@@ -157,7 +170,7 @@ export function uiHandler(app: App) {
 
     const route = routes.find((r) => r.method === method)!;
     const id = route.pattern.exec(path)?.[1] ?? "";
-    const ctx: Ctx = { app, req, res, url, session, sessions, form };
+    const ctx: Ctx = { app, req, res, url, session, sessions, form, oauth: oauth() };
     try {
       await route.handle(ctx, id);
     } catch (error) {

@@ -5,11 +5,24 @@ import { html } from "./html.js";
 import { page } from "./layout.js";
 import { clearedCookie, type SessionStore, sessionCookie } from "./sessions.js";
 
-function loginPage(res: ServerResponse, status: number, error = "", extra: Record<string, string> = {}) {
+/** Where sign-in may send the browser next: a page of this UI that asked for it, nowhere else. */
+export function safeNext(next: string | null | undefined): string | null {
+  return next && /^\/oauth\/consent\/[A-Za-z0-9_-]{1,100}$/.test(next) ? next : null;
+}
+
+function loginPage(
+  res: ServerResponse,
+  status: number,
+  error = "",
+  extra: Record<string, string> = {},
+  next: string | null = null,
+) {
   const nonce = newNonce();
   const body = html`<div class="narrow">
   <h1>Sign in to crm-mcp</h1>
+  ${next ? html`<p>An application asks to connect to this CRM. Sign in to see what it asks for.</p>` : ""}
   <form class="card" method="post" action="/login">
+    ${next ? html`<input type="hidden" name="next" value="${next}">` : ""}
     <div class="field">
       <label for="key">API key</label>
       <input type="password" id="key" name="key" autocomplete="current-password" required autofocus${
@@ -25,8 +38,8 @@ function loginPage(res: ServerResponse, status: number, error = "", extra: Recor
   sendPage(res, status, nonce, page({ title: "Sign in", nonce, body }), extra);
 }
 
-export function showLogin(res: ServerResponse, hadStaleCookie: boolean) {
-  loginPage(res, 200, "", hadStaleCookie ? { "set-cookie": clearedCookie() } : {});
+export function showLogin(res: ServerResponse, hadStaleCookie: boolean, next: string | null = null) {
+  loginPage(res, 200, "", hadStaleCookie ? { "set-cookie": clearedCookie() } : {}, safeNext(next));
 }
 
 export async function signIn(
@@ -37,9 +50,10 @@ export async function signIn(
   form: URLSearchParams,
 ) {
   const actor = await app.tenants.authenticate(form.get("key")?.trim() || null);
-  if (!actor) return loginPage(res, 422, "That API key is not valid. Check it was copied in full.");
+  const next = safeNext(form.get("next"));
+  if (!actor) return loginPage(res, 422, "That API key is not valid. Check it was copied in full.", {}, next);
   const previous = await sessions.fromRequest(req);
   if (previous) await sessions.end(previous);
   const session = await sessions.create(actor);
-  redirect(res, "/webhooks", { "set-cookie": sessionCookie(session) });
+  redirect(res, next ?? "/webhooks", { "set-cookie": sessionCookie(session) });
 }

@@ -16,6 +16,7 @@ import { PgColumnRepository } from "./columns.js";
 import { PgCrmRepository } from "./crm.js";
 import { applyMigrations, Conn, checkUrl, isConnectionError, isRetryable, openError, redact } from "./db.js";
 import { WriteLocks } from "./lock.js";
+import { PgOAuthRepository } from "./oauth.js";
 import * as schema from "./schema/index.js";
 import { PgSessionRepository } from "./sessions.js";
 import { PgTenantRepository } from "./tenants.js";
@@ -126,6 +127,7 @@ export class PostgresStore implements Store {
             columns: new PgColumnRepository(conn, locks),
             webhooks: new PgWebhookRepository(conn),
             sessions: new PgSessionRepository(conn),
+            oauth: new PgOAuthRepository(conn),
           },
           writing ? this.localClaimer : null,
         );

@@ -1,4 +1,5 @@
 export * from "./crm.js";
+export * from "./oauth.js";
 export * from "./tenants.js";
 export * from "./webhooks.js";
 
@@ -7,6 +8,7 @@ import type {
   Company,
   Equal,
   EventRow,
+  OAuthRecordRow,
   SessionRow,
   StoredDeliveryRow,
   User,
@@ -24,4 +26,5 @@ export type SchemaMatchesRows = [
   Check<Equal<typeof s.webhooks.$inferSelect, WebhookRow>>,
   Check<Equal<typeof s.webhookDeliveries.$inferSelect, StoredDeliveryRow>>,
   Check<Equal<typeof s.sessions.$inferSelect, SessionRow>>,
+  Check<Equal<typeof s.oauthRecords.$inferSelect, OAuthRecordRow>>,
 ];
