@@ -17,6 +17,7 @@ import { PgCrmRepository } from "./crm.js";
 import { applyMigrations, Conn, checkUrl, isConnectionError, isRetryable, openError, redact } from "./db.js";
 import { WriteLocks } from "./lock.js";
 import * as schema from "./schema/index.js";
+import { PgIdempotencyRepository } from "./idempotency.js";
 import { PgSessionRepository } from "./sessions.js";
 import { PgTenantRepository } from "./tenants.js";
 import { PgWebhookRepository } from "./webhooks.js";
@@ -126,6 +127,7 @@ export class PostgresStore implements Store {
             columns: new PgColumnRepository(conn, locks),
             webhooks: new PgWebhookRepository(conn),
             sessions: new PgSessionRepository(conn),
+            idempotency: new PgIdempotencyRepository(conn),
           },
           writing ? this.localClaimer : null,
         );

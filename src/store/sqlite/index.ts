@@ -8,6 +8,7 @@ import { SqliteColumnRepository } from "./columns.js";
 import { SqliteCrmRepository } from "./crm.js";
 import { type Db, openDatabase, Serial } from "./db.js";
 import * as schema from "./schema/index.js";
+import { SqliteIdempotencyRepository } from "./idempotency.js";
 import { SqliteSessionRepository } from "./sessions.js";
 import { Statements } from "./statements.js";
 import { SqliteTenantRepository } from "./tenants.js";
@@ -45,6 +46,7 @@ export class SqliteStore implements Store {
       columns: new SqliteColumnRepository(db),
       webhooks: new SqliteWebhookRepository(db, statements),
       sessions: new SqliteSessionRepository(db),
+      idempotency: new SqliteIdempotencyRepository(db),
     };
   }
 

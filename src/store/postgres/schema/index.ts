@@ -7,6 +7,7 @@ import type {
   Company,
   Equal,
   EventRow,
+  IdempotencyRow,
   SessionRow,
   StoredDeliveryRow,
   User,
@@ -24,4 +25,5 @@ export type SchemaMatchesRows = [
   Check<Equal<typeof s.webhooks.$inferSelect, WebhookRow>>,
   Check<Equal<typeof s.webhookDeliveries.$inferSelect, StoredDeliveryRow>>,
   Check<Equal<typeof s.sessions.$inferSelect, SessionRow>>,
+  Check<Equal<typeof s.idempotencyKeys.$inferSelect, IdempotencyRow>>,
 ];
