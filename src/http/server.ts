@@ -9,6 +9,7 @@ import type { ToolSelection } from "../mcp/registry.js";
 import { buildMcpServer } from "../mcp/server.js";
 import type { Logger } from "../telemetry/log.js";
 import { httpRouteOf } from "../telemetry/metrics.js";
+import { apiHandler } from "./api/index.js";
 import { foreignHostRefusal, isLoopbackHost } from "./local-origin.js";
 import { uiHandler } from "./ui/index.js";
 
@@ -90,16 +91,19 @@ function actorOf(auth: AuthInfo | undefined): Actor {
   return actor;
 }
 
-function unauthorized(res: ServerResponse, sent: boolean) {
-  const error = sent
+function unauthorizedText(sent: boolean): string {
+  return sent
     ? "Unauthorized: that API key is not valid for this server's database (make one with `crm-mcp keys create --name NAME`, with the same CRM_DB)"
     : "Unauthorized: send an API key as `Authorization: Bearer <key>` or `x-api-key: <key>` (make one with `crm-mcp keys create --name NAME`)";
-  sendJson(res, 401, { error }, { "www-authenticate": 'Bearer realm="crm-mcp"' });
+}
+
+function unauthorized(res: ServerResponse, sent: boolean) {
+  sendJson(res, 401, { error: unauthorizedText(sent) }, { "www-authenticate": 'Bearer realm="crm-mcp"' });
 }
 
 /**
  * The HTTP face: Streamable HTTP MCP at /mcp, the legacy HTTP+SSE transport at /sse and
- * /messages, the web UI at /, and /healthz. Every MCP request needs an API key, and the
+ * /messages, the REST API at /api/v1, the web UI at /, and /healthz. Every MCP request needs an API key, and the
  * key decides the user and the company.
  */
 export async function startHttpServer(
@@ -119,6 +123,12 @@ export async function startHttpServer(
 
   const authenticate = async (req: IncomingMessage): Promise<Actor | null> =>
     app.tenants.authenticate(keyOf(req));
+  const api = apiHandler(app, {
+    authenticate,
+    unauthorized: (req) => unauthorizedText(keyOf(req) !== null),
+    selection: options.selection,
+    log: options.log,
+  });
 
   const server = createServer(async (req, res) => {
     observe(app, options.logger, req, res);
@@ -158,6 +168,7 @@ export async function startHttpServer(
         }
         return await session.transport.handlePostMessage(req, res);
       }
+      if (await api(req, res, url)) return;
       if (await ui(req, res, url)) return;
       sendJson(res, 404, { error: `Not found: ${url.pathname}` });
     } catch (error) {

@@ -15,9 +15,9 @@ import {
 import { PgColumnRepository } from "./columns.js";
 import { PgCrmRepository } from "./crm.js";
 import { applyMigrations, Conn, checkUrl, isConnectionError, isRetryable, openError, redact } from "./db.js";
+import { PgIdempotencyRepository } from "./idempotency.js";
 import { WriteLocks } from "./lock.js";
 import * as schema from "./schema/index.js";
-import { PgIdempotencyRepository } from "./idempotency.js";
 import { PgSessionRepository } from "./sessions.js";
 import { PgTenantRepository } from "./tenants.js";
 import { PgWebhookRepository } from "./webhooks.js";

@@ -19,15 +19,26 @@ export class SqliteIdempotencyRepository implements IdempotencyRepository {
   }
 
   async get(companyId: string, userId: string, key: string): Promise<IdempotencyRow | undefined> {
-    return this.db.select().from(t).where(keyOf(companyId, userId, key)).get();
+    return this.db
+      .select()
+      .from(t)
+      .where(keyOf(companyId, userId, key))
+      .get();
   }
 
   async complete(companyId: string, userId: string, key: string, status: number, response: string) {
-    this.db.update(t).set({ status, response }).where(keyOf(companyId, userId, key)).run();
+    this.db
+      .update(t)
+      .set({ status, response })
+      .where(keyOf(companyId, userId, key))
+      .run();
   }
 
   async release(companyId: string, userId: string, key: string): Promise<void> {
-    this.db.delete(t).where(keyOf(companyId, userId, key)).run();
+    this.db
+      .delete(t)
+      .where(keyOf(companyId, userId, key))
+      .run();
   }
 
   async deleteExpired(before: number): Promise<void> {
