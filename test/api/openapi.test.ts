@@ -38,6 +38,16 @@ describe("OpenAPI document", () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it("every path is in the README's REST API section (contacts standing for the five types)", () => {
+    const readme = readFileSync(fileURLToPath(new URL("../../README.md", import.meta.url)), "utf8");
+    const section = readme.split("## REST API\n")[1]!.split("\n## ")[0]!;
+    const paths = new Set(
+      ROUTES.map((r) => r.path.replace(/^\/(organizations|deals|services|tasks)(?=\/|$)/, "/contacts")),
+    );
+    for (const path of paths)
+      expect(section, path).toMatch(new RegExp(`${path.replace(/[{}?]/g, "\\$&")}[\\s\`?(]`));
+  });
+
   it("matches the client types the REST tests are written against", async () => {
     const made = await typesOf(openApiDocument());
     if (process.env.CRM_UPDATE_API_TYPES === "1") writeFileSync(TYPES, made);
