@@ -527,6 +527,23 @@ describe("REST API: Idempotency-Key", () => {
     expect(((await fresh.json()) as { items: unknown[] }).items).toHaveLength(1);
   });
 
+  it("the same key sent twice at once: one create; the other waits its turn (409) or gets the answer", async () => {
+    const k = key();
+    const body = { organizations: [{ name: "Concurrent Co" }] };
+    const [a, b] = await Promise.all(
+      [0, 1].map(() => api.POST("/organizations", { body, params: { header: { "Idempotency-Key": k } } })),
+    );
+    const statuses = [a!.response.status, b!.response.status].sort();
+    expect([
+      [201, 201],
+      [201, 409],
+    ]).toContainEqual(statuses);
+    const count = await api.GET("/organizations/count", {
+      params: { query: { searchTerm: "Concurrent Co" } },
+    });
+    expect(count.data!.count).toBe(1);
+  });
+
   it("refuses a key that is too long or not printable", async () => {
     const r = await api.POST("/deals", {
       body: { deals: [{ name: "x" }] },
@@ -698,5 +715,13 @@ describe("REST API: coverage", () => {
       Object.keys(ops).map((method) => `${method.toUpperCase()} ${path}`),
     );
     expect(all.filter((op) => !called.has(op))).toEqual([]);
+  });
+
+  it("times its requests under one route label, whatever the path", async () => {
+    const text = await t.app.metrics.text();
+    expect(text).toContain(
+      'crm_http_request_duration_seconds_count{method="GET",route="/api/v1",status="200"}',
+    );
+    expect(text).not.toMatch(/route="\/api\/v1\/[^"]/);
   });
 });
