@@ -11,6 +11,7 @@ import { benchDeliveryThroughput, benchWriteToReceipt } from "./delivery.js";
 import { benchColdStart, benchGetEntities, benchSearchAndMemory } from "./mcp.js";
 import { benchNotes } from "./notes.js";
 import { benchPostgres } from "./postgres.js";
+import { benchRest } from "./rest.js";
 import { benchUpdateOutbox } from "./store.js";
 
 const quick = process.argv.includes("--quick");
@@ -27,6 +28,7 @@ const parts: [string, (o: { quick: boolean }) => Promise<Results>][] = [
   ["search", benchSearchAndMemory],
   ["notes", benchNotes],
   ["pg", benchPostgres],
+  ["rest", benchRest],
 ];
 
 /** The figures with a target: [key, baseline key, target, direction]. */

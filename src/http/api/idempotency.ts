@@ -50,11 +50,16 @@ export class Idempotency {
     const expiredBefore = now - IDEMPOTENCY_TTL_MS;
     const { companyId, userId } = actor;
     await this.purge(now, expiredBefore);
-    const held = await this.store.write(async (tx) => {
-      const row = { companyId, userId, key, fingerprint, status: null, response: null, createdAt: now };
-      if (await tx.idempotency.reserve(row, expiredBefore)) return null;
-      return (await tx.idempotency.get(companyId, userId, key)) ?? null;
-    });
+    // A repeat is read, not written: only a key seen for the first time costs a write.
+    const seen = await this.store.read((tx) => tx.idempotency.get(companyId, userId, key));
+    const held =
+      seen && seen.createdAt >= expiredBefore
+        ? seen
+        : await this.store.write(async (tx) => {
+            const row = { companyId, userId, key, fingerprint, status: null, response: null, createdAt: now };
+            if (await tx.idempotency.reserve(row, expiredBefore)) return null;
+            return (await tx.idempotency.get(companyId, userId, key)) ?? null;
+          });
     if (!held) {
       return {
         kind: "fresh",
