@@ -366,6 +366,11 @@ describe("REST API: errors are problems that name the field, with the MCP tools'
     });
     expect(unknown.status).toBe(400);
     expect(((await unknown.json()) as { detail: string }).detail).toMatch(/colour/);
+    const stray = await fetch(`${http.url}/api/v1/webhook-events?limit=5`, {
+      headers: { "x-api-key": ownerKey },
+    });
+    expect(stray.status).toBe(400);
+    expect(((await stray.json()) as { errors: { field: string }[] }).errors[0]!.field).toBe("limit");
     const long = await api.GET("/contacts/{id}", { params: { path: { id: "x".repeat(65) } } });
     expect(long.response.status).toBe(400);
     expect((await problemOf(long.response, long.error)).errors![0]!.field).toBe("id");

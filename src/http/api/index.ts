@@ -78,7 +78,9 @@ async function answer(
     const body = route.answer ? route.answer(result, input) : result;
     return { status: route.status ?? 200, body: JSON.stringify(body), type: "application/json" };
   } catch (error) {
-    const p = problemOf(error) ?? problem(500, "Internal error");
+    const known = problemOf(error);
+    if (!known) log?.(`api: ${route.method} ${route.path}: ${(error as Error)?.stack ?? error}`);
+    const p = known ?? problem(500, "Internal error");
     return { status: p.status, body: JSON.stringify(p), type: "application/problem+json" };
   }
 }
@@ -92,6 +94,11 @@ function inputOf(route: Route, params: Record<string, string>, url: URL, raw: Bu
   const path = route.params ? (parse(route.params, params) as Record<string, string>) : params;
   const query = queryOf(route.query, url.searchParams);
   if (route.query) parse(route.query, query);
+  else {
+    const [name] = Object.keys(query);
+    if (name !== undefined)
+      throw new ValidationError(name, "is not a query parameter of this route; leave it out");
+  }
   const body = bodyOf(raw);
   if (!route.body && Object.keys(body).length > 0) {
     throw new ValidationError("body", "this route takes no body; send none or {}");
