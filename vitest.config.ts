@@ -19,6 +19,7 @@ const BOTH_ENGINES = [
   "test/webhooks/processes.test.ts",
   "test/ui/sessions.test.ts",
   "test/oauth/**/*.test.ts",
+  "test/api/rest.test.ts",
 ];
 
 /**

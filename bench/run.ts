@@ -11,6 +11,7 @@ import { benchDeliveryThroughput, benchWriteToReceipt } from "./delivery.js";
 import { benchColdStart, benchGetEntities, benchHttpVsStdio, benchSearchAndMemory } from "./mcp.js";
 import { benchNotes } from "./notes.js";
 import { benchPgBoss, benchPostgres } from "./postgres.js";
+import { benchRest } from "./rest.js";
 import { benchUpdateOutbox } from "./store.js";
 
 const quick = process.argv.includes("--quick");
@@ -29,6 +30,7 @@ const parts: [string, (o: { quick: boolean }) => Promise<Results>][] = [
   ["notes", benchNotes],
   ["pg", benchPostgres],
   ["pgboss", benchPgBoss],
+  ["rest", benchRest],
 ];
 
 /** The figures with a target: [key, baseline key, target, direction]. */

@@ -20,8 +20,8 @@ Usage:
       MCP over stdio (Claude Desktop). Logs go to stderr.
   crm-mcp serve [--host 127.0.0.1] [--port 3000] [--metrics-port PORT [--metrics-host 127.0.0.1]]
                 [--toolsets ...] [--read-only]
-      HTTP: Streamable HTTP MCP at /mcp, legacy SSE at /sse + /messages, web UI at /, /healthz,
-      /readyz; Prometheus metrics at /metrics on the metrics port only.
+      HTTP: Streamable HTTP MCP at /mcp, legacy SSE at /sse + /messages, the REST API at /api/v1,
+      web UI at /, /healthz, /readyz; Prometheus metrics at /metrics on the metrics port only.
   crm-mcp companies create --name NAME [--owner-name NAME] [--owner-email EMAIL]
       Make a company and its owner; print their ids (co_... usr_...).
   crm-mcp companies list
@@ -197,7 +197,7 @@ async function runServe(
     selection,
   );
   process.stdout.write(
-    `crm-mcp ${VERSION} listening on ${http.url}\n  MCP (Streamable HTTP): ${http.url}/mcp\n  MCP (legacy SSE):      ${http.url}/sse\n  Web UI:                ${http.url}/\n  Database:              ${app.store.location}\n${metrics ? `  Metrics:               ${metrics.url}/metrics\n` : ""}`,
+    `crm-mcp ${VERSION} listening on ${http.url}\n  MCP (Streamable HTTP): ${http.url}/mcp\n  MCP (legacy SSE):      ${http.url}/sse\n  REST API:              ${http.url}/api/v1 (OpenAPI: /api/v1/openapi.json)\n  Web UI:                ${http.url}/\n  Database:              ${app.store.location}\n${metrics ? `  Metrics:               ${metrics.url}/metrics\n` : ""}`,
   );
   if (!(await app.tenants.hasApiKeys(owner))) {
     const { key } = await app.tenants.createApiKey(owner, "first start");

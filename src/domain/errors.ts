@@ -11,6 +11,8 @@ export class ValidationError extends Error {
   constructor(
     readonly field: string,
     message: string,
+    /** Each problem with its own field, when a schema found several; the message lists the first few. */
+    readonly issues: readonly { field: string; message: string }[] = [{ field, message }],
   ) {
     super(field ? `${field}: ${message}` : message);
   }

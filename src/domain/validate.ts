@@ -35,6 +35,8 @@ export function pathOf(root: string, path: readonly PropertyKey[]): string {
 
 /** How many problems one error lists, so an agent can fix a call in one go. */
 const MAX_LISTED = 5;
+/** How many problems an error carries one by one, each with its field (HTTP answers show them). */
+const MAX_ISSUES = 50;
 
 /**
  * Parses with zod. Problems become one ValidationError that names the first field, and
@@ -55,7 +57,10 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown, root = "")
     message += `; ${field ? `${field}: ` : ""}${describe(issue)}`;
   }
   if (rest.length > MAX_LISTED - 1) message += `; and ${rest.length - (MAX_LISTED - 1)} more`;
-  throw new ValidationError(pathOf(root, first!.path), message);
+  const issues = result.error.issues
+    .slice(0, MAX_ISSUES)
+    .map((issue) => ({ field: pathOf(root, issue.path), message: describe(issue) }));
+  throw new ValidationError(pathOf(root, first!.path), message, issues);
 }
 
 interface Visit {

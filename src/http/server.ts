@@ -10,6 +10,7 @@ import type { ToolSelection } from "../mcp/registry.js";
 import { buildMcpServer } from "../mcp/server.js";
 import type { Logger } from "../telemetry/log.js";
 import { httpRouteOf } from "../telemetry/metrics.js";
+import { apiHandler } from "./api/index.js";
 import { foreignHostRefusal, isLoopbackHost } from "./local-origin.js";
 import { statelessMcpHandler } from "./mcp-handler.js";
 import { McpServerPool, poolKey } from "./mcp-pool.js";
@@ -110,12 +111,16 @@ function actorOf(auth: AuthInfo | undefined): Actor {
   return actor;
 }
 
-function unauthorized(res: ServerResponse, sent: boolean, oauth?: OAuthServer, tokenProblem?: string) {
-  const error = tokenProblem
+function unauthorizedText(sent: boolean, tokenProblem?: string): string {
+  return tokenProblem
     ? `Unauthorized: ${tokenProblem}; authorize again, or send an API key`
     : sent
       ? "Unauthorized: that API key is not valid for this server's database (make one with `crm-mcp keys create --name NAME`, with the same CRM_DB)"
       : "Unauthorized: send an API key as `Authorization: Bearer <key>` or `x-api-key: <key>` (make one with `crm-mcp keys create --name NAME`)";
+}
+
+function unauthorized(res: ServerResponse, sent: boolean, oauth?: OAuthServer, tokenProblem?: string) {
+  const error = unauthorizedText(sent, tokenProblem);
   // RFC 9728: the challenge tells an OAuth client where to start.
   const challenge = oauth
     ? `Bearer realm="crm-mcp", resource_metadata="${oauth.resourceMetadataUrl}"${
@@ -138,7 +143,7 @@ const PROTECTED_RESOURCE_PATHS = new Set([
 
 /**
  * The HTTP face: Streamable HTTP MCP at /mcp, the legacy HTTP+SSE transport at /sse and
- * /messages, the web UI at /, and /healthz. Every MCP request needs an API key, and the
+ * /messages, the REST API at /api/v1, the web UI at /, and /healthz. Every MCP request needs an API key, and the
  * key decides the user and the company.
  */
 export async function startHttpServer(
@@ -181,6 +186,15 @@ export async function startHttpServer(
     if (!check.ok) return { problem: check.reason };
     return { actor: check.info.actor, selection: selectionForScopes(check.info.scopes, options.selection) };
   };
+  const api = apiHandler(app, {
+    authenticate: async (req) => {
+      const caller = await authenticate(req);
+      return "actor" in caller ? caller : null;
+    },
+    unauthorized: (req) => unauthorizedText(keyOf(req) !== null),
+    selection: options.selection,
+    log: options.log,
+  });
 
   const server = createServer(async (req, res) => {
     observe(app, options.logger, req, res);
@@ -239,6 +253,7 @@ export async function startHttpServer(
         }
         return await session.transport.handlePostMessage(req, res);
       }
+      if (await api(req, res, url)) return;
       if (await ui(req, res, url)) return;
       sendJson(res, 404, { error: `Not found: ${url.pathname}` });
     } catch (error) {

@@ -225,6 +225,31 @@ function noteProtoArguments(server: McpServer): { ids: Set<unknown>; tools: Set<
   return noted;
 }
 
+/**
+ * Runs one tool as every adapter does (MCP, the REST API): the arguments parsed by its schema,
+ * its handler, the call counted. Errors go to the caller as they came; unexpected ones are logged.
+ */
+export async function callTool(
+  tool: ToolDefinition,
+  args: unknown,
+  ctx: ToolContext,
+  log?: (m: string) => void,
+): Promise<Record<string, unknown>> {
+  try {
+    const result = await tool.handler(parse(tool.input, args), ctx);
+    ctx.app.metrics.recordToolCall(tool.name, "ok");
+    return result;
+  } catch (error) {
+    if (
+      !(error instanceof ValidationError || error instanceof NotFoundError || error instanceof ConflictError)
+    ) {
+      log?.(`tool ${tool.name} failed: ${(error as Error)?.stack ?? error}`);
+      ctx.app.metrics.recordToolCall(tool.name, "error");
+    } else ctx.app.metrics.recordToolCall(tool.name, "invalid");
+    throw error;
+  }
+}
+
 /** Registers the selected tools on a server, bound to one actor. */
 export function registerTools(
   server: McpServer,
@@ -249,22 +274,12 @@ export function registerTools(
       (async (args: any, request: { mcpReq?: { id?: unknown } }) => {
         try {
           const id = request?.mcpReq?.id;
-          if (noted.ids.delete(id)) throw new ValidationError("", UNKNOWN_PROTO);
-          const parsed = parse(tool.input, args ?? {});
-          const result = toolResult(await tool.handler(parsed, ctx));
-          ctx.app.metrics.recordToolCall(tool.name, "ok");
-          return result;
+          if (noted.ids.delete(id)) {
+            ctx.app.metrics.recordToolCall(tool.name, "invalid");
+            throw new ValidationError("", UNKNOWN_PROTO);
+          }
+          return toolResult(await callTool(tool, args ?? {}, ctx, log));
         } catch (error) {
-          if (
-            !(
-              error instanceof ValidationError ||
-              error instanceof NotFoundError ||
-              error instanceof ConflictError
-            )
-          ) {
-            log?.(`tool ${tool.name} failed: ${(error as Error)?.stack ?? error}`);
-            ctx.app.metrics.recordToolCall(tool.name, "error");
-          } else ctx.app.metrics.recordToolCall(tool.name, "invalid");
           return toolError(errorMessage(error));
         }
       }) as never,

@@ -13,6 +13,7 @@ import type {
   DeliveryRow,
   DeliveryStatus,
   EventRow,
+  IdempotencyRow,
   OAuthRecordRow,
   SessionRow,
   StoredDeliveryRow,
@@ -333,6 +334,21 @@ export interface OAuthRepository {
   deleteExpired(now: number): Promise<void>;
 }
 
+/** Stored answers to POSTs sent with an Idempotency-Key, shared by every node. */
+export interface IdempotencyRepository {
+  /**
+   * Takes the key for a request being answered now (status null). False when a record
+   * created at or after `expiredBefore` already holds it; an older one is replaced.
+   */
+  reserve(row: IdempotencyRow, expiredBefore: number): Promise<boolean>;
+  get(companyId: string, userId: string, key: string): Promise<IdempotencyRow | undefined>;
+  /** Keeps the answer of a reserved key. */
+  complete(companyId: string, userId: string, key: string, status: number, response: string): Promise<void>;
+  /** Frees a reserved key whose request failed, so that it may be sent again. */
+  release(companyId: string, userId: string, key: string): Promise<void>;
+  deleteExpired(before: number): Promise<void>;
+}
+
 export interface Repositories {
   crm: CrmRepository;
   tenants: TenantRepository;
@@ -340,6 +356,7 @@ export interface Repositories {
   webhooks: WebhookRepository;
   sessions: SessionRepository;
   oauth: OAuthRepository;
+  idempotency: IdempotencyRepository;
 }
 
 /** What a unit of work sees: the repositories, all on the same connection and transaction. */
@@ -350,6 +367,7 @@ export class Tx {
   readonly webhooks: WebhookRepository;
   readonly sessions: SessionRepository;
   readonly oauth: OAuthRepository;
+  readonly idempotency: IdempotencyRepository;
   private deliveriesWritten = 0;
   private deliveriesDeclined = 0;
   /** Deliveries this transaction claimed for the local dispatcher as it wrote them. */
@@ -366,6 +384,7 @@ export class Tx {
     this.webhooks = repos.webhooks;
     this.sessions = repos.sessions;
     this.oauth = repos.oauth;
+    this.idempotency = repos.idempotency;
   }
 
   /**

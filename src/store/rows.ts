@@ -124,6 +124,25 @@ export interface SessionRow {
   expiresAt: number;
 }
 
+/**
+ * The answer to a POST sent with an `Idempotency-Key`, kept so that a repeat gets the same
+ * answer instead of a second write. Keys are the caller's own: one user's key never meets
+ * another's.
+ */
+export interface IdempotencyRow {
+  companyId: string;
+  userId: string;
+  key: string;
+  /** SHA-256 of the method, path and body: the same key with another request is refused. */
+  fingerprint: string;
+  /** The answer's status; null while the first request is still being answered. */
+  status: number | null;
+  /** The answer's body as sent. */
+  response: string | null;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+}
+
 /** `Equal<A, B>` is `true` only when A and B are the same type; used by the schema checks. */
 export type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 

@@ -22,7 +22,7 @@ const HTTP_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5
 
 export type ToolOutcome = "ok" | "invalid" | "error";
 /** The routes HTTP latency is counted by: a fixed set, so a scan of odd paths cannot grow it. */
-export type HttpRoute = "/mcp" | "/sse" | "/messages" | "/healthz" | "/readyz" | "ui" | "other";
+export type HttpRoute = "/mcp" | "/sse" | "/messages" | "/healthz" | "/readyz" | "/api/v1" | "ui" | "other";
 
 export function httpRouteOf(pathname: string): HttpRoute {
   switch (pathname) {
@@ -33,6 +33,7 @@ export function httpRouteOf(pathname: string): HttpRoute {
     case "/readyz":
       return pathname;
   }
+  if (pathname === "/api/v1" || pathname.startsWith("/api/v1/")) return "/api/v1";
   return pathname === "/" || pathname.startsWith("/ui") || pathname.startsWith("/login") ? "ui" : "other";
 }
 

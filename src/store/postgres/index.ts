@@ -15,6 +15,7 @@ import {
 import { PgColumnRepository } from "./columns.js";
 import { PgCrmRepository } from "./crm.js";
 import { applyMigrations, Conn, checkUrl, isConnectionError, isRetryable, openError, redact } from "./db.js";
+import { PgIdempotencyRepository } from "./idempotency.js";
 import { WriteLocks } from "./lock.js";
 import { PgOAuthRepository } from "./oauth.js";
 import * as schema from "./schema/index.js";
@@ -128,6 +129,7 @@ export class PostgresStore implements Store {
             webhooks: new PgWebhookRepository(conn),
             sessions: new PgSessionRepository(conn),
             oauth: new PgOAuthRepository(conn),
+            idempotency: new PgIdempotencyRepository(conn),
           },
           writing ? this.localClaimer : null,
         );

@@ -7,6 +7,7 @@ import { Checkpointer } from "./checkpointer.js";
 import { SqliteColumnRepository } from "./columns.js";
 import { SqliteCrmRepository } from "./crm.js";
 import { type Db, openDatabase, Serial } from "./db.js";
+import { SqliteIdempotencyRepository } from "./idempotency.js";
 import { SqliteOAuthRepository } from "./oauth.js";
 import * as schema from "./schema/index.js";
 import { SqliteSessionRepository } from "./sessions.js";
@@ -47,6 +48,7 @@ export class SqliteStore implements Store {
       webhooks: new SqliteWebhookRepository(db, statements),
       sessions: new SqliteSessionRepository(db),
       oauth: new SqliteOAuthRepository(db),
+      idempotency: new SqliteIdempotencyRepository(db),
     };
   }
 

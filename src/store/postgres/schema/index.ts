@@ -8,6 +8,7 @@ import type {
   Company,
   Equal,
   EventRow,
+  IdempotencyRow,
   OAuthRecordRow,
   SessionRow,
   StoredDeliveryRow,
@@ -27,4 +28,5 @@ export type SchemaMatchesRows = [
   Check<Equal<typeof s.webhookDeliveries.$inferSelect, StoredDeliveryRow>>,
   Check<Equal<typeof s.sessions.$inferSelect, SessionRow>>,
   Check<Equal<typeof s.oauthRecords.$inferSelect, OAuthRecordRow>>,
+  Check<Equal<typeof s.idempotencyKeys.$inferSelect, IdempotencyRow>>,
 ];

@@ -1,4 +1,4 @@
-import { bigint, index, pgTable, text } from "drizzle-orm/pg-core";
+import { bigint, index, integer, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { tenant } from "./columns.js";
 
 export const companies = pgTable("companies", {
@@ -50,4 +50,22 @@ export const sessions = pgTable(
     expiresAt: bigint("expires_at", { mode: "number" }).notNull(),
   },
   (t) => [index("sessions_expiry").on(t.expiresAt)],
+);
+
+/** Answers to POSTs sent with an Idempotency-Key, kept 24 hours; any node replays them. */
+export const idempotencyKeys = pgTable(
+  "idempotency_keys",
+  {
+    ...tenant,
+    userId: text("user_id").notNull(),
+    key: text("key").notNull(),
+    fingerprint: text("fingerprint").notNull(),
+    status: integer("status"),
+    response: text("response"),
+    createdAt: bigint("created_at", { mode: "number" }).notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.companyId, t.userId, t.key] }),
+    index("idempotency_keys_created").on(t.createdAt),
+  ],
 );

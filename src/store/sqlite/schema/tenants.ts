@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { tenant } from "./columns.js";
 
 export const companies = sqliteTable("companies", {
@@ -50,4 +50,22 @@ export const sessions = sqliteTable(
     expiresAt: integer("expires_at").notNull(),
   },
   (t) => [index("sessions_expiry").on(t.expiresAt)],
+);
+
+/** Answers to POSTs sent with an Idempotency-Key, kept 24 hours; any node replays them. */
+export const idempotencyKeys = sqliteTable(
+  "idempotency_keys",
+  {
+    ...tenant,
+    userId: text("user_id").notNull(),
+    key: text("key").notNull(),
+    fingerprint: text("fingerprint").notNull(),
+    status: integer("status"),
+    response: text("response"),
+    createdAt: integer("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.companyId, t.userId, t.key] }),
+    index("idempotency_keys_created").on(t.createdAt),
+  ],
 );

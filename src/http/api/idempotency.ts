@@ -1,0 +1,97 @@
+import { createHash } from "node:crypto";
+import type { Actor } from "../../events/recorder.js";
+import type { Store } from "../../store/api.js";
+import { type Problem, problem } from "./problem.js";
+
+/** How long an answer is replayed for its key. */
+export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/** Keys are the caller's own words (a UUID, an order number): bounded so that they stay keys. */
+export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
+const PRINTABLE = /^[\x21-\x7e]+$/;
+/** Expired answers are cleared at most this often by each process. */
+const PURGE_EVERY_MS = 60_000;
+
+export interface Answer {
+  status: number;
+  body: string;
+  /** The media type of `body`. */
+  type: string;
+}
+
+export type Outcome =
+  | { kind: "fresh"; finish(answer: Answer): Promise<void>; abandon(): Promise<void> }
+  | { kind: "replay"; answer: Answer }
+  | { kind: "refused"; problem: Problem };
+
+const FIELD = "Idempotency-Key";
+
+/** The key's problem, or null when it is a key this server keeps. */
+export function checkKey(key: string): Problem | null {
+  if (key.length <= IDEMPOTENCY_KEY_MAX_LENGTH && PRINTABLE.test(key)) return null;
+  const message = `must be 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} printable ASCII characters without spaces (a UUID fits)`;
+  return problem(400, `${FIELD}: ${message}`, [{ field: FIELD, message }]);
+}
+
+/**
+ * Idempotency-Key on POST: the first request with a key is answered and its answer kept for
+ * 24 hours in the store, so that any node replays it for a repeat with the same method, path
+ * and body. The same key with another request is refused (422); a repeat that arrives while
+ * the first is still being answered is told to wait (409). An answer of 5xx is not kept: the
+ * request may be sent again with the same key.
+ */
+export class Idempotency {
+  private lastPurge = 0;
+
+  constructor(private readonly store: Store) {}
+
+  async begin(actor: Actor, key: string, method: string, path: string, body: Buffer): Promise<Outcome> {
+    const fingerprint = createHash("sha256").update(`${method} ${path}\n`).update(body).digest("hex");
+    const now = Date.now();
+    const expiredBefore = now - IDEMPOTENCY_TTL_MS;
+    const { companyId, userId } = actor;
+    await this.purge(now, expiredBefore);
+    // A repeat is read, not written: only a key seen for the first time costs a write.
+    const seen = await this.store.read((tx) => tx.idempotency.get(companyId, userId, key));
+    const held =
+      seen && seen.createdAt >= expiredBefore
+        ? seen
+        : await this.store.write(async (tx) => {
+            const row = { companyId, userId, key, fingerprint, status: null, response: null, createdAt: now };
+            if (await tx.idempotency.reserve(row, expiredBefore)) return null;
+            return (await tx.idempotency.get(companyId, userId, key)) ?? null;
+          });
+    if (!held) {
+      return {
+        kind: "fresh",
+        finish: async (answer) => {
+          if (answer.status >= 500) return this.release(actor, key);
+          const stored = JSON.stringify(answer);
+          await this.store.write((tx) =>
+            tx.idempotency.complete(companyId, userId, key, answer.status, stored),
+          );
+        },
+        abandon: () => this.release(actor, key),
+      };
+    }
+    if (held.fingerprint !== fingerprint) {
+      const message =
+        "was already used with a different request (method, path or body); send a new key for a new request";
+      return { kind: "refused", problem: problem(422, `${FIELD}: ${message}`, [{ field: FIELD, message }]) };
+    }
+    if (held.status === null || held.response === null) {
+      const message = "a request with this key is still being answered; send it again in a moment";
+      return { kind: "refused", problem: problem(409, `${FIELD}: ${message}`, [{ field: FIELD, message }]) };
+    }
+    return { kind: "replay", answer: JSON.parse(held.response) as Answer };
+  }
+
+  private async release(actor: Actor, key: string): Promise<void> {
+    await this.store.write((tx) => tx.idempotency.release(actor.companyId, actor.userId, key));
+  }
+
+  private async purge(now: number, before: number): Promise<void> {
+    if (now - this.lastPurge < PURGE_EVERY_MS) return;
+    this.lastPurge = now;
+    await this.store.write((tx) => tx.idempotency.deleteExpired(before));
+  }
+}
