@@ -4,6 +4,8 @@ import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config
 /** The tests that touch the store run on each engine: the same files, not copies. */
 const BOTH_ENGINES = [
   "test/crm.test.ts",
+  "test/fields.test.ts",
+  "test/search.test.ts",
   "test/store/**/*.test.ts",
   "test/mcp/tools.test.ts",
   "test/mcp/history.test.ts",

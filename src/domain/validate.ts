@@ -46,7 +46,7 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown, root = "")
   checkInput(input, root);
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const [first, ...rest] = result.error.issues;
+  const [first, ...rest] = unknownKeysFirst(result.error.issues);
   const describe = (issue: z.core.$ZodIssue) =>
     issue.code === "unrecognized_keys"
       ? describeUnknownKeys(issue.keys, objectKeysAt(schema, issue.path))
@@ -61,6 +61,15 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown, root = "")
     .slice(0, MAX_ISSUES)
     .map((issue) => ({ field: pathOf(root, issue.path), message: describe(issue) }));
   throw new ValidationError(pathOf(root, first!.path), message, issues);
+}
+
+/**
+ * An unknown field first: it is often why the rest went wrong (a misspelt name), and the list
+ * is cut after a few problems, which must not cut it.
+ */
+function unknownKeysFirst(issues: z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const unknown = issues.filter((i) => i.code === "unrecognized_keys");
+  return unknown.length ? [...unknown, ...issues.filter((i) => i.code !== "unrecognized_keys")] : issues;
 }
 
 interface Visit {

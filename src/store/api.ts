@@ -42,7 +42,13 @@ export type StoredFilter =
 export interface StoredQuery {
   searchTerm?: string;
   filters: StoredFilter[];
-  sort?: { field: string; custom?: { columnId: string; numeric: boolean }; direction: "asc" | "desc" };
+  sort?: {
+    field: string;
+    custom?: { columnId: string; numeric: boolean };
+    /** Values in this order sort first, in it (deal stages); any other value after them. */
+    order?: string[];
+    direction: "asc" | "desc";
+  };
   limit: number;
   offset: number;
 }
@@ -190,6 +196,8 @@ export interface CrmRepository {
   idsWithColumn(companyId: string, columnId: string): Promise<string[]>;
   find(companyId: string, type: EntityType, query: StoredQuery): Promise<{ ids: string[]; total: number }>;
   count(companyId: string, type: EntityType, query: Omit<StoredQuery, "limit" | "offset">): Promise<number>;
+  /** Rows written before the search text existed (it is empty), of any company: for the backfill. */
+  unsearched(type: EntityType, limit: number): Promise<{ companyId: string; id: string }[]>;
 }
 
 /** Companies, their users and the users' API keys (stored as hashes only). */
@@ -224,6 +232,9 @@ export interface ColumnRepository {
     patch: Partial<Pick<CustomColumn, "label" | "options" | "updatedAt">>,
   ): Promise<void>;
   delete(companyId: string, id: string): Promise<void>;
+  /** The company's ordered deal stages, or null while it keeps the defaults. */
+  dealStages(companyId: string): Promise<string[] | null>;
+  setDealStages(companyId: string, stages: string[], updatedAt: string): Promise<void>;
 }
 
 /** Webhooks, events, the outbox and the delivery log. */

@@ -7,6 +7,7 @@ import {
   type EntityType,
   type LinkTarget,
 } from "../../domain/model.js";
+import { searchWords } from "../../domain/search.js";
 import {
   type CrmRepository,
   type CustomValueRow,
@@ -305,6 +306,11 @@ export class PgCrmRepository implements CrmRepository {
         order.push(
           `(select v.${col} from custom_field_values v where v.entity_id = t.id and v.column_id = ${params.p(query.sort.custom.columnId)}) ${dir} nulls last`,
         );
+      } else if (query.sort.order) {
+        const when = query.sort.order.map((v, i) => `when ${params.p(v)} then ${i}`);
+        order.push(
+          `case t."${shape.columns[query.sort.field]}" ${when.join(" ")} else ${query.sort.order.length} end ${dir}`,
+        );
       } else {
         const field = query.sort.field;
         order.push(
@@ -340,19 +346,19 @@ export class PgCrmRepository implements CrmRepository {
     return row?.n ?? 0;
   }
 
+  async unsearched(type: EntityType, limit: number): Promise<{ companyId: string; id: string }[]> {
+    return this.c.all<{ companyId: string; id: string }>(
+      `select company_id as "companyId", id from ${SHAPES[type].name} where search_text = '' limit $1`,
+      [limit],
+    );
+  }
+
   private where(params: Params, companyId: string, type: EntityType, query: StoredQuery): string {
-    const shape = SHAPES[type];
     const parts = [`t.company_id = ${params.p(companyId)}`];
-    const term = query.searchTerm?.trim();
-    if (term) {
-      // The trigram indexes (drizzle/postgres/0001_search.sql) serve each ILIKE.
-      const like = params.p(`%${escapeLike(term)}%`);
-      const fields = ENTITIES[type].searchFields.map((f) => {
-        const column = `t."${shape.columns[f]}"`;
-        return `${shape.json.has(f) ? `(${column}::text)` : column} ilike ${like}`;
-      });
-      parts.push(`(${fields.join(" or ")})`);
-    }
+    // Each word of the term, folded as the stored search text is, must occur in it; the
+    // trigram index (drizzle/postgres/0008_search_text.sql) serves each LIKE.
+    for (const word of query.searchTerm ? searchWords(query.searchTerm) : [])
+      parts.push(`t.search_text like ${params.p(`%${escapeLike(word)}%`)}`);
     for (const f of query.filters) parts.push(this.filter(params, type, f));
     return parts.join(" and ");
   }
@@ -391,9 +397,9 @@ export class PgCrmRepository implements CrmRepository {
   }
 }
 
-/** The count reuses the filter's parameters; the sort's custom column id comes after them. */
+/** The count reuses the filter's parameters; the sort's (a custom column id, stage names) come after them. */
 function countParams(params: Params, query: StoredQuery): number {
-  return params.values.length - (query.sort?.custom ? 1 : 0);
+  return params.values.length - (query.sort?.custom ? 1 : 0) - (query.sort?.order?.length ?? 0);
 }
 
 function encode(shape: Shape, field: string, value: unknown): unknown {
