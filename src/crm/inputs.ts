@@ -52,8 +52,8 @@ const isoDate = z
 export const customFieldValuesInput = z
   .array(
     z.strictObject({
-      columnId: idInput.describe("From get_entity_configuration"),
-      value: z.unknown().describe("Per column type; null clears"),
+      columnId: idInput.describe("Column id or exact label"),
+      value: z.union([z.string(), z.number(), z.boolean(), z.null()]).describe("null clears"),
     }),
   )
   .max(MAX_CUSTOM_VALUES);
@@ -161,10 +161,14 @@ export const FILTER_OPERATORS = [
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
 export const filterInput = z.strictObject({
-  field: z.string().min(1).max(NAME_MAX_LENGTH).describe("From get_entity_configuration"),
+  field: z
+    .string()
+    .min(1)
+    .max(NAME_MAX_LENGTH)
+    .describe("From get_entity_configuration; a column's label too"),
   operator: z.enum(FILTER_OPERATORS),
   value: z
-    .unknown()
+    .union([z.string(), z.number(), z.boolean(), z.array(z.unknown()), z.null()])
     .optional()
     .describe("None for isNull/isNotNull; an array for in/notIn/hasSome/hasNone; [low, high] for between"),
 });
