@@ -8,6 +8,7 @@ const BOTH_ENGINES = [
   "test/mcp/tools.test.ts",
   "test/mcp/history.test.ts",
   "test/mcp/errors.test.ts",
+  "test/mcp/results.test.ts",
   "test/mcp/http.test.ts",
   "test/webhooks/dispatcher.test.ts",
   "test/webhooks/retries.test.ts",
