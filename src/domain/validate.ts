@@ -46,7 +46,7 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown, root = "")
   if (result.success) return result.data;
   // One message per field: a value that fails its form is not also told it fails the next check.
   const seen = new Set<string>();
-  const [first, ...rest] = result.error.issues.filter((issue) => {
+  const [first, ...rest] = unknownKeysFirst(result.error.issues).filter((issue) => {
     const key = issue.path.map(String).join("\u0000");
     if (seen.has(key)) return false;
     seen.add(key);
@@ -63,6 +63,15 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown, root = "")
   }
   if (rest.length > MAX_LISTED - 1) message += `; and ${rest.length - (MAX_LISTED - 1)} more`;
   throw new ValidationError(pathOf(root, first!.path), message);
+}
+
+/**
+ * An unknown field first: it is often why the rest went wrong (a misspelt name), and the list
+ * is cut after a few problems, which must not cut it.
+ */
+function unknownKeysFirst(issues: z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const unknown = issues.filter((i) => i.code === "unrecognized_keys");
+  return unknown.length ? [...unknown, ...issues.filter((i) => i.code !== "unrecognized_keys")] : issues;
 }
 
 interface Visit {

@@ -41,7 +41,7 @@ export const adminTools: ToolDefinition[] = [
     toolset: "admin",
     title: "Change a custom column",
     description:
-      "Rename a custom column or change a singleSelect's options; records whose value is no longer an option are listed in mismatched. Its type cannot change.",
+      "Rename a custom column or change a singleSelect's options (id deal.stage: the deal stages, in order); records whose value is no longer an option are listed in mismatched. Its type cannot change.",
     input: columnUpdateInput,
     output: columnOutput.extend({
       mismatched: z.array(z.object({ id: z.string(), value: z.string() })).optional(),
