@@ -10,6 +10,7 @@ const BOTH_ENGINES = [
   "test/mcp/history.test.ts",
   "test/mcp/errors.test.ts",
   "test/mcp/results.test.ts",
+  "test/mcp/session.test.ts",
   "test/mcp/http.test.ts",
   "test/webhooks/dispatcher.test.ts",
   "test/webhooks/retries.test.ts",
