@@ -54,8 +54,11 @@ const isoDate = z
     },
   );
 
-/** What a custom value may be; its column's type decides which. */
-const customValue = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+/**
+ * What a custom value may be, as agents see it listed; its column's type decides which, and
+ * that check names the column, so the schema itself takes any value.
+ */
+const customValue = z.unknown().meta({ type: ["string", "number", "boolean", "null"] });
 const customFieldValue = z.strictObject({ columnId: idInput, value: customValue });
 
 export const customFieldValuesInput = z
@@ -227,10 +230,15 @@ export const filterInput = z.strictObject({
     .max(NAME_MAX_LENGTH)
     .describe("From get_entity_configuration; a column's label too"),
   operator: z.enum(FILTER_OPERATORS),
+  // Listed with its types; the field's own check says what fits it ("expected a number for totalValue").
   value: z
-    .union([z.string(), z.number(), z.boolean(), z.array(z.unknown()), z.null()])
+    .unknown()
     .optional()
-    .describe("None for isNull/isNotNull; an array for in/notIn/hasSome/hasNone; [low, high] for between"),
+    .meta({
+      type: ["string", "number", "boolean", "array", "null"],
+      description:
+        "None for isNull/isNotNull; an array for in/notIn/hasSome/hasNone; [low, high] for between",
+    }),
 });
 export type FilterInput = z.infer<typeof filterInput>;
 
