@@ -150,4 +150,29 @@ describe("result size", () => {
     expect(rest.items).toHaveLength(5);
     expect(rest.remaining).toBeUndefined();
   });
+  it("ends a filter_entity page early under 100 KB, and nextCursor goes on from there", async () => {
+    const column = await ok(client, "create_custom_column", {
+      entityType: "service",
+      label: "Spec",
+      type: "text",
+    });
+    const spec = "x".repeat(9_000);
+    await ok(client, "create_services", {
+      services: Array.from({ length: 15 }, (_, i) => ({
+        name: `Spec ${String(i).padStart(2, "0")}`,
+        customFieldValues: [{ columnId: column.id, value: spec }],
+      })),
+    });
+    const query = { entity: "service", searchTerm: "Spec", sort: { field: "name" }, limit: 15 };
+    const first = await call(client, "filter_entity", query);
+    expect(Buffer.byteLength(first.text)).toBeLessThanOrEqual(100_000);
+    const page = first.data as { items: { name: string }[]; nextCursor: string; total: number; note: string };
+    expect(page.total).toBe(15);
+    expect(page.items.length).toBeLessThan(15);
+    expect(page.note).toMatch(/nextCursor continues/);
+    const rest = await ok(client, "filter_entity", { ...query, cursor: page.nextCursor });
+    expect([...page.items, ...rest.items].map((r: { name: string }) => r.name)).toEqual(
+      Array.from({ length: 15 }, (_, i) => `Spec ${String(i).padStart(2, "0")}`),
+    );
+  });
 });

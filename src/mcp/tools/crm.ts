@@ -17,6 +17,7 @@ import {
   type EntityRecord,
   type EntityType,
 } from "../../domain/model.js";
+import { decodeCursor, encodeCursor } from "../../domain/paging.js";
 import { quote } from "../../domain/quote.js";
 import { cursorInput, idInput, NAME_MAX_LENGTH } from "../../domain/validate.js";
 import { diffRecords } from "../../events/diff.js";
@@ -47,6 +48,16 @@ const namedItems = z.object({ items: z.array(z.object({ id: z.string(), name: z.
 export const MAX_RESULT_BYTES = 100_000;
 /** What the records may take of it: the rest is the envelope and the note. */
 const RESULT_BUDGET = MAX_RESULT_BYTES - 2_000;
+
+/** How many of `items`, from the first, fit the result budget together (at least one). */
+function withinBudget(items: unknown[]): number {
+  let bytes = 0;
+  for (const [n, item] of items.entries()) {
+    bytes += Buffer.byteLength(JSON.stringify(item));
+    if (bytes > RESULT_BUDGET && n > 0) return n;
+  }
+  return items.length;
+}
 
 /** How a reading tool shapes its records: linked records with names, and a projection. */
 const shapeInput = {
@@ -251,7 +262,17 @@ export const crmTools: ToolDefinition[] = [
     handler: async ({ entity, linked: withNames, fields, ...query }, ctx) => {
       const result = await ctx.app.crm.find(ctx.actor, entity, query);
       const items = result.items.map((r) => linked(ctx, masterData(r) as EntityRecord));
-      return { ...result, items: await present(ctx, entity, items, { linked: withNames, fields }) };
+      const shown = await present(ctx, entity, items, { linked: withNames, fields });
+      // Records with many long custom values could pass the cap: the page ends early, and
+      // nextCursor continues after the last record shown.
+      const kept = withinBudget(shown);
+      if (kept === shown.length) return { ...result, items: shown };
+      return {
+        ...result,
+        items: shown.slice(0, kept),
+        nextCursor: encodeCursor(decodeCursor(query.cursor) + kept),
+        note: `This page stops at ${kept} records to stay under 100 KB; nextCursor continues${fields ? "" : ", or ask for fewer fields"}.`,
+      };
     },
   }),
   defineTool({
