@@ -10,6 +10,8 @@ const BOTH_ENGINES = [
   "test/mcp/tools.test.ts",
   "test/mcp/history.test.ts",
   "test/mcp/errors.test.ts",
+  "test/mcp/results.test.ts",
+  "test/mcp/session.test.ts",
   "test/mcp/http.test.ts",
   "test/mcp/http-pool.test.ts",
   "test/webhooks/dispatcher.test.ts",

@@ -2,9 +2,11 @@
  * Throughput of the notes conversions on a realistic ~1 KiB note: Tiptap JSON
  * to markdown and markdown to Tiptap JSON, in notes per second.
  */
+import { MarkdownManager } from "@tiptap/markdown";
 import {
   markdownToNotes,
   normalizeNotes,
+  notesExtensions,
   notesToMarkdown,
   storedNotesToMarkdown,
   type TiptapDoc,
@@ -75,6 +77,75 @@ export function sampleNote(): TiptapDoc {
   };
 }
 
+/** More stored documents the peer is checked on: line breaks, a task list, nesting, code. */
+export function goldenNotes(): TiptapDoc[] {
+  const br = { type: "hardBreak" };
+  return [
+    sampleNote(),
+    {
+      type: "doc",
+      content: [paragraph(text("Acme GmbH"), br, text("Hauptstr. 1"), br, text("10115 Berlin"))],
+    },
+    {
+      type: "doc",
+      content: [
+        { type: "heading", attrs: { level: 1 }, content: [text("Plan")] },
+        {
+          type: "orderedList",
+          attrs: { start: 1 },
+          content: [listItem(text("Scope")), listItem(text("Quote "), text("by Friday", "bold"))],
+        },
+        { type: "blockquote", content: [paragraph(text("They said: "), text("ship it", "italic"))] },
+        { type: "codeBlock", attrs: { language: "sql" }, content: [text("select 1;")] },
+        { type: "horizontalRule" },
+        paragraph(text("Done.")),
+      ],
+    },
+  ];
+}
+
+/** What a document means, whoever wrote it: each block's kind and its text, line breaks included. */
+function meaning(json: unknown): string[] {
+  const out: string[] = [];
+  const walk = (node: { type?: string; text?: string; content?: unknown[] }): void => {
+    if (node.type === "paragraph" || node.type === "heading" || node.type === "codeBlock") {
+      let line = "";
+      for (const child of (node.content ?? []) as { type?: string; text?: string }[])
+        line += child.type === "hardBreak" ? "\n" : (child.text ?? "");
+      out.push(`${node.type}:${line.trim()}`);
+      return;
+    }
+    if (node.type && node.type !== "doc") out.push(node.type);
+    for (const child of (node.content ?? []) as (typeof node)[]) walk(child);
+  };
+  walk(json as Parameters<typeof walk>[0]);
+  return out;
+}
+
+/**
+ * Our conversions and @tiptap/markdown's agree in meaning on every golden document: each
+ * one's markdown reads back, by its own library, to the document's blocks (Tiptap writes
+ * underline as <u>, which only it reads), and both parsers make the same blocks of the same
+ * markdown.
+ */
+function checkPeerAgrees(peer: MarkdownManager): void {
+  for (const raw of goldenNotes()) {
+    const doc = normalizeNotes(raw)!;
+    const ours = storedNotesToMarkdown(doc);
+    const theirs = peer.serialize(doc);
+    const want = JSON.stringify(meaning(doc));
+    const readBack: [string, unknown][] = [
+      ["our markdown, read by us", markdownToNotes(ours)],
+      ["@tiptap/markdown's, read by it", peer.parse(theirs)],
+      ["our markdown, read by @tiptap/markdown", peer.parse(ours)],
+    ];
+    for (const [what, back] of readBack) {
+      const got = JSON.stringify(meaning(back));
+      if (got !== want) throw new Error(`notes bench: ${what} means something else:\n${got}\n${want}`);
+    }
+  }
+}
+
 function measure(seconds: number, run: () => void): number {
   const deadline = performance.now() + seconds * 1000;
   const started = performance.now();
@@ -92,7 +163,14 @@ export async function benchNotes(opts: { quick: boolean }): Promise<{
   notes_to_markdown_per_s: number;
   untrusted_notes_to_markdown_per_s: number;
   markdown_to_notes_per_s: number;
+  tiptap_notes_to_markdown_per_s: number;
+  tiptap_markdown_to_notes_per_s: number;
+  notes_to_markdown_vs_tiptap_ratio: number;
+  markdown_to_notes_vs_tiptap_ratio: number;
 }> {
+  // The peer: the official Tiptap markdown package, over the same editor extensions.
+  const peer = new MarkdownManager({ extensions: notesExtensions });
+  checkPeerAgrees(peer);
   // As the store keeps it: normalized when it was written.
   const doc = normalizeNotes(sampleNote())!;
   const markdown = notesToMarkdown(doc);
@@ -114,9 +192,33 @@ export async function benchNotes(opts: { quick: boolean }): Promise<{
   measure(seconds, toNotes);
   const best = (run: () => void) =>
     Math.round(Math.max(...Array.from({ length: 5 }, () => measure(seconds / 2, run))));
-  const notes_to_markdown_per_s = best(toMarkdown);
   const untrusted_notes_to_markdown_per_s = best(untrustedToMarkdown);
-  const markdown_to_notes_per_s = best(toNotes);
+  // Ours and the peer's windows alternate, so a busy spell on the machine slows both alike.
+  const tiptapToMarkdown = (): void => {
+    sink += peer.serialize(doc).length;
+  };
+  const tiptapToNotes = (): void => {
+    sink += peer.parse(markdown).content?.length ?? 0;
+  };
+  const bestOfPair = (a: () => void, b: () => void): [number, number] => {
+    let bestA = 0;
+    let bestB = 0;
+    for (let round = 0; round < 5; round++) {
+      bestA = Math.max(bestA, measure(seconds / 2, a));
+      bestB = Math.max(bestB, measure(seconds / 2, b));
+    }
+    return [Math.round(bestA), Math.round(bestB)];
+  };
+  const [notes_to_markdown_per_s, tiptap_notes_to_markdown_per_s] = bestOfPair(toMarkdown, tiptapToMarkdown);
+  const [markdown_to_notes_per_s, tiptap_markdown_to_notes_per_s] = bestOfPair(toNotes, tiptapToNotes);
   if (sink < 0) throw new Error("unreachable");
-  return { notes_to_markdown_per_s, untrusted_notes_to_markdown_per_s, markdown_to_notes_per_s };
+  return {
+    notes_to_markdown_per_s,
+    untrusted_notes_to_markdown_per_s,
+    markdown_to_notes_per_s,
+    tiptap_notes_to_markdown_per_s,
+    tiptap_markdown_to_notes_per_s,
+    notes_to_markdown_vs_tiptap_ratio: notes_to_markdown_per_s / tiptap_notes_to_markdown_per_s,
+    markdown_to_notes_vs_tiptap_ratio: markdown_to_notes_per_s / tiptap_markdown_to_notes_per_s,
+  };
 }

@@ -42,6 +42,8 @@ const TARGETS: [string, string | null, number, "max" | "min"][] = [
   ["filter_contacts_search_p50_ms", null, 10, "max"],
   ["http_vs_stdio_call_ratio", "stdio_get_entities_p50_ms", 1.3, "max"],
   ["notes_to_markdown_per_s", null, 20_000, "min"],
+  ["notes_to_markdown_vs_tiptap_ratio", "tiptap_notes_to_markdown_per_s", 2, "min"],
+  ["markdown_to_notes_vs_tiptap_ratio", "tiptap_markdown_to_notes_per_s", 1, "min"],
   ["rss_mb_100k_contacts", null, 200, "max"],
   ["rss_mb_10k_contacts", null, 200, "max"],
   ["pg_update_with_webhooks_vs_plain_ratio", "pg_updates_per_s_no_webhooks", 1.5, "max"],

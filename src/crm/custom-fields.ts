@@ -16,6 +16,19 @@ export interface StoredCustomValue {
   num: number | null;
 }
 
+/**
+ * The column a caller named: by id, or by its exact label (what people call it). Undefined
+ * when neither matches.
+ */
+export function findColumn(columns: readonly CustomColumn[], nameOrId: string): CustomColumn | undefined {
+  return columns.find((c) => c.id === nameOrId) ?? columns.find((c) => c.label === nameOrId);
+}
+
+/** The columns as an error lists them: `col_1 ("Lead source")`. */
+export function listColumns(columns: readonly CustomColumn[]): string {
+  return columns.map((c) => `${c.id} (${quote(c.label)})`).join(", ");
+}
+
 const NUMERIC: ReadonlySet<CustomColumnType> = new Set(["number", "currency", "checkbox"]);
 
 export function isNumericColumn(type: CustomColumnType): boolean {

@@ -2,7 +2,7 @@ import { ValidationError } from "../domain/errors.js";
 import { type CustomColumn, ENTITIES, type EntityType } from "../domain/model.js";
 import { quote } from "../domain/quote.js";
 import type { StoredFilter } from "../store/index.js";
-import { isNumericColumn } from "./custom-fields.js";
+import { findColumn, isNumericColumn } from "./custom-fields.js";
 import { type FilterInput, type FilterOperator, MAX_FILTER_TEXT, MAX_FILTER_VALUES } from "./inputs.js";
 
 /** How each kind of field may be filtered. One table for the checks and for get_entity_configuration. */
@@ -122,13 +122,18 @@ export function toStoredFilters(
       );
     }
   }
-  return filters.flatMap((f, i) => {
+  return filters.flatMap((given, i) => {
     const at = `${root}[${i}]`;
+    // A custom column may be named by its label as well as its id.
+    const f = byName.has(given.field)
+      ? given
+      : { ...given, field: findColumn(columns, given.field)?.id ?? given.field };
     const info = byName.get(f.field);
     if (!info) {
+      const valid = fields.map((x) => (x.label ? `${x.name} (${quote(x.label)})` : x.name)).join(", ");
       throw new ValidationError(
         `${at}.field`,
-        `${quote(f.field)} is not a field of ${type}. Valid fields: ${fields.map((x) => x.name).join(", ")}`,
+        `${quote(f.field)} is not a field of ${type}. Valid fields: ${valid}`,
       );
     }
     if (!info.operators.includes(f.operator)) {

@@ -54,13 +54,18 @@ const isoDate = z
     },
   );
 
-const customFieldValue = z.strictObject({ columnId: idInput, value: z.unknown() });
+/**
+ * What a custom value may be, as agents see it listed; its column's type decides which, and
+ * that check names the column, so the schema itself takes any value.
+ */
+const customValue = z.unknown().meta({ type: ["string", "number", "boolean", "null"] });
+const customFieldValue = z.strictObject({ columnId: idInput, value: customValue });
 
 export const customFieldValuesInput = z
   .array(
     z.strictObject({
-      columnId: idInput.describe("From get_entity_configuration"),
-      value: z.unknown().describe("Per column type; null clears"),
+      columnId: idInput.describe("Column id or exact label"),
+      value: customValue.describe("null clears"),
     }),
   )
   .max(MAX_CUSTOM_VALUES);
@@ -219,12 +224,21 @@ export const FILTER_OPERATORS = [
 export type FilterOperator = (typeof FILTER_OPERATORS)[number];
 
 export const filterInput = z.strictObject({
-  field: z.string().min(1).max(NAME_MAX_LENGTH).describe("From get_entity_configuration"),
+  field: z
+    .string()
+    .min(1)
+    .max(NAME_MAX_LENGTH)
+    .describe("From get_entity_configuration; a column's label too"),
   operator: z.enum(FILTER_OPERATORS),
+  // Listed with its types; the field's own check says what fits it ("expected a number for totalValue").
   value: z
     .unknown()
     .optional()
-    .describe("None for isNull/isNotNull; an array for in/notIn/hasSome/hasNone; [low, high] for between"),
+    .meta({
+      type: ["string", "number", "boolean", "array", "null"],
+      description:
+        "None for isNull/isNotNull; an array for in/notIn/hasSome/hasNone; [low, high] for between",
+    }),
 });
 export type FilterInput = z.infer<typeof filterInput>;
 

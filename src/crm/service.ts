@@ -21,7 +21,7 @@ import { type Actor, ChangeRecorder } from "../events/recorder.js";
 import { notes as loadNotes } from "../notes/lazy.js";
 import { NOTES_MARKDOWN_MAX_BYTES } from "../notes/limits.js";
 import type { Store, StoredQuery, Tx } from "../store/index.js";
-import { checkCustomValue, type StoredCustomValue } from "./custom-fields.js";
+import { checkCustomValue, findColumn, listColumns, type StoredCustomValue } from "./custom-fields.js";
 import { filterableFields, toStoredFilters } from "./filters.js";
 import {
   CREATE_INPUTS,
@@ -439,7 +439,19 @@ export class CrmService {
     return column;
   }
 
-  async updateColumn(actor: Actor, input: unknown): Promise<CustomColumn | DealStagesColumn> {
+  /**
+   * Renames a column or changes its options. Values already stored stay as they are; the
+   * records whose value is no longer an option come back in `mismatched` (the first 100).
+   */
+  async updateColumn(
+    actor: Actor,
+    input: unknown,
+  ): Promise<
+    (CustomColumn | DealStagesColumn) & {
+      mismatched?: { id: string; value: unknown }[];
+      mismatchedCount?: number;
+    }
+  > {
     const data = parse(columnUpdateInput, input);
     if (data.id === DEAL_STAGES_ID) {
       if (data.label !== undefined)
@@ -463,7 +475,17 @@ export class CrmService {
       };
       const updated = { ...column, ...patch, updatedAt: new Date().toISOString() };
       await tx.columns.update(actor.companyId, data.id, { ...patch, updatedAt: updated.updatedAt });
-      return updated;
+      if (!data.options || column.type !== "singleSelect") return updated;
+      const holders = await tx.crm.load(
+        actor.companyId,
+        column.entityType,
+        await tx.crm.idsWithColumn(actor.companyId, column.id),
+      );
+      const mismatched = [...holders.values()].flatMap((r) => {
+        const held = r.customFieldValues.find((v) => v.columnId === column.id);
+        return held && !data.options!.includes(held.value as string) ? [{ id: r.id, value: held.value }] : [];
+      });
+      return { ...updated, mismatchedCount: mismatched.length, mismatched: mismatched.slice(0, MAX_BATCH) };
     });
   }
 
@@ -502,7 +524,10 @@ export class CrmService {
     };
     if (query.sort) {
       const sort = parse(sortInput, query.sort, "sort");
-      const info = filterableFields(type, columns).find((f) => f.name === sort.field);
+      const fields = filterableFields(type, columns);
+      if (!fields.some((f) => f.name === sort.field))
+        sort.field = findColumn(columns, sort.field)?.id ?? sort.field;
+      const info = fields.find((f) => f.name === sort.field);
       if (!info?.sortable) {
         const valid = filterableFields(type, columns)
           .filter((f) => f.sortable)
@@ -712,11 +737,9 @@ function checkCustomValues(
   at: string,
 ): (StoredCustomValue | { columnId: string; value: null })[] {
   return values.map((v, i) => {
-    const column = columns.find((c) => c.id === v.columnId);
+    const column = findColumn(columns, v.columnId);
     if (!column) {
-      const valid =
-        columns.map((c) => `${c.id} (${c.label})`).join(", ") ||
-        "none yet; create one with create_custom_column";
+      const valid = listColumns(columns) || "none yet; create one with create_custom_column";
       throw new ValidationError(
         `${at}[${i}].columnId`,
         `${quote(v.columnId)} is not a custom column of ${type}. Columns: ${valid}`,

@@ -15,7 +15,7 @@ export const NAME_MAX_LENGTH = 64;
 export const CURSOR_MAX_LENGTH = 100;
 
 export const idInput = z.string().min(1).max(ID_MAX_LENGTH);
-export const cursorInput = z.string().max(CURSOR_MAX_LENGTH).describe("nextCursor of the previous page");
+export const cursorInput = z.string().max(CURSOR_MAX_LENGTH).describe("The last page's nextCursor");
 
 const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
 
@@ -46,7 +46,14 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown, root = "")
   checkInput(input, root);
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const [first, ...rest] = unknownKeysFirst(result.error.issues);
+  // One message per field: a value that fails its form is not also told it fails the next check.
+  const seen = new Set<string>();
+  const [first, ...rest] = unknownKeysFirst(result.error.issues).filter((issue) => {
+    const key = issue.path.map(String).join("\u0000");
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
   const describe = (issue: z.core.$ZodIssue) =>
     issue.code === "unrecognized_keys"
       ? describeUnknownKeys(issue.keys, objectKeysAt(schema, issue.path))
@@ -162,15 +169,42 @@ function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   return value;
 }
 
+/** A value's kind in words, for "expected a string, got a number". */
+function kindOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "an array";
+  if (typeof value === "number") return String(value);
+  const t = typeof value;
+  return t === "object" || t === "undefined" ? `an ${t}` : `a ${t}`;
+}
+
+const EXPECTED: Record<string, string> = {
+  string: "a string",
+  number: "a number",
+  int: "a whole number",
+  boolean: "true or false",
+  array: "an array",
+  object: "an object",
+  record: "an object",
+  null: "null",
+};
+
+/** Zod's own words start with these; a message a schema chose itself starts otherwise. */
+const ZOD_PHRASES = /^(Invalid|Too (small|big)|Expected|Unrecognized)/;
+
+/**
+ * Every problem in the product's words: what is wrong with the value and what would be
+ * right, never zod's phrasing ("Too small: expected array to have >=1 items").
+ */
 function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
+  const own = !ZOD_PHRASES.test(issue.message);
   switch (issue.code) {
-    case "invalid_type":
-      if (value === undefined) return `is required (expected ${issue.expected})`;
-      // A message a schema chose itself says more than a generic one.
-      if (!issue.message.startsWith("Invalid input")) return issue.message;
-      return value === undefined
-        ? `is required (expected ${issue.expected})`
-        : `expected ${issue.expected}, got ${value === null ? "null" : Array.isArray(value) ? "an array" : typeof value}`;
+    case "invalid_type": {
+      const expected = EXPECTED[issue.expected] ?? issue.expected;
+      if (value === undefined) return `is required (${expected})`;
+      if (own) return issue.message;
+      return `expected ${expected}, got ${kindOf(value)}`;
+    }
     case "invalid_value": {
       const options = issue.values.map((v) => JSON.stringify(v)).join(", ");
       return value === undefined
@@ -178,15 +212,40 @@ function describeIssue(issue: z.core.$ZodIssue, value: unknown): string {
         : `${quote(value)} is not one of ${options}`;
     }
     case "too_big":
+      if (own) return issue.message;
       if (issue.origin === "string" && typeof value === "string")
         return `is ${value.length} characters long; the limit is ${issue.maximum}`;
       if (issue.origin === "array" && Array.isArray(value))
         return `has ${value.length} items; the limit is ${issue.maximum}`;
-      if (issue.origin === "number" && issue.message.startsWith("Too big"))
-        return `is ${quote(value)}; the largest allowed is ${issue.maximum}`;
-      return issue.message;
+      return `is ${quote(value)}; the largest allowed is ${issue.maximum}`;
+    case "too_small":
+      if (own) return issue.message;
+      if (issue.origin === "string") return `must be at least ${issue.minimum} characters long`;
+      if (issue.origin === "array")
+        return `is empty; give at least ${issue.minimum === 1 ? "one item" : `${issue.minimum} items`}`;
+      return `is ${quote(value)}; the smallest allowed is ${issue.minimum}`;
+    case "invalid_format":
+      if (own) return issue.message;
+      return issue.format === "regex"
+        ? `${quote(value)} does not have the expected form`
+        : `${quote(value)} is not a valid ${issue.format}`;
+    case "not_multiple_of":
+      return `must be a multiple of ${issue.divisor}`;
+    case "invalid_union": {
+      if (own) return issue.message;
+      // The kinds the branches take, when each branch is one type: "a string, an object or null".
+      const kinds = issue.errors
+        .map((branch) => branch.find((i) => i.code === "invalid_type" && i.path.length === 0))
+        .map((i) => (i?.code === "invalid_type" ? (EXPECTED[i.expected] ?? i.expected) : undefined));
+      if (kinds.every(Boolean)) {
+        const list = kinds as string[];
+        const words = list.length > 1 ? `${list.slice(0, -1).join(", ")} or ${list.at(-1)}` : list[0];
+        return `expected ${words}, got ${kindOf(value)}`;
+      }
+      return `${quote(value)} matches none of the accepted forms`;
+    }
     default:
-      return issue.message;
+      return own ? issue.message : `${quote(value)} is not accepted here`;
   }
 }
 
@@ -266,5 +325,8 @@ function describeUnknownKeys(keys: string[], known: string[] | null): string {
   if (keys.length > MAX_NAMED_KEYS) named.push(`and ${keys.length - MAX_NAMED_KEYS} more`);
   let message = `unknown field${keys.length > 1 ? "s" : ""} ${named.join(", ")}; remove ${keys.length > 1 ? "them" : "it"}`;
   if (known && known.length > 0 && known.length <= 30) message += ` (fields here: ${known.join(", ")})`;
+  // Where records take custom values, a field of the company's own belongs there.
+  if (known?.includes("customFieldValues") && suggestions.every((x) => x === undefined))
+    message += `. A custom field goes in customFieldValues: [{"columnId": "<its id or label>", "value": ...}]; create_custom_column adds one`;
   return message;
 }

@@ -80,6 +80,7 @@ function listed(schema: z.ZodType, io: "input" | "output") {
     io,
   ) as Record<string, unknown>;
   delete json.$schema;
+  hoistRepeated(json);
   return {
     "~standard": {
       version: 1 as const,
@@ -90,9 +91,13 @@ function listed(schema: z.ZodType, io: "input" | "output") {
   };
 }
 
+/** Bounds at or below this are those of ids and names, never met by values from the server. */
+const SHORT_NAME_BOUND = 64;
+const ISO_DATE_PATTERN = "^\\d{4}-\\d{2}-\\d{2}$";
+
 /**
  * Drops what costs an agent's context more than it tells it: a regex beside a `format`,
- * `propertyNames` of plain records, `minLength: 1`, and `additionalProperties: {}` (what
+ * `propertyNames` of plain records, `minLength: 1`, the 64-character bound of ids and names, and `additionalProperties: {}` (what
  * JSON Schema assumes anyway). Every bound stays: agents meet them, so they should see them.
  * The handler still checks all of them.
  */
@@ -104,7 +109,16 @@ function compact(node: unknown, io: "input" | "output"): unknown {
     if (key === "pattern" && "format" in node) continue;
     if (key === "propertyNames") continue;
     if (key === "minLength" && value === 1) continue;
+    // Ids, field and event names: what the server hands out stays far below this bound.
+    if (key === "maxLength" && typeof value === "number" && value <= SHORT_NAME_BOUND) continue;
+    // An ISO date says more as a format than as its regex.
+    if (key === "pattern" && value === ISO_DATE_PATTERN) {
+      out.format = "date";
+      continue;
+    }
     if (key === "additionalProperties" && isEmptyObject(value)) continue;
+    // Array items of any kind: the same as saying nothing.
+    if (key === "items" && isEmptyObject(value)) continue;
     // What a tool returns needs no closed-world rule nor a list of the keys it always has;
     // what it takes keeps both.
     if (io === "output" && key === "additionalProperties" && value === false) continue;
@@ -118,6 +132,74 @@ function compact(node: unknown, io: "input" | "output"): unknown {
     Object.assign(out, merged);
   }
   return out;
+}
+
+/** Below this length a `$ref` (about 20 characters) and its definition save nothing. */
+const MIN_HOISTED = 48;
+
+/**
+ * A subschema that a tool's schema repeats (the relationship id arrays of a create tool) is
+ * written once under `$defs` and referred to where it stood. Named after the property that
+ * holds it, or `ids` when several `...Ids` properties share it.
+ */
+function hoistRepeated(root: Record<string, unknown>): void {
+  const seen = new Map<string, { keys: Set<string>; count: number }>();
+  const visit = (node: unknown, key: string, count: boolean) => {
+    if (node === null || typeof node !== "object" || Array.isArray(node)) return;
+    const text = JSON.stringify(node);
+    if (count && text.length >= MIN_HOISTED) {
+      const entry = seen.get(text) ?? { keys: new Set<string>(), count: 0 };
+      entry.keys.add(key);
+      entry.count++;
+      seen.set(text, entry);
+    }
+    forEachSubschema(node as Record<string, unknown>, (child, childKey) => visit(child, childKey, true));
+  };
+  visit(root, "", false);
+  const defs: Record<string, unknown> = {};
+  const names = new Map<string, string>();
+  for (const [text, { keys, count }] of [...seen].sort((a, b) => b[0].length - a[0].length)) {
+    if (count < 2 || [...names.keys()].some((outer) => outer.includes(text))) continue;
+    const all = [...keys];
+    let name = all.every((k) => k.endsWith("Ids")) && all.length > 1 ? "ids" : all[0] || "item";
+    while (name in defs) name += "_";
+    defs[name] = JSON.parse(text);
+    names.set(text, name);
+  }
+  if (names.size === 0) return;
+  const replace = (node: Record<string, unknown>) =>
+    forEachSubschema(node, (child, _key, set) => {
+      const name = names.get(JSON.stringify(child));
+      if (name) set({ $ref: `#/$defs/${name}` });
+      else replace(child as Record<string, unknown>);
+    });
+  replace(root);
+  root.$defs = defs;
+}
+
+/** Calls `fn` for each direct subschema of a schema: properties, items, anyOf branches. */
+function forEachSubschema(
+  node: Record<string, unknown>,
+  fn: (child: unknown, key: string, set: (value: unknown) => void) => void,
+): void {
+  const props = node.properties as Record<string, unknown> | undefined;
+  if (props && typeof props === "object")
+    for (const k of Object.keys(props))
+      fn(props[k], k, (v) => {
+        props[k] = v;
+      });
+  if (node.items && typeof node.items === "object" && !Array.isArray(node.items))
+    fn(node.items, "", (v) => {
+      node.items = v;
+    });
+  for (const list of ["anyOf", "oneOf", "allOf"] as const) {
+    const branches = node[list];
+    if (!Array.isArray(branches)) continue;
+    for (let i = 0; i < branches.length; i++)
+      fn(branches[i], "", (v) => {
+        branches[i] = v;
+      });
+  }
 }
 
 /** The keywords that apply to one JSON type only: a value of another type ignores them. */
@@ -172,6 +254,24 @@ function schemasOf(tool: ToolDefinition) {
     prepared.set(tool, s);
   }
   return s;
+}
+
+/**
+ * The hints as listed, each only where it says something. The MCP spec gives destructiveHint
+ * and idempotentHint meaning only when readOnlyHint is false, and a hint left out takes its
+ * default: false for readOnlyHint and idempotentHint, true for destructiveHint and
+ * openWorldHint. A false one is left out only where its default is false, so a client that
+ * reads a missing hint as false still reads it right; destructiveHint is always said.
+ */
+function listedAnnotations(a: ToolAnnotations): Partial<ToolAnnotations> {
+  const out: Partial<ToolAnnotations> = {};
+  if (a.readOnlyHint) out.readOnlyHint = true;
+  else {
+    out.destructiveHint = a.destructiveHint;
+    if (a.idempotentHint) out.idempotentHint = true;
+  }
+  out.openWorldHint = a.openWorldHint;
+  return out;
 }
 
 export function errorMessage(error: unknown): string {
@@ -268,7 +368,7 @@ export function registerTools(
         description: tool.description,
         inputSchema: input,
         outputSchema: output,
-        annotations: tool.annotations,
+        annotations: listedAnnotations(tool.annotations),
       },
       // biome-ignore lint/suspicious/noExplicitAny: arguments are parsed by the handler itself
       (async (args: any, request: { mcpReq?: { id?: unknown } }) => {

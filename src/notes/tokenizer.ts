@@ -237,6 +237,19 @@ function notesStructure(state: StateCore): void {
   state.tokens = out;
 }
 
+/**
+ * A single line break in a paragraph stays a line break (an address, a signature), where
+ * CommonMark would read it as a space: people write notes as they see them.
+ */
+function keepLineBreaks(state: StateCore): void {
+  const tokens = state.tokens;
+  for (let i = 1; i < tokens.length; i++) {
+    if (tokens[i]!.type !== "inline" || tokens[i - 1]!.type !== "paragraph_open") continue;
+    for (const child of tokens[i]!.children ?? []) if (child.type === "softbreak") child.type = "hardbreak";
+  }
+}
+
+md.core.ruler.push("notes_line_breaks", keepLineBreaks);
 md.core.ruler.push("notes_structure", notesStructure);
 
 /** Alt text of an image token: the plain text of its label. */

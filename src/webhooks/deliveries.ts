@@ -2,8 +2,9 @@ import { z } from "zod";
 import { ConflictError, NotFoundError, ValidationError } from "../domain/errors.js";
 import { newId } from "../domain/ids.js";
 import { decodeCursor, type Page, pageLimit, pageOf } from "../domain/paging.js";
-import { cursorInput, idInput, parse } from "../domain/validate.js";
-import { EVENT_NAMES } from "../events/catalog.js";
+import { quote } from "../domain/quote.js";
+import { cursorInput, idInput, NAME_MAX_LENGTH, parse } from "../domain/validate.js";
+import { EVENT_NAMES, isEventName } from "../events/catalog.js";
 import type { Actor } from "../events/recorder.js";
 import type { DeliveryRow, Store, Tx } from "../store/index.js";
 import { type WebhookHealth, webhookHealth, weekStart } from "./health.js";
@@ -78,7 +79,15 @@ export const deliveryListInput = z.strictObject({
   webhookId: idInput.optional(),
   status: z.enum(["pending", "scheduled", "sending", "succeeded", "failed"]).optional(),
   unresolved: z.boolean().optional().describe("Only failures no later attempt fixed"),
-  event: z.enum(EVENT_NAMES as [string, ...string[]]).optional(),
+  // A name, not the list of fifteen: list_webhook_events has them, and the error names them.
+  event: z
+    .string()
+    .max(NAME_MAX_LENGTH)
+    .refine(isEventName, {
+      error: (i) => `${quote(i.input)} is not an event. Events: ${EVENT_NAMES.join(", ")}`,
+    })
+    .optional()
+    .describe("An event name: deal.updated, ..."),
   since: isoTime.optional().describe("Created at or after"),
   sinceMinutes: sinceMinutesInput.optional(),
   until: isoTime.optional().describe("Created at or before"),

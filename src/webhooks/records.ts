@@ -41,7 +41,7 @@ export interface WebhookPolicy {
   resolver?: Resolver;
 }
 
-const eventsInput = z
+export const eventsInput = z
   .array(z.string().max(NAME_MAX_LENGTH))
   .min(1, "choose at least one event")
   .max(EVENT_NAMES.length)

@@ -144,3 +144,93 @@ describe("entity from the id's prefix", () => {
     expect((await ok(client, "get_entities", { items: [{ id: contact }] })).items[0].record.id).toBe(contact);
   });
 });
+
+describe("messages in the product's voice", () => {
+  it("says one thing per problem, never zod's phrasing nor an empty path", async () => {
+    // The form and the calendar check both fail: only the first is said.
+    expect(await error("create_tasks", { tasks: [{ name: "x", dueDate: "tomorrow" }] })).toBe(
+      "tasks[0].dueDate: must be an ISO date such as 2026-12-31",
+    );
+    expect(await error("get_entities", { items: [] })).toBe("items: is empty; give at least one item");
+    expect(await error("filter_entity", { entity: "contact", limit: 0 })).toBe(
+      "limit: is 0; the smallest allowed is 1",
+    );
+    expect(await error("filter_entity", { entity: "contact", limit: 1.5 })).toBe(
+      "limit: expected a whole number, got 1.5",
+    );
+    expect(await error("create_contacts", { contacts: [{ firstName: 5, notes: 7 }] })).toBe(
+      "contacts[0].firstName: expected a string, got 5; contacts[0].notes: expected a string, an object or null, got 7",
+    );
+    const texts = await Promise.all([
+      error("search_all_entities", { searchTerm: "a", entities: [] }),
+      error("update_entity_custom_fields", {
+        entity: "contact",
+        items: [{ id: "ct_x", customFieldValues: [] }],
+      }),
+      error("create_webhook", { url: 5, events: "x", secret: 1 }),
+      error("create_deals", { deals: [{ name: [], services: [{ quantity: "a" }] }] }),
+    ]);
+    for (const text of texts) {
+      expect(text).not.toMatch(/Too (small|big)|Invalid input|expected array to|>=|<=|; :|^:/);
+    }
+  });
+
+  it("tells that an unknown field may belong in a custom column", async () => {
+    expect(await error("create_contacts", { contacts: [{ firstName: "A", leadSource: "expo" }] })).toMatch(
+      /unknown field "leadSource"; remove it .*A custom field goes in customFieldValues: \[\{"columnId": "<its id or label>"/,
+    );
+    // A typo is told its fix only.
+    expect(await error("create_contacts", { contacts: [{ firstNam: "A" }] })).toBe(
+      'contacts[0]: unknown field "firstNam"; did you mean "firstName"?',
+    );
+  });
+});
+
+describe("custom columns by label", () => {
+  it("accepts a column's exact label wherever its id goes, and lists labels with ids otherwise", async () => {
+    const column = await ok(client, "create_custom_column", {
+      entityType: "organization",
+      label: "Lead source",
+      type: "singleSelect",
+      options: ["expo", "web"],
+    });
+    const org = (
+      await ok(client, "create_organizations", {
+        organizations: [
+          { name: "Labelled", customFieldValues: [{ columnId: "Lead source", value: "expo" }] },
+        ],
+      })
+    ).items[0].id;
+    await ok(client, "update_entity_custom_fields", {
+      entity: "organization",
+      items: [{ id: org, customFieldValues: [{ columnId: "Lead source", value: "web" }] }],
+    });
+    const found = await ok(client, "filter_entity", {
+      entity: "organization",
+      filters: [{ field: "Lead source", operator: "equals", value: "web" }],
+      sort: { field: "Lead source" },
+    });
+    expect(found.items.map((r: { id: string }) => r.id)).toEqual([org]);
+    expect(found.items[0].customFieldValues).toEqual([
+      { columnId: column.id, label: "Lead source", value: "web" },
+    ]);
+    expect(
+      await error("filter_entity", {
+        entity: "organization",
+        filters: [{ field: "lead source", operator: "equals", value: "web" }],
+      }),
+    ).toMatch(
+      new RegExp(`is not a field of organization\\. Valid fields: .*${column.id} \\("Lead source"\\)`),
+    );
+    expect(
+      await error("update_entity_custom_fields", {
+        entity: "organization",
+        items: [{ id: org, customFieldValues: [{ columnId: "Source", value: "web" }] }],
+      }),
+    ).toMatch(
+      new RegExp(
+        `^items\\[0\\]\\.customFieldValues\\[0\\]\\.columnId: "Source" is not a custom column of organization\\. Columns: .*${column.id} \\("Lead source"\\)$`,
+      ),
+    );
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { markdownToNotes } from "../../src/notes/index.js";
+import { markdownToNotes, storedNotesToMarkdown } from "../../src/notes/index.js";
 import {
   assertValid,
   br,
@@ -142,5 +142,21 @@ describe("markdownToNotes", () => {
 
   it("does not turn unsafe link destinations into links", () => {
     expect(parse("[click](javascript:alert(1))")).toEqual(doc(p(t("[click](javascript:alert(1))"))));
+  });
+});
+
+describe("single line breaks", () => {
+  it("keep an address as three lines: hard breaks when stored, three lines when read", () => {
+    const stored = parse("Acme GmbH\nHauptstr. 1\n10115 Berlin");
+    expect(stored).toEqual(doc(p(t("Acme GmbH"), br(), t("Hauptstr. 1"), br(), t("10115 Berlin"))));
+    const read = storedNotesToMarkdown(stored);
+    expect(read.split("\n")).toHaveLength(3);
+    expect(read.split("\n").map((line) => line.replace(/\\$/, ""))).toEqual([
+      "Acme GmbH",
+      "Hauptstr. 1",
+      "10115 Berlin",
+    ]);
+    // And reading it back in stores the same three lines.
+    expect(parse(read)).toEqual(stored);
   });
 });

@@ -76,7 +76,7 @@ describe(`answers on ${ENGINE}`, () => {
   });
 
   it("filters: contains ignores case, comparisons go by code point, lists match an element", async () => {
-    const f = (field: string, operator: FilterInput["operator"], value?: unknown) =>
+    const f = (field: string, operator: FilterInput["operator"], value?: FilterInput["value"]) =>
       names({ filters: [{ field, operator, value }], sort: { field: "lastName", direction: "asc" } });
     expect((await f("lastName", "contains", "OVE")).names).toEqual(["Ada Lovelace"]);
     expect((await f("firstName", "gt", "Z")).names).toEqual([

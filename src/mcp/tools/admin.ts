@@ -5,6 +5,11 @@ import { idInput } from "../../domain/validate.js";
 import { DESTRUCTIVE, defineTool, IDEMPOTENT_WRITE, READ, type ToolDefinition, WRITE } from "../registry.js";
 
 const record = z.record(z.string(), z.unknown());
+const columnOutput = z.object({
+  id: z.string(),
+  label: z.string(),
+  type: z.string(),
+});
 
 export const adminTools: ToolDefinition[] = [
   defineTool({
@@ -27,7 +32,7 @@ export const adminTools: ToolDefinition[] = [
     description:
       "Add a custom field to an entity type; its values are checked against its type, and a singleSelect needs options.",
     input: columnCreateInput,
-    output: z.looseObject({}),
+    output: columnOutput,
     annotations: WRITE,
     handler: async (args, { app, actor }) => ({ ...(await app.crm.createColumn(actor, args)) }),
   }),
@@ -36,9 +41,11 @@ export const adminTools: ToolDefinition[] = [
     toolset: "admin",
     title: "Change a custom column",
     description:
-      "Rename a custom column or change a singleSelect's options (id deal.stage: the deal stages, in order). Its type cannot change: create a new one.",
+      "Rename a custom column or change a singleSelect's options (id deal.stage: the deal stages, in order); records whose value is no longer an option are listed in mismatched. Its type cannot change.",
     input: columnUpdateInput,
-    output: z.looseObject({}),
+    output: columnOutput.extend({
+      mismatched: z.array(z.object({ id: z.string(), value: z.string() })).optional(),
+    }),
     annotations: IDEMPOTENT_WRITE,
     handler: async (args, { app, actor }) => ({ ...(await app.crm.updateColumn(actor, args)) }),
   }),
@@ -60,7 +67,7 @@ export const adminTools: ToolDefinition[] = [
     description:
       "The user this connection acts as (the API key's user); its id is the userId of every event this connection causes.",
     input: z.strictObject({}),
-    output: z.looseObject({}),
+    output: z.object({ id: z.string(), name: z.string(), email: z.string().nullable() }),
     annotations: READ,
     handler: async (_args, { app, actor }) => ({ ...(await app.tenants.currentUser(actor)) }),
   }),
@@ -80,7 +87,7 @@ export const adminTools: ToolDefinition[] = [
     title: "Current company",
     description: "The company (tenant) this connection works in.",
     input: z.strictObject({}),
-    output: z.looseObject({}),
+    output: z.object({ id: z.string(), name: z.string() }),
     annotations: READ,
     handler: async (_args, { app, actor }) => ({ ...(await app.tenants.company(actor)) }),
   }),

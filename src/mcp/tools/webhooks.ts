@@ -3,6 +3,7 @@ import { idInput } from "../../domain/validate.js";
 import { catalogAsJson } from "../../events/catalog.js";
 import { deliveryListInput, resendFailedInput } from "../../webhooks/deliveries.js";
 import {
+  eventsInput,
   rotateSecretInput,
   webhookCreateInput,
   webhookListInput,
@@ -11,6 +12,18 @@ import {
 import { DESTRUCTIVE, defineTool, IDEMPOTENT_WRITE, READ, type ToolDefinition, WRITE } from "../registry.js";
 
 const record = z.record(z.string(), z.unknown());
+/** What an agent reads of a webhook first; the other fields follow. */
+const webhookOutput = z.object({
+  id: z.string(),
+  url: z.string(),
+  enabled: z.boolean(),
+  hasSecret: z.boolean(),
+});
+const deliveryOutput = z.object({
+  id: z.string(),
+  status: z.string(),
+  error: z.string().nullable(),
+});
 const id = z.strictObject({ id: idInput });
 const list = z.object({ items: z.array(record), nextCursor: z.string().nullable(), total: z.number() });
 
@@ -25,7 +38,7 @@ export const webhookTools: ToolDefinition[] = [
     description:
       "Subscribe an https URL to events (list_webhook_events), POSTed as JSON signed with HMAC-SHA256; given no secret, one is made and returned once. Private addresses are refused.",
     input: webhookCreateInput,
-    output: z.looseObject({}),
+    output: webhookOutput,
     annotations: { ...WRITE, openWorldHint: true },
     handler: async (args, { app, actor }) => ({ ...(await app.webhooks.create(actor, args)) }),
   }),
@@ -35,7 +48,7 @@ export const webhookTools: ToolDefinition[] = [
     title: "Change a webhook",
     description: "Change any of a webhook's fields; the rest keep their value. A null secret removes it.",
     input: webhookUpdateInput,
-    output: z.looseObject({}),
+    output: webhookOutput,
     annotations: { ...IDEMPOTENT_WRITE, openWorldHint: true },
     handler: async (args, { app, actor }) => ({ ...(await app.webhooks.update(actor, args)) }),
   }),
@@ -46,7 +59,7 @@ export const webhookTools: ToolDefinition[] = [
     description:
       "New whsec_ secret, returned once; the old one also signs for graceHours so receivers can switch.",
     input: rotateSecretInput,
-    output: z.looseObject({}),
+    output: webhookOutput,
     annotations: { ...WRITE, destructiveHint: true },
     handler: async (args, { app, actor }) => ({ ...(await app.webhooks.rotateSecret(actor, args)) }),
   }),
@@ -68,7 +81,7 @@ export const webhookTools: ToolDefinition[] = [
     description:
       "Read one webhook: url, events, enabled (or why it was disabled), retryPolicy, whether a secret is set (never which).",
     input: id,
-    output: z.looseObject({}),
+    output: webhookOutput,
     annotations: READ,
     handler: async ({ id }, { app, actor }) => ({ ...(await app.webhooks.get(actor, id)) }),
   }),
@@ -101,7 +114,7 @@ export const webhookTools: ToolDefinition[] = [
     description:
       "One delivery in full: request headers and body, response status and body (first 64 KiB), error, duration.",
     input: id,
-    output: z.looseObject({}),
+    output: deliveryOutput,
     annotations: READ,
     handler: async ({ id }, { app, actor }) => ({ ...(await app.deliveries.get(actor, id)) }),
   }),
@@ -112,7 +125,7 @@ export const webhookTools: ToolDefinition[] = [
     description:
       "Send a delivery again as a new one (resendOf = the original): same body, the webhook's current url and secret. Returns its outcome.",
     input: id,
-    output: z.looseObject({}),
+    output: deliveryOutput,
     annotations: { ...WRITE, openWorldHint: true },
     handler: async ({ id }, { app, actor }) => {
       const created = await app.deliveries.resend(actor, id);
@@ -130,21 +143,40 @@ export const webhookTools: ToolDefinition[] = [
     toolset: "webhooks",
     title: "Resend failed deliveries",
     description:
-      "Resend, once, each event whose latest attempt in the window failed (optionally of one webhook).",
+      "Resend, once, each event whose latest attempt in the window failed (optionally of one webhook). Returns counts and ids.",
     input: resendFailedInput,
-    output: z.object({ resent: z.array(record), skipped: z.array(record) }),
+    output: z.object({
+      resentCount: z.number(),
+      resent: z.array(z.object({ id: z.string(), resendOf: z.string() })),
+      skippedCount: z.number(),
+      skipped: z.array(record),
+    }),
     annotations: { ...WRITE, openWorldHint: true },
-    handler: async (args, { app, actor }) => ({ ...(await app.deliveries.resendFailed(actor, args)) }),
+    handler: async (args, { app, actor }) => {
+      const { resent, skipped } = await app.deliveries.resendFailed(actor, args);
+      return {
+        resentCount: resent.length,
+        resent: resent.map((d) => ({ id: d.id, resendOf: d.resendOf! })),
+        skippedCount: skipped.length,
+        skipped,
+      };
+    },
   }),
   defineTool({
     name: "list_webhook_events",
     toolset: "webhooks",
     title: "List webhook events",
     description:
-      "The catalog of the 15 events: each name, when it fires, its payload keys and its payload's JSON Schema.",
-    input: z.strictObject({}),
+      "The 15 events, each with when it fires and its payload keys; the payload JSON Schema of those named in events.",
+    input: z.strictObject({
+      events: eventsInput.optional().describe("Names whose payload schema to include"),
+    }),
     output: z.object({ events: z.array(record) }),
     annotations: READ,
-    handler: async () => ({ events: catalogAsJson() }),
+    handler: async ({ events }) => ({
+      events: catalogAsJson().map(({ payloadSchema, ...e }) =>
+        events?.includes(e.name) ? { ...e, payloadSchema } : e,
+      ),
+    }),
   }),
 ];
