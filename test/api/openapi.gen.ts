@@ -9,7 +9,7 @@ export interface paths {
         };
         /**
          * List contacts, optionally matching a search term
-         * @description List records of one entity type by searchTerm (names, emails) and filters, sorted, paged. Notes are left out (get_entities withNotes reads them).
+         * @description Records of one entity type by searchTerm (words of names, emails, phones, domains) and filters, sorted, paged; without notes (get_entities has them).
          *
          *     Runs the MCP tool `filter_entity`.
          */
@@ -17,7 +17,7 @@ export interface paths {
         put?: never;
         /**
          * Create 1-100 contacts (all or nothing)
-         * @description Create 1-100 contacts; relationship arrays take existing ids, notes are markdown. All or nothing.
+         * @description Create 1-100 contacts, all or nothing.
          *
          *     Runs the MCP tool `create_contacts`.
          */
@@ -27,7 +27,7 @@ export interface paths {
         head?: never;
         /**
          * Change 1-100 contacts, only the fields given (all or nothing)
-         * @description Change 1-100 contacts, only the fields given; a relationship array replaces all links (link_entities/unlink_entities change some). All or nothing.
+         * @description Change 1-100 contacts, all or nothing: only the fields given; a relationship array replaces all links (link_entities adds some).
          *
          *     Runs the MCP tool `update_contacts`.
          */
@@ -45,7 +45,7 @@ export interface paths {
         put?: never;
         /**
          * Find contacts by search term and filters, sorted and paged
-         * @description List records of one entity type by searchTerm (names, emails) and filters, sorted, paged. Notes are left out (get_entities withNotes reads them).
+         * @description Records of one entity type by searchTerm (words of names, emails, phones, domains) and filters, sorted, paged; without notes (get_entities has them).
          *
          *     Runs the MCP tool `filter_entity`.
          */
@@ -65,7 +65,7 @@ export interface paths {
         };
         /**
          * Count contacts, optionally matching a search term
-         * @description Count the records of one entity type that match a searchTerm and filters (same rules as filter_entity).
+         * @description Count the records of one entity type matching searchTerm and filters, as filter_entity does.
          *
          *     Runs the MCP tool `count_entity`.
          */
@@ -73,7 +73,7 @@ export interface paths {
         put?: never;
         /**
          * Count contacts matching a search term and filters
-         * @description Count the records of one entity type that match a searchTerm and filters (same rules as filter_entity).
+         * @description Count the records of one entity type matching searchTerm and filters, as filter_entity does.
          *
          *     Runs the MCP tool `count_entity`.
          */
@@ -93,7 +93,7 @@ export interface paths {
         };
         /**
          * The fields, relationship arrays and custom columns of contacts
-         * @description An entity type's fields, relationship arrays and custom columns, with the filter operators each takes. Call it before filter_entity or update_entity_custom_fields.
+         * @description An entity type's fields, relationship arrays and custom columns, with the filter operators each takes. Call it first.
          *
          *     Runs the MCP tool `get_entity_configuration`.
          */
@@ -115,7 +115,7 @@ export interface paths {
         };
         /**
          * Read one of the contacts; include=withNotes adds its notes as markdown
-         * @description Read up to 100 records by entity and id: "masterData" (fields, links, custom values) or "withNotes" (plus notes as markdown). An unknown id gets an error item.
+         * @description Read up to 100 records by id: "masterData" (fields, links, custom values) or "withNotes" (plus notes as markdown). An unknown id gets an error item.
          *
          *     Runs the MCP tool `get_entities`.
          */
@@ -124,7 +124,7 @@ export interface paths {
         post?: never;
         /**
          * Delete one of the contacts; linked records lose the link
-         * @description Delete 1-100 records of one entity type. Irreversible: records, links and notes are gone; linked records lose the link. Every id must exist or nothing is deleted.
+         * @description Delete 1-100 records of one type. Irreversible: records, links and notes are gone. Every id must exist or nothing is deleted.
          *
          *     Runs the MCP tool `delete_entities`.
          */
@@ -145,7 +145,7 @@ export interface paths {
         put?: never;
         /**
          * Delete 1-100 contacts (every id must exist, or nothing is deleted)
-         * @description Delete 1-100 records of one entity type. Irreversible: records, links and notes are gone; linked records lose the link. Every id must exist or nothing is deleted.
+         * @description Delete 1-100 records of one type. Irreversible: records, links and notes are gone. Every id must exist or nothing is deleted.
          *
          *     Runs the MCP tool `delete_entities`.
          */
@@ -167,7 +167,7 @@ export interface paths {
         put?: never;
         /**
          * Add links to other records, keeping the existing ones
-         * @description Add links from one record to others, keeping existing ones; relation names the id array (organizationIds on a contact). Links show on both sides.
+         * @description Add links from one record to others, keeping the rest; shown on both sides. Returns the resulting id array.
          *
          *     Runs the MCP tool `link_entities`.
          */
@@ -189,7 +189,7 @@ export interface paths {
         put?: never;
         /**
          * Remove some links, keeping the rest
-         * @description Remove some links from one record, keeping the rest; relation names the id array (organizationIds on a contact).
+         * @description Remove some links from one record, keeping the rest. Returns the resulting id array.
          *
          *     Runs the MCP tool `unlink_entities`.
          */
@@ -209,7 +209,7 @@ export interface paths {
         };
         /**
          * A record's notes as markdown (null when it has none)
-         * @description Read up to 100 records by entity and id: "masterData" (fields, links, custom values) or "withNotes" (plus notes as markdown). An unknown id gets an error item.
+         * @description Read up to 100 records by id: "masterData" (fields, links, custom values) or "withNotes" (plus notes as markdown). An unknown id gets an error item.
          *
          *     Runs the MCP tool `get_entities`.
          */
@@ -232,7 +232,7 @@ export interface paths {
         get?: never;
         /**
          * Replace the notes of 1-100 records with markdown; null clears them
-         * @description Replace the notes of 1-100 records with markdown (headings, lists, task lists, tables, links); null clears them.
+         * @description Replace the notes of 1-100 records with markdown; null clears them.
          *
          *     Runs the MCP tool `update_entity_notes`.
          */
@@ -265,7 +265,7 @@ export interface paths {
         head?: never;
         /**
          * Set custom field values on 1-100 records (null clears)
-         * @description Set custom field values on 1-100 records, each checked against its column's type (null clears); columnId from get_entity_configuration. Other columns keep their values.
+         * @description Set custom field values on 1-100 records, each checked against its column's type. Other columns keep their values.
          *
          *     Runs the MCP tool `update_entity_custom_fields`.
          */
@@ -303,7 +303,7 @@ export interface paths {
         };
         /**
          * List organizations, optionally matching a search term
-         * @description List records of one entity type by searchTerm (names, emails) and filters, sorted, paged. Notes are left out (get_entities withNotes reads them).
+         * @description Records of one entity type by searchTerm (words of names, emails, phones, domains) and filters, sorted, paged; without notes (get_entities has them).
          *
          *     Runs the MCP tool `filter_entity`.
          */
@@ -311,7 +311,7 @@ export interface paths {
         put?: never;
         /**
          * Create 1-100 organizations (all or nothing)
-         * @description Create 1-100 organizations; relationship arrays take existing ids, notes are markdown. All or nothing.
+         * @description Create 1-100 organizations, all or nothing.
          *
          *     Runs the MCP tool `create_organizations`.
          */
@@ -321,7 +321,7 @@ export interface paths {
         head?: never;
         /**
          * Change 1-100 organizations, only the fields given (all or nothing)
-         * @description Change 1-100 organizations, only the fields given; a relationship array replaces all links (link_entities/unlink_entities change some). All or nothing.
+         * @description Change 1-100 organizations, all or nothing: only the fields given; a relationship array replaces all links (link_entities adds some).
          *
          *     Runs the MCP tool `update_organizations`.
          */
@@ -339,7 +339,7 @@ export interface paths {
         put?: never;
         /**
          * Find organizations by search term and filters, sorted and paged
-         * @description List records of one entity type by searchTerm (names, emails) and filters, sorted, paged. Notes are left out (get_entities withNotes reads them).
+         * @description Records of one entity type by searchTerm (words of names, emails, phones, domains) and filters, sorted, paged; without notes (get_entities has them).
          *
          *     Runs the MCP tool `filter_entity`.
          */
@@ -359,7 +359,7 @@ export interface paths {
         };
         /**
          * Count organizations, optionally matching a search term
-         * @description Count the records of one entity type that match a searchTerm and filters (same rules as filter_entity).
+         * @description Count the records of one entity type matching searchTerm and filters, as filter_entity does.
          *
          *     Runs the MCP tool `count_entity`.
          */
@@ -367,7 +367,7 @@ export interface paths {
         put?: never;
         /**
          * Count organizations matching a search term and filters
-         * @description Count the records of one entity type that match a searchTerm and filters (same rules as filter_entity).
+         * @description Count the records of one entity type matching searchTerm and filters, as filter_entity does.
          *
          *     Runs the MCP tool `count_entity`.
          */
@@ -387,7 +387,7 @@ export interface paths {
         };
         /**
          * The fields, relationship arrays and custom columns of organizations
-         * @description An entity type's fields, relationship arrays and custom columns, with the filter operators each takes. Call it before filter_entity or update_entity_custom_fields.
+         * @description An entity type's fields, relationship arrays and custom columns, with the filter operators each takes. Call it first.
          *
          *     Runs the MCP tool `get_entity_configuration`.
          */
@@ -409,7 +409,7 @@ export interface paths {
         };
         /**
          * Read one of the organizations; include=withNotes adds its notes as markdown
-         * @description Read up to 100 records by entity and id: "masterData" (fields, links, custom values) or "withNotes" (plus notes as markdown). An unknown id gets an error item.
+         * @description Read up to 100 records by id: "masterData" (fields, links, custom values) or "withNotes" (plus notes as markdown). An unknown id gets an error item.
          *
          *     Runs the MCP tool `get_entities`.
          */
@@ -418,7 +418,7 @@ export interface paths {
         post?: never;
         /**
          * Delete one of the organizations; linked records lose the link
-         * @description Delete 1-100 records of one entity type. Irreversible: records, links and notes are gone; linked records lose the link. Every id must exist or nothing is deleted.
+         * @description Delete 1-100 records of one type. Irreversible: records, links and notes are gone. Every id must exist or nothing is deleted.
          *
          *     Runs the MCP tool `delete_entities`.
          */
@@ -439,7 +439,7 @@ export interface paths {
         put?: never;
         /**
          * Delete 1-100 organizations (every id must exist, or nothing is deleted)
-         * @description Delete 1-100 records of one entity type. Irreversible: records, links and notes are gone; linked records lose the link. Every id must exist or nothing is deleted.
+         * @description Delete 1-100 records of one type. Irreversible: records, links and notes are gone. Every id must exist or nothing is deleted.
          *
          *     Runs the MCP tool `delete_entities`.
          */
@@ -461,7 +461,7 @@ export interface paths {
         put?: never;
         /**
          * Add links to other records, keeping the existing ones
-         * @description Add links from one record to others, keeping existing ones; relation names the id array (organizationIds on a contact). Links show on both sides.
+         * @description Add links from one record to others, keeping the rest; shown on both sides. Returns the resulting id array.
          *
          *     Runs the MCP tool `link_entities`.
          */
@@ -483,7 +483,7 @@ export interface paths {
         put?: never;
         /**
          * Remove some links, keeping the rest
-         * @description Remove some links from one record, keeping the rest; relation names the id array (organizationIds on a contact).
+         * @description Remove some links from one record, keeping the rest. Returns the resulting id array.
          *
          *     Runs the MCP tool `unlink_entities`.
          */
@@ -503,7 +503,7 @@ export interface paths {
         };
         /**
          * A record's notes as markdown (null when it has none)
-         * @description Read up to 100 records by entity and id: "masterData" (fields, links, custom values) or "withNotes" (plus notes as markdown). An unknown id gets an error item.
+         * @description Read up to 100 records by id: "masterData" (fields, links, custom values) or "withNotes" (plus notes as markdown). An unknown id gets an error item.
          *
          *     Runs the MCP tool `get_entities`.
          */
@@ -526,7 +526,7 @@ export interface paths {
         get?: never;
         /**
          * Replace the notes of 1-100 records with markdown; null clears them
-         * @description Replace the notes of 1-100 records with markdown (headings, lists, task lists, tables, links); null clears them.
+         * @description Replace the notes of 1-100 records with markdown; null clears them.
          *
          *     Runs the MCP tool `update_entity_notes`.
          */
@@ -559,7 +559,7 @@ export interface paths {
         head?: never;
         /**
          * Set custom field values on 1-100 records (null clears)
-         * @description Set custom field values on 1-100 records, each checked against its column's type (null clears); columnId from get_entity_configuration. Other columns keep their values.
+         * @description Set custom field values on 1-100 records, each checked against its column's type. Other columns keep their values.
          *
          *     Runs the MCP tool `update_entity_custom_fields`.
          */
@@ -597,7 +597,7 @@ export interface paths {
         };
         /**
          * List deals, optionally matching a search term
-         * @description List records of one entity type by searchTerm (names, emails) and filters, sorted, paged. Notes are left out (get_entities withNotes reads them).
+         * @description Records of one entity type by searchTerm (words of names, emails, phones, domains) and filters, sorted, paged; without notes (get_entities has them).
          *
          *     Runs the MCP tool `filter_entity`.
          */
@@ -605,7 +605,7 @@ export interface paths {
         put?: never;
         /**
          * Create 1-100 deals (all or nothing)
-         * @description Create 1-100 deals; relationship arrays take existing ids, notes are markdown. All or nothing.
+         * @description Create 1-100 deals, all or nothing.
          *
          *     Runs the MCP tool `create_deals`.
          */
@@ -615,7 +615,7 @@ export interface paths {
         head?: never;
         /**
          * Change 1-100 deals, only the fields given (all or nothing)
-         * @description Change 1-100 deals, only the fields given; a relationship array replaces all links (link_entities/unlink_entities change some). All or nothing.
+         * @description Change 1-100 deals, all or nothing: only the fields given; a relationship array replaces all links (link_entities adds some).
          *
          *     Runs the MCP tool `update_deals`.
          */
@@ -633,7 +633,7 @@ export interface paths {
         put?: never;
         /**
          * Find deals by search term and filters, sorted and paged
-         * @description List records of one entity type by searchTerm (names, emails) and filters, sorted, paged. Notes are left out (get_entities withNotes reads them).
+         * @description Records of one entity type by searchTerm (words of names, emails, phones, domains) and filters, sorted, paged; without notes (get_entities has them).
          *
          *     Runs the MCP tool `filter_entity`.
          */
@@ -653,7 +653,7 @@ export interface paths {
         };
         /**
          * Count deals, optionally matching a search term
-         * @description Count the records of one entity type that match a searchTerm and filters (same rules as filter_entity).
+         * @description Count the records of one entity type matching searchTerm and filters, as filter_entity does.
          *
          *     Runs the MCP tool `count_entity`.
          */
@@ -661,7 +661,7 @@ export interface paths {
         put?: never;
         /**
          * Count deals matching a search term and filters
-         * @description Count the records of one entity type that match a searchTerm and filters (same rules as filter_entity).
+         * @description Count the records of one entity type matching searchTerm and filters, as filter_entity does.
          *
          *     Runs the MCP tool `count_entity`.
          */
@@ -681,7 +681,7 @@ export interface paths {
         };
         /**
          * The fields, relationship arrays and custom columns of deals
-         * @description An entity type's fields, relationship arrays and custom columns, with the filter operators each takes. Call it before filter_entity or update_entity_custom_fields.
+         * @description An entity type's fields, relationship arrays and custom columns, with the filter operators each takes. Call it first.
          *
          *     Runs the MCP tool `get_entity_configuration`.
          */
@@ -703,7 +703,7 @@ export interface paths {
         };
         /**
          * Read one of the deals; include=withNotes adds its notes as markdown
-         * @description Read up to 100 records by entity and id: "masterData" (fields, links, custom values) or "withNotes" (plus notes as markdown). An unknown id gets an error item.
+         * @description Read up to 100 records by id: "masterData" (fields, links, custom values) or "withNotes" (plus notes as markdown). An unknown id gets an error item.
          *
          *     Runs the MCP tool `get_entities`.
          */
@@ -712,7 +712,7 @@ export interface paths {
         post?: never;
         /**
          * Delete one of the deals; linked records lose the link
-         * @description Delete 1-100 records of one entity type. Irreversible: records, links and notes are gone; linked records lose the link. Every id must exist or nothing is deleted.
+         * @description Delete 1-100 records of one type. Irreversible: records, links and notes are gone. Every id must exist or nothing is deleted.
          *
          *     Runs the MCP tool `delete_entities`.
          */
@@ -733,7 +733,7 @@ export interface paths {
         put?: never;
         /**
          * Delete 1-100 deals (every id must exist, or nothing is deleted)
-         * @description Delete 1-100 records of one entity type. Irreversible: records, links and notes are gone; linked records lose the link. Every id must exist or nothing is deleted.
+         * @description Delete 1-100 records of one type. Irreversible: records, links and notes are gone. Every id must exist or nothing is deleted.
          *
          *     Runs the MCP tool `delete_entities`.
          */
@@ -755,7 +755,7 @@ export interface paths {
         put?: never;
         /**
          * Add links to other records, keeping the existing ones
-         * @description Add links from one record to others, keeping existing ones; relation names the id array (organizationIds on a contact). Links show on both sides.
+         * @description Add links from one record to others, keeping the rest; shown on both sides. Returns the resulting id array.
          *
          *     Runs the MCP tool `link_entities`.
          */
@@ -777,7 +777,7 @@ export interface paths {
         put?: never;
         /**
          * Remove some links, keeping the rest
-         * @description Remove some links from one record, keeping the rest; relation names the id array (organizationIds on a contact).
+         * @description Remove some links from one record, keeping the rest. Returns the resulting id array.
          *
          *     Runs the MCP tool `unlink_entities`.
          */
@@ -797,7 +797,7 @@ export interface paths {
         };
         /**
          * A record's notes as markdown (null when it has none)
-         * @description Read up to 100 records by entity and id: "masterData" (fields, links, custom values) or "withNotes" (plus notes as markdown). An unknown id gets an error item.
+         * @description Read up to 100 records by id: "masterData" (fields, links, custom values) or "withNotes" (plus notes as markdown). An unknown id gets an error item.
          *
          *     Runs the MCP tool `get_entities`.
          */
@@ -820,7 +820,7 @@ export interface paths {
         get?: never;
         /**
          * Replace the notes of 1-100 records with markdown; null clears them
-         * @description Replace the notes of 1-100 records with markdown (headings, lists, task lists, tables, links); null clears them.
+         * @description Replace the notes of 1-100 records with markdown; null clears them.
          *
          *     Runs the MCP tool `update_entity_notes`.
          */
@@ -853,7 +853,7 @@ export interface paths {
         head?: never;
         /**
          * Set custom field values on 1-100 records (null clears)
-         * @description Set custom field values on 1-100 records, each checked against its column's type (null clears); columnId from get_entity_configuration. Other columns keep their values.
+         * @description Set custom field values on 1-100 records, each checked against its column's type. Other columns keep their values.
          *
          *     Runs the MCP tool `update_entity_custom_fields`.
          */
@@ -891,7 +891,7 @@ export interface paths {
         };
         /**
          * List services, optionally matching a search term
-         * @description List records of one entity type by searchTerm (names, emails) and filters, sorted, paged. Notes are left out (get_entities withNotes reads them).
+         * @description Records of one entity type by searchTerm (words of names, emails, phones, domains) and filters, sorted, paged; without notes (get_entities has them).
          *
          *     Runs the MCP tool `filter_entity`.
          */
@@ -899,7 +899,7 @@ export interface paths {
         put?: never;
         /**
          * Create 1-100 services (all or nothing)
-         * @description Create 1-100 services; relationship arrays take existing ids, notes are markdown. All or nothing.
+         * @description Create 1-100 services, all or nothing.
          *
          *     Runs the MCP tool `create_services`.
          */
@@ -909,7 +909,7 @@ export interface paths {
         head?: never;
         /**
          * Change 1-100 services, only the fields given (all or nothing)
-         * @description Change 1-100 services, only the fields given; a relationship array replaces all links (link_entities/unlink_entities change some). All or nothing.
+         * @description Change 1-100 services, all or nothing: only the fields given; a relationship array replaces all links (link_entities adds some).
          *
          *     Runs the MCP tool `update_services`.
          */
@@ -927,7 +927,7 @@ export interface paths {
         put?: never;
         /**
          * Find services by search term and filters, sorted and paged
-         * @description List records of one entity type by searchTerm (names, emails) and filters, sorted, paged. Notes are left out (get_entities withNotes reads them).
+         * @description Records of one entity type by searchTerm (words of names, emails, phones, domains) and filters, sorted, paged; without notes (get_entities has them).
          *
          *     Runs the MCP tool `filter_entity`.
          */
@@ -947,7 +947,7 @@ export interface paths {
         };
         /**
          * Count services, optionally matching a search term
-         * @description Count the records of one entity type that match a searchTerm and filters (same rules as filter_entity).
+         * @description Count the records of one entity type matching searchTerm and filters, as filter_entity does.
          *
          *     Runs the MCP tool `count_entity`.
          */
@@ -955,7 +955,7 @@ export interface paths {
         put?: never;
         /**
          * Count services matching a search term and filters
-         * @description Count the records of one entity type that match a searchTerm and filters (same rules as filter_entity).
+         * @description Count the records of one entity type matching searchTerm and filters, as filter_entity does.
          *
          *     Runs the MCP tool `count_entity`.
          */
@@ -975,7 +975,7 @@ export interface paths {
         };
         /**
          * The fields, relationship arrays and custom columns of services
-         * @description An entity type's fields, relationship arrays and custom columns, with the filter operators each takes. Call it before filter_entity or update_entity_custom_fields.
+         * @description An entity type's fields, relationship arrays and custom columns, with the filter operators each takes. Call it first.
          *
          *     Runs the MCP tool `get_entity_configuration`.
          */
@@ -997,7 +997,7 @@ export interface paths {
         };
         /**
          * Read one of the services; include=withNotes adds its notes as markdown
-         * @description Read up to 100 records by entity and id: "masterData" (fields, links, custom values) or "withNotes" (plus notes as markdown). An unknown id gets an error item.
+         * @description Read up to 100 records by id: "masterData" (fields, links, custom values) or "withNotes" (plus notes as markdown). An unknown id gets an error item.
          *
          *     Runs the MCP tool `get_entities`.
          */
@@ -1006,7 +1006,7 @@ export interface paths {
         post?: never;
         /**
          * Delete one of the services; linked records lose the link
-         * @description Delete 1-100 records of one entity type. Irreversible: records, links and notes are gone; linked records lose the link. Every id must exist or nothing is deleted.
+         * @description Delete 1-100 records of one type. Irreversible: records, links and notes are gone. Every id must exist or nothing is deleted.
          *
          *     Runs the MCP tool `delete_entities`.
          */
@@ -1027,7 +1027,7 @@ export interface paths {
         put?: never;
         /**
          * Delete 1-100 services (every id must exist, or nothing is deleted)
-         * @description Delete 1-100 records of one entity type. Irreversible: records, links and notes are gone; linked records lose the link. Every id must exist or nothing is deleted.
+         * @description Delete 1-100 records of one type. Irreversible: records, links and notes are gone. Every id must exist or nothing is deleted.
          *
          *     Runs the MCP tool `delete_entities`.
          */
@@ -1049,7 +1049,7 @@ export interface paths {
         put?: never;
         /**
          * Add links to other records, keeping the existing ones
-         * @description Add links from one record to others, keeping existing ones; relation names the id array (organizationIds on a contact). Links show on both sides.
+         * @description Add links from one record to others, keeping the rest; shown on both sides. Returns the resulting id array.
          *
          *     Runs the MCP tool `link_entities`.
          */
@@ -1071,7 +1071,7 @@ export interface paths {
         put?: never;
         /**
          * Remove some links, keeping the rest
-         * @description Remove some links from one record, keeping the rest; relation names the id array (organizationIds on a contact).
+         * @description Remove some links from one record, keeping the rest. Returns the resulting id array.
          *
          *     Runs the MCP tool `unlink_entities`.
          */
@@ -1091,7 +1091,7 @@ export interface paths {
         };
         /**
          * A record's notes as markdown (null when it has none)
-         * @description Read up to 100 records by entity and id: "masterData" (fields, links, custom values) or "withNotes" (plus notes as markdown). An unknown id gets an error item.
+         * @description Read up to 100 records by id: "masterData" (fields, links, custom values) or "withNotes" (plus notes as markdown). An unknown id gets an error item.
          *
          *     Runs the MCP tool `get_entities`.
          */
@@ -1114,7 +1114,7 @@ export interface paths {
         get?: never;
         /**
          * Replace the notes of 1-100 records with markdown; null clears them
-         * @description Replace the notes of 1-100 records with markdown (headings, lists, task lists, tables, links); null clears them.
+         * @description Replace the notes of 1-100 records with markdown; null clears them.
          *
          *     Runs the MCP tool `update_entity_notes`.
          */
@@ -1147,7 +1147,7 @@ export interface paths {
         head?: never;
         /**
          * Set custom field values on 1-100 records (null clears)
-         * @description Set custom field values on 1-100 records, each checked against its column's type (null clears); columnId from get_entity_configuration. Other columns keep their values.
+         * @description Set custom field values on 1-100 records, each checked against its column's type. Other columns keep their values.
          *
          *     Runs the MCP tool `update_entity_custom_fields`.
          */
@@ -1185,7 +1185,7 @@ export interface paths {
         };
         /**
          * List tasks, optionally matching a search term
-         * @description List records of one entity type by searchTerm (names, emails) and filters, sorted, paged. Notes are left out (get_entities withNotes reads them).
+         * @description Records of one entity type by searchTerm (words of names, emails, phones, domains) and filters, sorted, paged; without notes (get_entities has them).
          *
          *     Runs the MCP tool `filter_entity`.
          */
@@ -1193,7 +1193,7 @@ export interface paths {
         put?: never;
         /**
          * Create 1-100 tasks (all or nothing)
-         * @description Create 1-100 tasks; relationship arrays take existing ids, notes are markdown. All or nothing.
+         * @description Create 1-100 tasks, all or nothing.
          *
          *     Runs the MCP tool `create_tasks`.
          */
@@ -1203,7 +1203,7 @@ export interface paths {
         head?: never;
         /**
          * Change 1-100 tasks, only the fields given (all or nothing)
-         * @description Change 1-100 tasks, only the fields given; a relationship array replaces all links (link_entities/unlink_entities change some). All or nothing.
+         * @description Change 1-100 tasks, all or nothing: only the fields given; a relationship array replaces all links (link_entities adds some).
          *
          *     Runs the MCP tool `update_tasks`.
          */
@@ -1221,7 +1221,7 @@ export interface paths {
         put?: never;
         /**
          * Find tasks by search term and filters, sorted and paged
-         * @description List records of one entity type by searchTerm (names, emails) and filters, sorted, paged. Notes are left out (get_entities withNotes reads them).
+         * @description Records of one entity type by searchTerm (words of names, emails, phones, domains) and filters, sorted, paged; without notes (get_entities has them).
          *
          *     Runs the MCP tool `filter_entity`.
          */
@@ -1241,7 +1241,7 @@ export interface paths {
         };
         /**
          * Count tasks, optionally matching a search term
-         * @description Count the records of one entity type that match a searchTerm and filters (same rules as filter_entity).
+         * @description Count the records of one entity type matching searchTerm and filters, as filter_entity does.
          *
          *     Runs the MCP tool `count_entity`.
          */
@@ -1249,7 +1249,7 @@ export interface paths {
         put?: never;
         /**
          * Count tasks matching a search term and filters
-         * @description Count the records of one entity type that match a searchTerm and filters (same rules as filter_entity).
+         * @description Count the records of one entity type matching searchTerm and filters, as filter_entity does.
          *
          *     Runs the MCP tool `count_entity`.
          */
@@ -1269,7 +1269,7 @@ export interface paths {
         };
         /**
          * The fields, relationship arrays and custom columns of tasks
-         * @description An entity type's fields, relationship arrays and custom columns, with the filter operators each takes. Call it before filter_entity or update_entity_custom_fields.
+         * @description An entity type's fields, relationship arrays and custom columns, with the filter operators each takes. Call it first.
          *
          *     Runs the MCP tool `get_entity_configuration`.
          */
@@ -1291,7 +1291,7 @@ export interface paths {
         };
         /**
          * Read one of the tasks; include=withNotes adds its notes as markdown
-         * @description Read up to 100 records by entity and id: "masterData" (fields, links, custom values) or "withNotes" (plus notes as markdown). An unknown id gets an error item.
+         * @description Read up to 100 records by id: "masterData" (fields, links, custom values) or "withNotes" (plus notes as markdown). An unknown id gets an error item.
          *
          *     Runs the MCP tool `get_entities`.
          */
@@ -1300,7 +1300,7 @@ export interface paths {
         post?: never;
         /**
          * Delete one of the tasks; linked records lose the link
-         * @description Delete 1-100 records of one entity type. Irreversible: records, links and notes are gone; linked records lose the link. Every id must exist or nothing is deleted.
+         * @description Delete 1-100 records of one type. Irreversible: records, links and notes are gone. Every id must exist or nothing is deleted.
          *
          *     Runs the MCP tool `delete_entities`.
          */
@@ -1321,7 +1321,7 @@ export interface paths {
         put?: never;
         /**
          * Delete 1-100 tasks (every id must exist, or nothing is deleted)
-         * @description Delete 1-100 records of one entity type. Irreversible: records, links and notes are gone; linked records lose the link. Every id must exist or nothing is deleted.
+         * @description Delete 1-100 records of one type. Irreversible: records, links and notes are gone. Every id must exist or nothing is deleted.
          *
          *     Runs the MCP tool `delete_entities`.
          */
@@ -1343,7 +1343,7 @@ export interface paths {
         put?: never;
         /**
          * Add links to other records, keeping the existing ones
-         * @description Add links from one record to others, keeping existing ones; relation names the id array (organizationIds on a contact). Links show on both sides.
+         * @description Add links from one record to others, keeping the rest; shown on both sides. Returns the resulting id array.
          *
          *     Runs the MCP tool `link_entities`.
          */
@@ -1365,7 +1365,7 @@ export interface paths {
         put?: never;
         /**
          * Remove some links, keeping the rest
-         * @description Remove some links from one record, keeping the rest; relation names the id array (organizationIds on a contact).
+         * @description Remove some links from one record, keeping the rest. Returns the resulting id array.
          *
          *     Runs the MCP tool `unlink_entities`.
          */
@@ -1385,7 +1385,7 @@ export interface paths {
         };
         /**
          * A record's notes as markdown (null when it has none)
-         * @description Read up to 100 records by entity and id: "masterData" (fields, links, custom values) or "withNotes" (plus notes as markdown). An unknown id gets an error item.
+         * @description Read up to 100 records by id: "masterData" (fields, links, custom values) or "withNotes" (plus notes as markdown). An unknown id gets an error item.
          *
          *     Runs the MCP tool `get_entities`.
          */
@@ -1408,7 +1408,7 @@ export interface paths {
         get?: never;
         /**
          * Replace the notes of 1-100 records with markdown; null clears them
-         * @description Replace the notes of 1-100 records with markdown (headings, lists, task lists, tables, links); null clears them.
+         * @description Replace the notes of 1-100 records with markdown; null clears them.
          *
          *     Runs the MCP tool `update_entity_notes`.
          */
@@ -1441,7 +1441,7 @@ export interface paths {
         head?: never;
         /**
          * Set custom field values on 1-100 records (null clears)
-         * @description Set custom field values on 1-100 records, each checked against its column's type (null clears); columnId from get_entity_configuration. Other columns keep their values.
+         * @description Set custom field values on 1-100 records, each checked against its column's type. Other columns keep their values.
          *
          *     Runs the MCP tool `update_entity_custom_fields`.
          */
@@ -1479,7 +1479,7 @@ export interface paths {
         };
         /**
          * Search names and emails across entity types at once
-         * @description Search names and emails across entity types at once; returns the best few of each type. Use it to find an id when you only know a name.
+         * @description Search names, emails, phones, domains across entity types (a full name works); the best few of each. Finds an id from a name.
          *
          *     Runs the MCP tool `search_all_entities`.
          */
@@ -1541,7 +1541,7 @@ export interface paths {
         head?: never;
         /**
          * Rename a custom column or change a singleSelect's options
-         * @description Rename a custom column or change a singleSelect's options. Its type cannot change: create a new column instead.
+         * @description Rename a custom column or change a singleSelect's options (id deal.stage: the deal stages, in order); records whose value is no longer an option are listed in mismatched. Its type cannot change.
          *
          *     Runs the MCP tool `update_custom_column`.
          */
@@ -1665,7 +1665,7 @@ export interface paths {
         put?: never;
         /**
          * Resend, once, each event whose latest attempt in the window failed
-         * @description Resend, once, each event whose latest attempt in the window failed (optionally of one webhook).
+         * @description Resend, once, each event whose latest attempt in the window failed (optionally of one webhook). Returns counts and ids.
          *
          *     Runs the MCP tool `resend_failed_webhook_deliveries`.
          */
@@ -1729,7 +1729,7 @@ export interface paths {
         };
         /**
          * The event catalog with each payload's JSON Schema
-         * @description The catalog of the 15 events: each name, when it fires, its payload keys and its payload's JSON Schema.
+         * @description The 15 events, each with when it fires and its payload keys; the payload JSON Schema of those named in events.
          *
          *     Runs the MCP tool `list_webhook_events`.
          */
@@ -1848,7 +1848,7 @@ export interface operations {
                 searchTerm?: string;
                 /** @description Default 25 */
                 limit?: number;
-                /** @description nextCursor of the previous page */
+                /** @description The last page's nextCursor */
                 cursor?: string;
             };
             header?: never;
@@ -1891,21 +1891,20 @@ export interface operations {
                     contacts: {
                         firstName?: string | null;
                         lastName?: string | null;
+                        jobTitle?: string | null;
                         /** @description Ordered: the first is the primary */
                         emails?: string[];
+                        phones?: string[];
                         organizationIds?: string[];
                         dealIds?: string[];
                         userIds?: string[];
                         taskIds?: string[];
-                        /** @description Markdown or Tiptap JSON */
                         notes?: string | {
                             [key: string]: unknown;
                         } | null;
                         customFieldValues?: {
-                            /** @description From get_entity_configuration */
                             columnId: string;
-                            /** @description Per column type; null clears */
-                            value: unknown;
+                            value: string | number | boolean | null;
                         }[];
                     }[];
                 };
@@ -1943,8 +1942,10 @@ export interface operations {
                         id: string;
                         firstName?: string | null;
                         lastName?: string | null;
+                        jobTitle?: string | null;
                         /** @description Ordered: the first is the primary */
                         emails?: string[];
+                        phones?: string[];
                         organizationIds?: string[];
                         dealIds?: string[];
                         userIds?: string[];
@@ -1954,10 +1955,8 @@ export interface operations {
                             [key: string]: unknown;
                         } | null;
                         customFieldValues?: {
-                            /** @description From get_entity_configuration */
                             columnId: string;
-                            /** @description Per column type; null clears */
-                            value: unknown;
+                            value: string | number | boolean | null;
                         }[];
                     }[];
                 };
@@ -1974,6 +1973,7 @@ export interface operations {
                         items: {
                             id: string;
                             name: string;
+                            changed: string[];
                         }[];
                     };
                 };
@@ -1996,21 +1996,25 @@ export interface operations {
                 "application/json": {
                     searchTerm?: string;
                     filters?: {
-                        /** @description From get_entity_configuration */
+                        /** @description From get_entity_configuration; a column's label too */
                         field: string;
                         /** @enum {string} */
                         operator: "equals" | "contains" | "gt" | "gte" | "lt" | "lte" | "in" | "notIn" | "between" | "isNull" | "isNotNull" | "hasSome" | "hasNone";
                         /** @description None for isNull/isNotNull; an array for in/notIn/hasSome/hasNone; [low, high] for between */
-                        value?: unknown;
+                        value?: string | number | boolean | unknown[] | null;
                     }[];
                     sort?: {
                         field: string;
                         /** @enum {string} */
                         direction?: "asc" | "desc";
                     };
+                    /** @description Links as [{id, name}] */
+                    linked?: boolean;
+                    /** @description Only these fields (id always) */
+                    fields?: string[];
                     /** @description Default 25 */
                     limit?: number;
-                    /** @description nextCursor of the previous page */
+                    /** @description The last page's nextCursor */
                     cursor?: string;
                 };
             };
@@ -2075,12 +2079,12 @@ export interface operations {
                 "application/json": {
                     searchTerm?: string;
                     filters?: {
-                        /** @description From get_entity_configuration */
+                        /** @description From get_entity_configuration; a column's label too */
                         field: string;
                         /** @enum {string} */
                         operator: "equals" | "contains" | "gt" | "gte" | "lt" | "lte" | "in" | "notIn" | "between" | "isNull" | "isNotNull" | "hasSome" | "hasNone";
                         /** @description None for isNull/isNotNull; an array for in/notIn/hasSome/hasNone; [low, high] for between */
-                        value?: unknown;
+                        value?: string | number | boolean | unknown[] | null;
                     }[];
                 };
             };
@@ -2232,7 +2236,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description An id array's name: organizationIds, dealIds, ... */
+                    /** @description An id array's name: organizationIds, ... */
                     relation: string;
                     ids: string[];
                 };
@@ -2246,10 +2250,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            id: string;
-                            name: string;
-                        }[];
+                        id: string;
+                        name: string;
+                        relation: string;
+                        ids: string[];
                     };
                 };
             };
@@ -2271,7 +2275,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description An id array's name: organizationIds, dealIds, ... */
+                    /** @description An id array's name: organizationIds, ... */
                     relation: string;
                     ids: string[];
                 };
@@ -2285,10 +2289,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            id: string;
-                            name: string;
-                        }[];
+                        id: string;
+                        name: string;
+                        relation: string;
+                        ids: string[];
                     };
                 };
             };
@@ -2349,6 +2353,7 @@ export interface operations {
                         items: {
                             id: string;
                             name: string;
+                            changed: string[];
                         }[];
                     };
                 };
@@ -2387,6 +2392,7 @@ export interface operations {
                         items: {
                             id: string;
                             name: string;
+                            changed: string[];
                         }[];
                     };
                 };
@@ -2407,10 +2413,10 @@ export interface operations {
                     items: {
                         id: string;
                         customFieldValues: {
-                            /** @description From get_entity_configuration */
+                            /** @description Column id or exact label */
                             columnId: string;
-                            /** @description Per column type; null clears */
-                            value: unknown;
+                            /** @description null clears */
+                            value: string | number | boolean | null;
                         }[];
                     }[];
                 };
@@ -2427,6 +2433,7 @@ export interface operations {
                         items: {
                             id: string;
                             name: string;
+                            changed: string[];
                         }[];
                     };
                 };
@@ -2439,7 +2446,7 @@ export interface operations {
             query?: {
                 /** @description Default 25 */
                 limit?: number;
-                /** @description nextCursor of the previous page */
+                /** @description The last page's nextCursor */
                 cursor?: string;
             };
             header?: never;
@@ -2474,7 +2481,7 @@ export interface operations {
                 searchTerm?: string;
                 /** @description Default 25 */
                 limit?: number;
-                /** @description nextCursor of the previous page */
+                /** @description The last page's nextCursor */
                 cursor?: string;
             };
             header?: never;
@@ -2516,19 +2523,19 @@ export interface operations {
                 "application/json": {
                     organizations: {
                         name: string;
+                        domain?: string | null;
+                        website?: string | null;
+                        phones?: string[];
                         contactIds?: string[];
                         dealIds?: string[];
                         userIds?: string[];
                         taskIds?: string[];
-                        /** @description Markdown or Tiptap JSON */
                         notes?: string | {
                             [key: string]: unknown;
                         } | null;
                         customFieldValues?: {
-                            /** @description From get_entity_configuration */
                             columnId: string;
-                            /** @description Per column type; null clears */
-                            value: unknown;
+                            value: string | number | boolean | null;
                         }[];
                     }[];
                 };
@@ -2565,6 +2572,9 @@ export interface operations {
                     organizations: {
                         id: string;
                         name?: string;
+                        domain?: string | null;
+                        website?: string | null;
+                        phones?: string[];
                         contactIds?: string[];
                         dealIds?: string[];
                         userIds?: string[];
@@ -2574,10 +2584,8 @@ export interface operations {
                             [key: string]: unknown;
                         } | null;
                         customFieldValues?: {
-                            /** @description From get_entity_configuration */
                             columnId: string;
-                            /** @description Per column type; null clears */
-                            value: unknown;
+                            value: string | number | boolean | null;
                         }[];
                     }[];
                 };
@@ -2594,6 +2602,7 @@ export interface operations {
                         items: {
                             id: string;
                             name: string;
+                            changed: string[];
                         }[];
                     };
                 };
@@ -2616,21 +2625,25 @@ export interface operations {
                 "application/json": {
                     searchTerm?: string;
                     filters?: {
-                        /** @description From get_entity_configuration */
+                        /** @description From get_entity_configuration; a column's label too */
                         field: string;
                         /** @enum {string} */
                         operator: "equals" | "contains" | "gt" | "gte" | "lt" | "lte" | "in" | "notIn" | "between" | "isNull" | "isNotNull" | "hasSome" | "hasNone";
                         /** @description None for isNull/isNotNull; an array for in/notIn/hasSome/hasNone; [low, high] for between */
-                        value?: unknown;
+                        value?: string | number | boolean | unknown[] | null;
                     }[];
                     sort?: {
                         field: string;
                         /** @enum {string} */
                         direction?: "asc" | "desc";
                     };
+                    /** @description Links as [{id, name}] */
+                    linked?: boolean;
+                    /** @description Only these fields (id always) */
+                    fields?: string[];
                     /** @description Default 25 */
                     limit?: number;
-                    /** @description nextCursor of the previous page */
+                    /** @description The last page's nextCursor */
                     cursor?: string;
                 };
             };
@@ -2695,12 +2708,12 @@ export interface operations {
                 "application/json": {
                     searchTerm?: string;
                     filters?: {
-                        /** @description From get_entity_configuration */
+                        /** @description From get_entity_configuration; a column's label too */
                         field: string;
                         /** @enum {string} */
                         operator: "equals" | "contains" | "gt" | "gte" | "lt" | "lte" | "in" | "notIn" | "between" | "isNull" | "isNotNull" | "hasSome" | "hasNone";
                         /** @description None for isNull/isNotNull; an array for in/notIn/hasSome/hasNone; [low, high] for between */
-                        value?: unknown;
+                        value?: string | number | boolean | unknown[] | null;
                     }[];
                 };
             };
@@ -2852,7 +2865,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description An id array's name: organizationIds, dealIds, ... */
+                    /** @description An id array's name: organizationIds, ... */
                     relation: string;
                     ids: string[];
                 };
@@ -2866,10 +2879,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            id: string;
-                            name: string;
-                        }[];
+                        id: string;
+                        name: string;
+                        relation: string;
+                        ids: string[];
                     };
                 };
             };
@@ -2891,7 +2904,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description An id array's name: organizationIds, dealIds, ... */
+                    /** @description An id array's name: organizationIds, ... */
                     relation: string;
                     ids: string[];
                 };
@@ -2905,10 +2918,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            id: string;
-                            name: string;
-                        }[];
+                        id: string;
+                        name: string;
+                        relation: string;
+                        ids: string[];
                     };
                 };
             };
@@ -2969,6 +2982,7 @@ export interface operations {
                         items: {
                             id: string;
                             name: string;
+                            changed: string[];
                         }[];
                     };
                 };
@@ -3007,6 +3021,7 @@ export interface operations {
                         items: {
                             id: string;
                             name: string;
+                            changed: string[];
                         }[];
                     };
                 };
@@ -3027,10 +3042,10 @@ export interface operations {
                     items: {
                         id: string;
                         customFieldValues: {
-                            /** @description From get_entity_configuration */
+                            /** @description Column id or exact label */
                             columnId: string;
-                            /** @description Per column type; null clears */
-                            value: unknown;
+                            /** @description null clears */
+                            value: string | number | boolean | null;
                         }[];
                     }[];
                 };
@@ -3047,6 +3062,7 @@ export interface operations {
                         items: {
                             id: string;
                             name: string;
+                            changed: string[];
                         }[];
                     };
                 };
@@ -3059,7 +3075,7 @@ export interface operations {
             query?: {
                 /** @description Default 25 */
                 limit?: number;
-                /** @description nextCursor of the previous page */
+                /** @description The last page's nextCursor */
                 cursor?: string;
             };
             header?: never;
@@ -3094,7 +3110,7 @@ export interface operations {
                 searchTerm?: string;
                 /** @description Default 25 */
                 limit?: number;
-                /** @description nextCursor of the previous page */
+                /** @description The last page's nextCursor */
                 cursor?: string;
             };
             header?: never;
@@ -3136,6 +3152,8 @@ export interface operations {
                 "application/json": {
                     deals: {
                         name: string;
+                        stage?: string;
+                        expectedCloseDate?: string | null;
                         /** @description Replaces the deal's service lines */
                         services?: {
                             serviceId: string;
@@ -3146,15 +3164,12 @@ export interface operations {
                         contactIds?: string[];
                         userIds?: string[];
                         taskIds?: string[];
-                        /** @description Markdown or Tiptap JSON */
                         notes?: string | {
                             [key: string]: unknown;
                         } | null;
                         customFieldValues?: {
-                            /** @description From get_entity_configuration */
                             columnId: string;
-                            /** @description Per column type; null clears */
-                            value: unknown;
+                            value: string | number | boolean | null;
                         }[];
                     }[];
                 };
@@ -3191,6 +3206,8 @@ export interface operations {
                     deals: {
                         id: string;
                         name?: string;
+                        stage?: string;
+                        expectedCloseDate?: string | null;
                         /** @description Replaces the deal's service lines */
                         services?: {
                             serviceId: string;
@@ -3206,10 +3223,8 @@ export interface operations {
                             [key: string]: unknown;
                         } | null;
                         customFieldValues?: {
-                            /** @description From get_entity_configuration */
                             columnId: string;
-                            /** @description Per column type; null clears */
-                            value: unknown;
+                            value: string | number | boolean | null;
                         }[];
                     }[];
                 };
@@ -3226,6 +3241,7 @@ export interface operations {
                         items: {
                             id: string;
                             name: string;
+                            changed: string[];
                         }[];
                     };
                 };
@@ -3248,21 +3264,25 @@ export interface operations {
                 "application/json": {
                     searchTerm?: string;
                     filters?: {
-                        /** @description From get_entity_configuration */
+                        /** @description From get_entity_configuration; a column's label too */
                         field: string;
                         /** @enum {string} */
                         operator: "equals" | "contains" | "gt" | "gte" | "lt" | "lte" | "in" | "notIn" | "between" | "isNull" | "isNotNull" | "hasSome" | "hasNone";
                         /** @description None for isNull/isNotNull; an array for in/notIn/hasSome/hasNone; [low, high] for between */
-                        value?: unknown;
+                        value?: string | number | boolean | unknown[] | null;
                     }[];
                     sort?: {
                         field: string;
                         /** @enum {string} */
                         direction?: "asc" | "desc";
                     };
+                    /** @description Links as [{id, name}] */
+                    linked?: boolean;
+                    /** @description Only these fields (id always) */
+                    fields?: string[];
                     /** @description Default 25 */
                     limit?: number;
-                    /** @description nextCursor of the previous page */
+                    /** @description The last page's nextCursor */
                     cursor?: string;
                 };
             };
@@ -3327,12 +3347,12 @@ export interface operations {
                 "application/json": {
                     searchTerm?: string;
                     filters?: {
-                        /** @description From get_entity_configuration */
+                        /** @description From get_entity_configuration; a column's label too */
                         field: string;
                         /** @enum {string} */
                         operator: "equals" | "contains" | "gt" | "gte" | "lt" | "lte" | "in" | "notIn" | "between" | "isNull" | "isNotNull" | "hasSome" | "hasNone";
                         /** @description None for isNull/isNotNull; an array for in/notIn/hasSome/hasNone; [low, high] for between */
-                        value?: unknown;
+                        value?: string | number | boolean | unknown[] | null;
                     }[];
                 };
             };
@@ -3484,7 +3504,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description An id array's name: organizationIds, dealIds, ... */
+                    /** @description An id array's name: organizationIds, ... */
                     relation: string;
                     ids: string[];
                 };
@@ -3498,10 +3518,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            id: string;
-                            name: string;
-                        }[];
+                        id: string;
+                        name: string;
+                        relation: string;
+                        ids: string[];
                     };
                 };
             };
@@ -3523,7 +3543,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description An id array's name: organizationIds, dealIds, ... */
+                    /** @description An id array's name: organizationIds, ... */
                     relation: string;
                     ids: string[];
                 };
@@ -3537,10 +3557,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            id: string;
-                            name: string;
-                        }[];
+                        id: string;
+                        name: string;
+                        relation: string;
+                        ids: string[];
                     };
                 };
             };
@@ -3601,6 +3621,7 @@ export interface operations {
                         items: {
                             id: string;
                             name: string;
+                            changed: string[];
                         }[];
                     };
                 };
@@ -3639,6 +3660,7 @@ export interface operations {
                         items: {
                             id: string;
                             name: string;
+                            changed: string[];
                         }[];
                     };
                 };
@@ -3659,10 +3681,10 @@ export interface operations {
                     items: {
                         id: string;
                         customFieldValues: {
-                            /** @description From get_entity_configuration */
+                            /** @description Column id or exact label */
                             columnId: string;
-                            /** @description Per column type; null clears */
-                            value: unknown;
+                            /** @description null clears */
+                            value: string | number | boolean | null;
                         }[];
                     }[];
                 };
@@ -3679,6 +3701,7 @@ export interface operations {
                         items: {
                             id: string;
                             name: string;
+                            changed: string[];
                         }[];
                     };
                 };
@@ -3691,7 +3714,7 @@ export interface operations {
             query?: {
                 /** @description Default 25 */
                 limit?: number;
-                /** @description nextCursor of the previous page */
+                /** @description The last page's nextCursor */
                 cursor?: string;
             };
             header?: never;
@@ -3726,7 +3749,7 @@ export interface operations {
                 searchTerm?: string;
                 /** @description Default 25 */
                 limit?: number;
-                /** @description nextCursor of the previous page */
+                /** @description The last page's nextCursor */
                 cursor?: string;
             };
             header?: never;
@@ -3769,17 +3792,15 @@ export interface operations {
                     services: {
                         name: string;
                         amount?: number;
+                        dealIds?: string[];
                         userIds?: string[];
                         taskIds?: string[];
-                        /** @description Markdown or Tiptap JSON */
                         notes?: string | {
                             [key: string]: unknown;
                         } | null;
                         customFieldValues?: {
-                            /** @description From get_entity_configuration */
                             columnId: string;
-                            /** @description Per column type; null clears */
-                            value: unknown;
+                            value: string | number | boolean | null;
                         }[];
                     }[];
                 };
@@ -3824,10 +3845,8 @@ export interface operations {
                             [key: string]: unknown;
                         } | null;
                         customFieldValues?: {
-                            /** @description From get_entity_configuration */
                             columnId: string;
-                            /** @description Per column type; null clears */
-                            value: unknown;
+                            value: string | number | boolean | null;
                         }[];
                     }[];
                 };
@@ -3844,6 +3863,7 @@ export interface operations {
                         items: {
                             id: string;
                             name: string;
+                            changed: string[];
                         }[];
                     };
                 };
@@ -3866,21 +3886,25 @@ export interface operations {
                 "application/json": {
                     searchTerm?: string;
                     filters?: {
-                        /** @description From get_entity_configuration */
+                        /** @description From get_entity_configuration; a column's label too */
                         field: string;
                         /** @enum {string} */
                         operator: "equals" | "contains" | "gt" | "gte" | "lt" | "lte" | "in" | "notIn" | "between" | "isNull" | "isNotNull" | "hasSome" | "hasNone";
                         /** @description None for isNull/isNotNull; an array for in/notIn/hasSome/hasNone; [low, high] for between */
-                        value?: unknown;
+                        value?: string | number | boolean | unknown[] | null;
                     }[];
                     sort?: {
                         field: string;
                         /** @enum {string} */
                         direction?: "asc" | "desc";
                     };
+                    /** @description Links as [{id, name}] */
+                    linked?: boolean;
+                    /** @description Only these fields (id always) */
+                    fields?: string[];
                     /** @description Default 25 */
                     limit?: number;
-                    /** @description nextCursor of the previous page */
+                    /** @description The last page's nextCursor */
                     cursor?: string;
                 };
             };
@@ -3945,12 +3969,12 @@ export interface operations {
                 "application/json": {
                     searchTerm?: string;
                     filters?: {
-                        /** @description From get_entity_configuration */
+                        /** @description From get_entity_configuration; a column's label too */
                         field: string;
                         /** @enum {string} */
                         operator: "equals" | "contains" | "gt" | "gte" | "lt" | "lte" | "in" | "notIn" | "between" | "isNull" | "isNotNull" | "hasSome" | "hasNone";
                         /** @description None for isNull/isNotNull; an array for in/notIn/hasSome/hasNone; [low, high] for between */
-                        value?: unknown;
+                        value?: string | number | boolean | unknown[] | null;
                     }[];
                 };
             };
@@ -4102,7 +4126,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description An id array's name: organizationIds, dealIds, ... */
+                    /** @description An id array's name: organizationIds, ... */
                     relation: string;
                     ids: string[];
                 };
@@ -4116,10 +4140,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            id: string;
-                            name: string;
-                        }[];
+                        id: string;
+                        name: string;
+                        relation: string;
+                        ids: string[];
                     };
                 };
             };
@@ -4141,7 +4165,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description An id array's name: organizationIds, dealIds, ... */
+                    /** @description An id array's name: organizationIds, ... */
                     relation: string;
                     ids: string[];
                 };
@@ -4155,10 +4179,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            id: string;
-                            name: string;
-                        }[];
+                        id: string;
+                        name: string;
+                        relation: string;
+                        ids: string[];
                     };
                 };
             };
@@ -4219,6 +4243,7 @@ export interface operations {
                         items: {
                             id: string;
                             name: string;
+                            changed: string[];
                         }[];
                     };
                 };
@@ -4257,6 +4282,7 @@ export interface operations {
                         items: {
                             id: string;
                             name: string;
+                            changed: string[];
                         }[];
                     };
                 };
@@ -4277,10 +4303,10 @@ export interface operations {
                     items: {
                         id: string;
                         customFieldValues: {
-                            /** @description From get_entity_configuration */
+                            /** @description Column id or exact label */
                             columnId: string;
-                            /** @description Per column type; null clears */
-                            value: unknown;
+                            /** @description null clears */
+                            value: string | number | boolean | null;
                         }[];
                     }[];
                 };
@@ -4297,6 +4323,7 @@ export interface operations {
                         items: {
                             id: string;
                             name: string;
+                            changed: string[];
                         }[];
                     };
                 };
@@ -4309,7 +4336,7 @@ export interface operations {
             query?: {
                 /** @description Default 25 */
                 limit?: number;
-                /** @description nextCursor of the previous page */
+                /** @description The last page's nextCursor */
                 cursor?: string;
             };
             header?: never;
@@ -4344,7 +4371,7 @@ export interface operations {
                 searchTerm?: string;
                 /** @description Default 25 */
                 limit?: number;
-                /** @description nextCursor of the previous page */
+                /** @description The last page's nextCursor */
                 cursor?: string;
             };
             header?: never;
@@ -4393,16 +4420,14 @@ export interface operations {
                         organizationIds?: string[];
                         dealIds?: string[];
                         serviceIds?: string[];
+                        /** @description Assignees */
                         userIds?: string[];
-                        /** @description Markdown or Tiptap JSON */
                         notes?: string | {
                             [key: string]: unknown;
                         } | null;
                         customFieldValues?: {
-                            /** @description From get_entity_configuration */
                             columnId: string;
-                            /** @description Per column type; null clears */
-                            value: unknown;
+                            value: string | number | boolean | null;
                         }[];
                     }[];
                 };
@@ -4446,16 +4471,15 @@ export interface operations {
                         organizationIds?: string[];
                         dealIds?: string[];
                         serviceIds?: string[];
+                        /** @description Assignees */
                         userIds?: string[];
                         /** @description Markdown or Tiptap JSON; null clears */
                         notes?: string | {
                             [key: string]: unknown;
                         } | null;
                         customFieldValues?: {
-                            /** @description From get_entity_configuration */
                             columnId: string;
-                            /** @description Per column type; null clears */
-                            value: unknown;
+                            value: string | number | boolean | null;
                         }[];
                     }[];
                 };
@@ -4472,6 +4496,7 @@ export interface operations {
                         items: {
                             id: string;
                             name: string;
+                            changed: string[];
                         }[];
                     };
                 };
@@ -4494,21 +4519,25 @@ export interface operations {
                 "application/json": {
                     searchTerm?: string;
                     filters?: {
-                        /** @description From get_entity_configuration */
+                        /** @description From get_entity_configuration; a column's label too */
                         field: string;
                         /** @enum {string} */
                         operator: "equals" | "contains" | "gt" | "gte" | "lt" | "lte" | "in" | "notIn" | "between" | "isNull" | "isNotNull" | "hasSome" | "hasNone";
                         /** @description None for isNull/isNotNull; an array for in/notIn/hasSome/hasNone; [low, high] for between */
-                        value?: unknown;
+                        value?: string | number | boolean | unknown[] | null;
                     }[];
                     sort?: {
                         field: string;
                         /** @enum {string} */
                         direction?: "asc" | "desc";
                     };
+                    /** @description Links as [{id, name}] */
+                    linked?: boolean;
+                    /** @description Only these fields (id always) */
+                    fields?: string[];
                     /** @description Default 25 */
                     limit?: number;
-                    /** @description nextCursor of the previous page */
+                    /** @description The last page's nextCursor */
                     cursor?: string;
                 };
             };
@@ -4573,12 +4602,12 @@ export interface operations {
                 "application/json": {
                     searchTerm?: string;
                     filters?: {
-                        /** @description From get_entity_configuration */
+                        /** @description From get_entity_configuration; a column's label too */
                         field: string;
                         /** @enum {string} */
                         operator: "equals" | "contains" | "gt" | "gte" | "lt" | "lte" | "in" | "notIn" | "between" | "isNull" | "isNotNull" | "hasSome" | "hasNone";
                         /** @description None for isNull/isNotNull; an array for in/notIn/hasSome/hasNone; [low, high] for between */
-                        value?: unknown;
+                        value?: string | number | boolean | unknown[] | null;
                     }[];
                 };
             };
@@ -4730,7 +4759,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description An id array's name: organizationIds, dealIds, ... */
+                    /** @description An id array's name: organizationIds, ... */
                     relation: string;
                     ids: string[];
                 };
@@ -4744,10 +4773,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            id: string;
-                            name: string;
-                        }[];
+                        id: string;
+                        name: string;
+                        relation: string;
+                        ids: string[];
                     };
                 };
             };
@@ -4769,7 +4798,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": {
-                    /** @description An id array's name: organizationIds, dealIds, ... */
+                    /** @description An id array's name: organizationIds, ... */
                     relation: string;
                     ids: string[];
                 };
@@ -4783,10 +4812,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        items: {
-                            id: string;
-                            name: string;
-                        }[];
+                        id: string;
+                        name: string;
+                        relation: string;
+                        ids: string[];
                     };
                 };
             };
@@ -4847,6 +4876,7 @@ export interface operations {
                         items: {
                             id: string;
                             name: string;
+                            changed: string[];
                         }[];
                     };
                 };
@@ -4885,6 +4915,7 @@ export interface operations {
                         items: {
                             id: string;
                             name: string;
+                            changed: string[];
                         }[];
                     };
                 };
@@ -4905,10 +4936,10 @@ export interface operations {
                     items: {
                         id: string;
                         customFieldValues: {
-                            /** @description From get_entity_configuration */
+                            /** @description Column id or exact label */
                             columnId: string;
-                            /** @description Per column type; null clears */
-                            value: unknown;
+                            /** @description null clears */
+                            value: string | number | boolean | null;
                         }[];
                     }[];
                 };
@@ -4925,6 +4956,7 @@ export interface operations {
                         items: {
                             id: string;
                             name: string;
+                            changed: string[];
                         }[];
                     };
                 };
@@ -4937,7 +4969,7 @@ export interface operations {
             query?: {
                 /** @description Default 25 */
                 limit?: number;
-                /** @description nextCursor of the previous page */
+                /** @description The last page's nextCursor */
                 cursor?: string;
             };
             header?: never;
@@ -5059,7 +5091,9 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        id: string;
+                        label: string;
+                        type: string;
                     };
                 };
             };
@@ -5116,7 +5150,13 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        id: string;
+                        label: string;
+                        type: string;
+                        mismatched?: {
+                            id: string;
+                            value: string;
+                        }[];
                     };
                 };
             };
@@ -5129,7 +5169,7 @@ export interface operations {
                 /** @description Matches the url and the description */
                 searchTerm?: string;
                 limit?: number;
-                /** @description nextCursor of the previous page */
+                /** @description The last page's nextCursor */
                 cursor?: string;
             };
             header?: never;
@@ -5194,7 +5234,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        id: string;
+                        url: string;
+                        enabled: boolean;
+                        hasSecret: boolean;
+                        secret?: string;
                     };
                 };
             };
@@ -5219,7 +5263,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        id: string;
+                        url: string;
+                        enabled: boolean;
+                        hasSecret: boolean;
                     };
                 };
             };
@@ -5288,7 +5335,10 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        id: string;
+                        url: string;
+                        enabled: boolean;
+                        hasSecret: boolean;
                     };
                 };
             };
@@ -5323,7 +5373,11 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        id: string;
+                        url: string;
+                        enabled: boolean;
+                        hasSecret: boolean;
+                        secret?: string;
                     };
                 };
             };
@@ -5339,7 +5393,8 @@ export interface operations {
                 status?: "pending" | "scheduled" | "sending" | "succeeded" | "failed";
                 /** @description Only failures no later attempt fixed */
                 unresolved?: boolean;
-                event?: "contact.created" | "contact.updated" | "contact.deleted" | "organization.created" | "organization.updated" | "organization.deleted" | "deal.created" | "deal.updated" | "deal.deleted" | "service.created" | "service.updated" | "service.deleted" | "task.created" | "task.updated" | "task.deleted";
+                /** @description An event name: deal.updated, ... */
+                event?: string;
                 /** @description Created at or after */
                 since?: string;
                 /** @description Instead of since: the last N minutes */
@@ -5347,7 +5402,7 @@ export interface operations {
                 /** @description Created at or before */
                 until?: string;
                 limit?: number;
-                /** @description nextCursor of the previous page */
+                /** @description The last page's nextCursor */
                 cursor?: string;
             };
             header?: never;
@@ -5412,9 +5467,12 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
+                        resentCount: number;
                         resent: {
-                            [key: string]: unknown;
+                            id: string;
+                            resendOf: string;
                         }[];
+                        skippedCount: number;
                         skipped: {
                             [key: string]: unknown;
                         }[];
@@ -5442,7 +5500,9 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        id: string;
+                        status: string;
+                        error: string | null;
                     };
                 };
             };
@@ -5470,7 +5530,9 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        id: string;
+                        status: string;
+                        error: string | null;
                     };
                 };
             };
@@ -5518,7 +5580,9 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        id: string;
+                        name: string;
+                        email: string | null;
                     };
                 };
             };
@@ -5566,7 +5630,8 @@ export interface operations {
                 };
                 content: {
                     "application/json": {
-                        [key: string]: unknown;
+                        id: string;
+                        name: string;
                     };
                 };
             };

@@ -19,6 +19,8 @@ const webhookOutput = z.object({
   enabled: z.boolean(),
   hasSecret: z.boolean(),
 });
+/** Create and rotate return the secret, once. */
+const webhookWithSecretOutput = webhookOutput.extend({ secret: z.string().optional() });
 const deliveryOutput = z.object({
   id: z.string(),
   status: z.string(),
@@ -38,7 +40,7 @@ export const webhookTools: ToolDefinition[] = [
     description:
       "Subscribe an https URL to events (list_webhook_events), POSTed as JSON signed with HMAC-SHA256; given no secret, one is made and returned once. Private addresses are refused.",
     input: webhookCreateInput,
-    output: webhookOutput,
+    output: webhookWithSecretOutput,
     annotations: { ...WRITE, openWorldHint: true },
     handler: async (args, { app, actor }) => ({ ...(await app.webhooks.create(actor, args)) }),
   }),
@@ -59,7 +61,7 @@ export const webhookTools: ToolDefinition[] = [
     description:
       "New whsec_ secret, returned once; the old one also signs for graceHours so receivers can switch.",
     input: rotateSecretInput,
-    output: webhookOutput,
+    output: webhookWithSecretOutput,
     annotations: { ...WRITE, destructiveHint: true },
     handler: async (args, { app, actor }) => ({ ...(await app.webhooks.rotateSecret(actor, args)) }),
   }),
