@@ -20,10 +20,10 @@ const nameInput = z
   .string()
   .trim()
   .min(1, "must not be empty")
-  .max(TENANT_LIMITS.name, `must be at most ${TENANT_LIMITS.name} characters`);
+  .max(TENANT_LIMITS.name);
 const emailInput = z
   .string()
-  .max(TENANT_LIMITS.email, `must be at most ${TENANT_LIMITS.email} characters`)
+  .max(TENANT_LIMITS.email)
   .pipe(z.email("must be an email address such as ada@example.com"));
 const ROLES = ["owner", "member"] as const;
 
@@ -32,7 +32,7 @@ function idInput(kind: IdKind) {
   const prefix = ID_PREFIX[kind];
   return z
     .string()
-    .max(TENANT_LIMITS.id, `must be at most ${TENANT_LIMITS.id} characters`)
+    .max(TENANT_LIMITS.id)
     .regex(new RegExp(`^${prefix}_[0-9a-z]+$`), `must be an id that starts with ${prefix}_`);
 }
 

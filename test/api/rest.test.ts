@@ -156,7 +156,7 @@ describe("REST API: contacts, every route", () => {
   it("updates in a batch, only the fields given", async () => {
     const r = await api.PATCH("/contacts", { body: { contacts: [{ id: contactId, lastName: "King" }] } });
     expect(r.response.status).toBe(200);
-    expect(r.data!.items).toEqual([{ id: contactId, name: "Ada King" }]);
+    expect(r.data!.items).toEqual([{ id: contactId, name: "Ada King", changed: ["lastName"] }]);
     const got = await api.GET("/contacts/{id}", { params: { path: { id: contactId } } });
     expect(got.data).toMatchObject({ firstName: "Ada", lastName: "King", emails: ["ada@example.com"] });
   });
@@ -219,7 +219,7 @@ describe("REST API: contacts, every route", () => {
     });
     expect(set.response.status).toBe(200);
     const got = await api.GET("/contacts/{id}", { params: { path: { id: contactId } } });
-    expect(got.data!.customFieldValues).toEqual([{ columnId, value: "gold" }]);
+    expect(got.data!.customFieldValues).toEqual([{ columnId, label: "Level", value: "gold" }]);
     const refused = await api.PATCH("/contacts/custom-fields", {
       body: { items: [{ id: contactId, customFieldValues: [{ columnId, value: "bronze" }] }] },
     });
@@ -293,7 +293,7 @@ describe("REST API: the other entity types, every route", () => {
       expect((await api.POST(p("/count"), { body: { searchTerm: "nothing like it" } })).data!.count).toBe(0);
       expect((await api.GET(p("/configuration"))).data!.entity).toBe(entity);
       const changed = await api.PATCH(p(""), { body: { [plural]: [{ id, ...change }] } as never });
-      expect(changed.data!.items).toEqual([{ id, name: change.name }]);
+      expect(changed.data!.items).toEqual([{ id, name: change.name, changed: Object.keys(change) }]);
       const link = `/${plural}/{id}/link` as "/contacts/{id}/link";
       const unlink = `/${plural}/{id}/unlink` as "/contacts/{id}/unlink";
       expect(
@@ -325,7 +325,7 @@ describe("REST API: the other entity types, every route", () => {
         body: { items: [{ id, customFieldValues: [{ columnId, value: 7 }] }] },
       });
       expect((await api.GET(`/${plural}/{id}` as "/contacts/{id}", pid)).data!.customFieldValues).toEqual([
-        { columnId, value: 7 },
+        { columnId, label: "Score", value: 7 },
       ]);
       const history = await api.GET(`/${plural}/{id}/history` as "/contacts/{id}/history", pid);
       expect(history.data!.items[0]).toMatchObject({ event: `${entity}.updated` });
