@@ -12,6 +12,7 @@ export type {
   DeliveryQuery,
   DeliveryResult,
   EntityRow,
+  FinishedDelivery,
   HourlyDeliveryCount,
   LaterAttempt,
   LocalClaimer,

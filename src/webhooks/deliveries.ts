@@ -6,7 +6,14 @@ import { cursorInput, idInput, parse } from "../domain/validate.js";
 import { EVENT_NAMES } from "../events/catalog.js";
 import type { Actor } from "../events/recorder.js";
 import type { DeliveryRow, Store, Tx } from "../store/index.js";
-import { type WebhookHealth, webhookHealth, weekStart } from "./health.js";
+import {
+  LATEST_DELIVERIES,
+  type WebhookFigures,
+  type WebhookHealth,
+  webhookFigures,
+  webhookHealth,
+  weekStart,
+} from "./health.js";
 
 /** A delivery in a list: enough to scan a log. */
 export interface DeliverySummary {
@@ -160,6 +167,18 @@ export class DeliveryService {
       tx.webhooks.deliveryCounts(actor.companyId, ids, weekStart(now)),
     );
     return webhookHealth(ids, counts, now);
+  }
+
+  /**
+   * One webhook's figures for its page, in one query: its health, and the duration
+   * percentiles and error classes of its latest finished deliveries of the week.
+   */
+  async figures(actor: Actor, webhookId: string, now = Date.now()): Promise<WebhookFigures> {
+    parse(idInput, webhookId, "webhookId");
+    const { hours, latest } = await this.store.read((tx) =>
+      tx.webhooks.webhookFigures(actor.companyId, webhookId, weekStart(now), LATEST_DELIVERIES),
+    );
+    return webhookFigures(webhookId, hours, latest, now);
   }
 
   async get(actor: Actor, id: string): Promise<DeliveryDetail> {
