@@ -18,7 +18,7 @@ const NOW = Date.parse("2026-12-03T05:30:00.000Z");
 async function delivered(
   at: number,
   status: "succeeded" | "failed",
-  opts: { durationMs?: number | null; errorClass?: string | null } = {},
+  opts: { durationMs?: number; errorClass?: string | null } = {},
 ) {
   const { app, owner } = t;
   const createdAt = new Date(at).toISOString();
@@ -115,7 +115,7 @@ describe(`delivery health, on ${ENGINE}`, () => {
         errorClass: i % 20 === 0 ? "timeout" : i === 10 ? null : "http_status",
       });
     }
-    await delivered(NOW - HOUR, "failed", { durationMs: null, errorClass: "url_policy" }); // refused: never timed
+    await delivered(NOW - HOUR, "failed", { durationMs: 0, errorClass: "url_policy" }); // refused before sending
     const rival = await app.tenants.createCompany("Rival", "Rita");
 
     const f = await app.deliveries.figures(owner, a.id, NOW);
