@@ -12,6 +12,7 @@ import { benchColdStart, benchGetEntities, benchSearchAndMemory } from "./mcp.js
 import { benchNotes } from "./notes.js";
 import { benchPostgres } from "./postgres.js";
 import { benchUpdateOutbox } from "./store.js";
+import { benchUiPages } from "./ui.js";
 
 const quick = process.argv.includes("--quick");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
@@ -27,6 +28,7 @@ const parts: [string, (o: { quick: boolean }) => Promise<Results>][] = [
   ["search", benchSearchAndMemory],
   ["notes", benchNotes],
   ["pg", benchPostgres],
+  ["ui", benchUiPages],
 ];
 
 /** The figures with a target: [key, baseline key, target, direction]. */
@@ -42,6 +44,10 @@ const TARGETS: [string, string | null, number, "max" | "min"][] = [
   ["pg_update_with_webhooks_vs_plain_ratio", "pg_updates_per_s_no_webhooks", 1.5, "max"],
   ["pg_write_to_receipt_p99_ms", null, 25, "max"],
   ["pg_two_node_scaling", "pg_deliveries_per_s_1_node", 1.0, "min"],
+  ["ui_webhooks_page_ms", "ui_events_page_ms", 200, "max"],
+  ["ui_webhook_page_ms", "ui_events_page_ms", 200, "max"],
+  ["pg_ui_webhooks_page_ms", "pg_ui_events_page_ms", 200, "max"],
+  ["pg_ui_webhook_page_ms", "pg_ui_events_page_ms", 200, "max"],
 ];
 
 const results: Results = {};

@@ -299,16 +299,26 @@ export interface WebhookRepository {
   /** Outbox depth and the creation time of its oldest row, over all companies, for metrics. */
   outboxStats(): Promise<{ depth: number; oldestCreatedAt: string | null }>;
   listDeliveries(companyId: string, q: DeliveryQuery): Promise<{ items: DeliveryRow[]; total: number }>;
-  /** Succeeded and failed deliveries of these webhooks since `since`, counted per webhook and UTC hour (`2026-12-03T05`). */
-  deliveryCounts(companyId: string, webhookIds: string[], since: string): Promise<HourlyDeliveryCount[]>;
   /**
-   * One webhook's figures, in one query: its hourly counts since `since`, and its latest
-   * `latest` finished deliveries created since then, newest first.
+   * Succeeded and failed deliveries of these webhooks since `since`, counted per webhook and
+   * UTC hour (`2026-12-03T05`) from the hour `byHourFrom`, and before it in one row per
+   * webhook whose hour is "".
+   */
+  deliveryCounts(
+    companyId: string,
+    webhookIds: string[],
+    since: string,
+    byHourFrom: string,
+  ): Promise<HourlyDeliveryCount[]>;
+  /**
+   * One webhook's figures, in one query: its counts as `deliveryCounts` gives them, and its
+   * latest `latest` finished deliveries created since `since`, newest first.
    */
   webhookFigures(
     companyId: string,
     webhookId: string,
     since: string,
+    byHourFrom: string,
     latest: number,
   ): Promise<{ hours: HourlyDeliveryCount[]; latest: FinishedDelivery[] }>;
   getDelivery(companyId: string, id: string): Promise<{ delivery: DeliveryRow; body: string } | undefined>;

@@ -7,6 +7,7 @@ import { EVENT_NAMES } from "../events/catalog.js";
 import type { Actor } from "../events/recorder.js";
 import type { DeliveryRow, Store, Tx } from "../store/index.js";
 import {
+  dayStart,
   LATEST_DELIVERIES,
   type WebhookFigures,
   type WebhookHealth,
@@ -164,7 +165,7 @@ export class DeliveryService {
   async health(actor: Actor, webhookIds: string[], now = Date.now()): Promise<Map<string, WebhookHealth>> {
     const ids = parse(z.array(idInput).max(100), webhookIds, "webhookIds");
     const counts = await this.store.read((tx) =>
-      tx.webhooks.deliveryCounts(actor.companyId, ids, weekStart(now)),
+      tx.webhooks.deliveryCounts(actor.companyId, ids, weekStart(now), dayStart(now)),
     );
     return webhookHealth(ids, counts, now);
   }
@@ -176,7 +177,13 @@ export class DeliveryService {
   async figures(actor: Actor, webhookId: string, now = Date.now()): Promise<WebhookFigures> {
     parse(idInput, webhookId, "webhookId");
     const { hours, latest } = await this.store.read((tx) =>
-      tx.webhooks.webhookFigures(actor.companyId, webhookId, weekStart(now), LATEST_DELIVERIES),
+      tx.webhooks.webhookFigures(
+        actor.companyId,
+        webhookId,
+        weekStart(now),
+        dayStart(now),
+        LATEST_DELIVERIES,
+      ),
     );
     return webhookFigures(webhookId, hours, latest, now);
   }

@@ -36,13 +36,21 @@ export function weekStart(now: number): string {
   return new Date(Math.floor(now / HOUR_MS) * HOUR_MS - (7 * 24 - 1) * HOUR_MS).toISOString();
 }
 
+/** The first of the last 24 hours, the current one last: from it on, counts are kept by hour. */
+export function dayStart(now: number): string {
+  return hourOf(now - 23 * HOUR_MS);
+}
+
 /** The share that succeeded, or null when nothing finished. */
 export function successRate(t: Tally): number | null {
   const all = t.succeeded + t.failed;
   return all === 0 ? null : t.succeeded / all;
 }
 
-/** Health per webhook id; every id given gets an entry, with zeros when it sent nothing. */
+/**
+ * Health per webhook id; every id given gets an entry, with zeros when it sent nothing.
+ * Counts before the day may come summed, under any hour before it ("").
+ */
 export function webhookHealth(
   webhookIds: readonly string[],
   counts: readonly HourlyDeliveryCount[],
@@ -50,7 +58,7 @@ export function webhookHealth(
 ): Map<string, WebhookHealth> {
   const hourKeys: string[] = [];
   for (let i = 23; i >= 0; i--) hourKeys.push(hourOf(now - i * HOUR_MS));
-  const firstDayHour = hourKeys[0]!;
+  const firstDayHour = dayStart(now);
   const out = new Map<string, WebhookHealth>();
   for (const id of webhookIds) {
     out.set(id, {

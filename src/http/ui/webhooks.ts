@@ -116,13 +116,16 @@ function healthCell(h: WebhookHealth | undefined): Html {
 export async function listWebhooks(ctx: Ctx) {
   const q = ctx.url.searchParams.get("q")?.trim() ?? "";
   const cursor = ctx.url.searchParams.get("cursor") ?? undefined;
-  const page = await ctx.app.webhooks.list(ctx.session.actor, { searchTerm: q || undefined, cursor });
+  // A page of up to 100 on request; the service refuses a limit out of range.
+  const limitParam = ctx.url.searchParams.get("limit");
+  const limit = limitParam === null ? undefined : Number(limitParam);
+  const page = await ctx.app.webhooks.list(ctx.session.actor, { searchTerm: q || undefined, cursor, limit });
   const health = await ctx.app.deliveries.health(
     ctx.session.actor,
     page.items.map((w) => w.id),
   );
   const query = (extra: Record<string, string>) =>
-    `/webhooks?${new URLSearchParams({ ...(q ? { q } : {}), ...extra })}`;
+    `/webhooks?${new URLSearchParams({ ...(q ? { q } : {}), ...(limit ? { limit: String(limit) } : {}), ...extra })}`;
   const rows = page.items.map(
     (w) => html`<tr>
   <td class="url" data-label="URL"><a href="/webhooks/${w.id}" title="This webhook's health">${w.url}</a></td>

@@ -568,12 +568,17 @@ export class PgWebhookRepository implements WebhookRepository {
     companyId: string,
     webhookIds: string[],
     since: string,
+    byHourFrom: string,
   ): Promise<HourlyDeliveryCount[]> {
     if (webhookIds.length === 0) return [];
     return this.c.all<HourlyDeliveryCount>(
       `select webhook_id as "webhookId", hour, succeeded, failed from webhook_delivery_hours
-       where webhook_id = any($1::text[]) and hour >= $2 and company_id = $3`,
-      [webhookIds, since.slice(0, 13), companyId],
+       where webhook_id = any($1::text[]) and hour >= $4 and company_id = $3
+       union all
+       select webhook_id, '', sum(succeeded)::int, sum(failed)::int from webhook_delivery_hours
+       where webhook_id = any($1::text[]) and hour >= $2 and hour < $4 and company_id = $3
+       group by webhook_id`,
+      [webhookIds, since.slice(0, 13), companyId, byHourFrom],
     );
   }
 
@@ -581,17 +586,20 @@ export class PgWebhookRepository implements WebhookRepository {
     companyId: string,
     webhookId: string,
     since: string,
+    byHourFrom: string,
     latest: number,
   ): Promise<{ hours: HourlyDeliveryCount[]; latest: FinishedDelivery[] }> {
     // A webhook's hourly counts, then its latest finished deliveries, by the index on (webhook_id, created_at).
     const rows = await this.c.all<FigureRow>(
-      `select 'hour' as kind, hour, succeeded, failed, null as status, null::int as "durationMs", null as "errorClass"
+      `select 'hour' as kind, case when hour >= $6 then hour else '' end as hour, sum(succeeded)::int as succeeded,
+         sum(failed)::int as failed, null as status, null::int as "durationMs", null as "errorClass"
        from webhook_delivery_hours where webhook_id = $1 and hour >= $2 and company_id = $3
+       group by 2
        union all
        select * from (select 'delivery', null, null::int, null::int, status, duration_ms, error_class from webhook_deliveries
          where webhook_id = $1 and created_at >= $4 and status in ('succeeded', 'failed') and company_id = $3
          order by created_at desc limit $5) latest`,
-      [webhookId, since.slice(0, 13), companyId, since, latest],
+      [webhookId, since.slice(0, 13), companyId, since, latest, byHourFrom],
     );
     return figuresOf(webhookId, rows);
   }

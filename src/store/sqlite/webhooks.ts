@@ -32,8 +32,10 @@ const resolvedBy = sql<string | null>`(select r.id from webhook_deliveries r
 const deliveryColumns = { ...getTableColumns(webhookDeliveries), resolvedBy };
 
 /** A webhook's hourly counts, then its latest finished deliveries, by the index on (webhook_id, created_at). */
-const WEBHOOK_FIGURES_SQLITE = `select 'hour' as kind, hour, succeeded, failed, null as status, null as durationMs, null as errorClass
+const WEBHOOK_FIGURES_SQLITE = `select 'hour' as kind, case when hour >= @byHourFrom then hour else '' end as hour,
+    sum(succeeded) as succeeded, sum(failed) as failed, null as status, null as durationMs, null as errorClass
   from webhook_delivery_hours where webhook_id = @webhookId and hour >= @hour and company_id = @companyId
+  group by 2
   union all
   select * from (select 'delivery', null, null, null, status, duration_ms, error_class from webhook_deliveries
     where webhook_id = @webhookId and created_at >= @since and status in ('succeeded', 'failed') and company_id = @companyId
@@ -555,14 +557,20 @@ export class SqliteWebhookRepository implements WebhookRepository {
     companyId: string,
     webhookIds: string[],
     since: string,
+    byHourFrom: string,
   ): Promise<HourlyDeliveryCount[]> {
     if (webhookIds.length === 0) return [];
+    // Two ranges of the primary key: the day's hours as they are, the rest of the week summed
+    // in key order (no sort), half the time of one grouping over both.
     return this.st.all<HourlyDeliveryCount>(
       `select webhook_id as webhookId, hour, succeeded, failed from webhook_delivery_hours
-       where webhook_id in (select value from json_each(?)) and hour >= ? and company_id = ?`,
-      JSON.stringify(webhookIds),
-      since.slice(0, 13),
-      companyId,
+       where webhook_id in (select value from json_each(@ids)) and hour >= @byHourFrom and company_id = @companyId
+       union all
+       select webhook_id, '', sum(succeeded), sum(failed) from webhook_delivery_hours
+       where webhook_id in (select value from json_each(@ids)) and hour >= @since and hour < @byHourFrom
+         and company_id = @companyId
+       group by webhook_id`,
+      { ids: JSON.stringify(webhookIds), byHourFrom, since: since.slice(0, 13), companyId },
     );
   }
 
@@ -570,12 +578,14 @@ export class SqliteWebhookRepository implements WebhookRepository {
     companyId: string,
     webhookId: string,
     since: string,
+    byHourFrom: string,
     latest: number,
   ): Promise<{ hours: HourlyDeliveryCount[]; latest: FinishedDelivery[] }> {
     const rows = this.st.all<FigureRow>(WEBHOOK_FIGURES_SQLITE, {
       companyId,
       webhookId,
       hour: since.slice(0, 13),
+      byHourFrom,
       since,
       latest,
     });
