@@ -1,14 +1,15 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AxeResults } from "axe-core";
 import { type Browser, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type App, openApp } from "../../src/app.js";
+import type { App } from "../../src/app.js";
 import type { Actor } from "../../src/events/recorder.js";
 import { startHttpServer } from "../../src/http/server.js";
+import { openTestApp, type TestApp } from "../support/app.js";
 import { findChromium } from "../support/browser.js";
+import { ENGINE } from "../support/engine.js";
 import { type Receiver, startReceiver } from "../support/https-receiver.js";
 import { until } from "../support/wait.js";
 
@@ -16,7 +17,7 @@ const SHOTS = join(process.cwd(), "test-results", "ui");
 const CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"];
 const AXE_SOURCE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
 
-let dir: string;
+let t: TestApp;
 let app: App;
 let server: Awaited<ReturnType<typeof startHttpServer>>;
 let receiver: Receiver;
@@ -59,14 +60,11 @@ beforeAll(async () => {
   const executablePath = findChromium();
   mkdirSync(SHOTS, { recursive: true });
   receiver = await startReceiver({ respond: { status: 500, body: "receiver is down" } });
-  dir = mkdtempSync(join(tmpdir(), "crm-ui-health-"));
-  app = await openApp(
-    { dbPath: join(dir, "crm.db"), apiKey: undefined, allowPrivate: true, timeoutMs: 2000 },
-    { ca: receiver.ca },
-  );
+  t = await openTestApp({ ca: receiver.ca, timeoutMs: 2000 });
+  app = t.app;
+  owner = t.owner;
   server = await startHttpServer(app, { host: "127.0.0.1", port: 0 });
   base = server.url;
-  owner = await app.tenants.localOwner();
   key = (await app.tenants.createApiKey(owner, "ui")).key;
 
   // Real deliveries: to a receiver that fails four, then takes six; and to a closed port.
@@ -96,12 +94,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await app?.close();
+  await t?.close();
   await receiver?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe("a webhook's page", () => {
+describe(`a webhook's page, on ${ENGINE}`, () => {
   it("shows the chart larger, the success rates, duration p50 and p99 and the error classes of failures", async () => {
     await page.goto(`${base}/webhooks`);
     await page.click(`a[href="/webhooks/${healthy.id}"]`);
