@@ -589,7 +589,9 @@ export class PgWebhookRepository implements WebhookRepository {
     byHourFrom: string,
     latest: number,
   ): Promise<{ hours: HourlyDeliveryCount[]; latest: FinishedDelivery[] }> {
-    // A webhook's hourly counts, then its latest finished deliveries, by the index on (webhook_id, created_at).
+    // A webhook's hourly counts, then its latest finished deliveries, by the index on
+    // (webhook_id, created_at). The company is checked on the webhook's row: a company_id
+    // term on the deliveries would let the planner walk the company's whole log instead.
     const rows = await this.c.all<FigureRow>(
       `select 'hour' as kind, case when hour >= $6 then hour else '' end as hour, sum(succeeded)::int as succeeded,
          sum(failed)::int as failed, null as status, null::int as "durationMs", null as "errorClass"
@@ -597,7 +599,8 @@ export class PgWebhookRepository implements WebhookRepository {
        group by 2
        union all
        select * from (select 'delivery', null, null::int, null::int, status, duration_ms, error_class from webhook_deliveries
-         where webhook_id = $1 and created_at >= $4 and status in ('succeeded', 'failed') and company_id = $3
+         where webhook_id = (select id from webhooks where id = $1 and company_id = $3)
+           and created_at >= $4 and status in ('succeeded', 'failed')
          order by created_at desc limit $5) latest`,
       [webhookId, since.slice(0, 13), companyId, since, latest, byHourFrom],
     );

@@ -31,14 +31,19 @@ const resolvedBy = sql<string | null>`(select r.id from webhook_deliveries r
   order by r.attempt limit 1)`;
 const deliveryColumns = { ...getTableColumns(webhookDeliveries), resolvedBy };
 
-/** A webhook's hourly counts, then its latest finished deliveries, by the index on (webhook_id, created_at). */
+/**
+ * A webhook's hourly counts, then its latest finished deliveries, by the index on
+ * (webhook_id, created_at). The company is checked on the webhook's row: a company_id term
+ * on the deliveries would let the planner walk the company's whole log instead.
+ */
 const WEBHOOK_FIGURES_SQLITE = `select 'hour' as kind, case when hour >= @byHourFrom then hour else '' end as hour,
     sum(succeeded) as succeeded, sum(failed) as failed, null as status, null as durationMs, null as errorClass
   from webhook_delivery_hours where webhook_id = @webhookId and hour >= @hour and company_id = @companyId
   group by 2
   union all
   select * from (select 'delivery', null, null, null, status, duration_ms, error_class from webhook_deliveries
-    where webhook_id = @webhookId and created_at >= @since and status in ('succeeded', 'failed') and company_id = @companyId
+    where webhook_id = (select id from webhooks where id = @webhookId and company_id = @companyId)
+      and created_at >= @since and status in ('succeeded', 'failed')
     order by created_at desc limit @latest)`;
 
 /**
