@@ -24,6 +24,7 @@ const BOTH_ENGINES = [
   "test/ui/sessions.test.ts",
   "test/oauth/**/*.test.ts",
   "test/api/rest.test.ts",
+  "test/ui/health-a11y.test.ts",
 ];
 
 /**

@@ -13,6 +13,7 @@ import { benchNotes } from "./notes.js";
 import { benchPgBoss, benchPostgres } from "./postgres.js";
 import { benchRest } from "./rest.js";
 import { benchUpdateOutbox } from "./store.js";
+import { benchUiPages } from "./ui.js";
 
 const quick = process.argv.includes("--quick");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
@@ -31,6 +32,7 @@ const parts: [string, (o: { quick: boolean }) => Promise<Results>][] = [
   ["pg", benchPostgres],
   ["pgboss", benchPgBoss],
   ["rest", benchRest],
+  ["ui", benchUiPages],
 ];
 
 /** The figures with a target: [key, baseline key, target, direction]. */
@@ -50,6 +52,10 @@ const TARGETS: [string, string | null, number, "max" | "min"][] = [
   ["pg_write_to_receipt_p99_ms", null, 25, "max"],
   ["pg_two_node_scaling", "pg_deliveries_per_s_1_node", 1.0, "min"],
   ["pg_delivery_vs_pgboss_ratio", "pgboss_deliveries_per_s", 2, "min"],
+  ["ui_webhooks_page_ms", "ui_events_page_ms", 200, "max"],
+  ["ui_webhook_page_ms", "ui_events_page_ms", 200, "max"],
+  ["pg_ui_webhooks_page_ms", "pg_ui_events_page_ms", 200, "max"],
+  ["pg_ui_webhook_page_ms", "pg_ui_events_page_ms", 200, "max"],
 ];
 
 const results: Results = {};

@@ -133,11 +133,19 @@ export interface LocalClaimer {
   take(webhookId: string, takenForWebhook: number, takenTotal: number): boolean;
 }
 
+/** Finished deliveries of one webhook created in one UTC hour (`2026-12-03T05`). */
 export interface HourlyDeliveryCount {
   webhookId: string;
   hour: string;
+  succeeded: number;
+  failed: number;
+}
+
+/** A finished delivery, as a webhook's page summarises it. */
+export interface FinishedDelivery {
   status: "succeeded" | "failed";
-  n: number;
+  durationMs: number | null;
+  errorClass: string | null;
 }
 
 export interface DeliveryQuery {
@@ -304,8 +312,28 @@ export interface WebhookRepository {
   /** Outbox depth and the creation time of its oldest row, over all companies, for metrics. */
   outboxStats(): Promise<{ depth: number; oldestCreatedAt: string | null }>;
   listDeliveries(companyId: string, q: DeliveryQuery): Promise<{ items: DeliveryRow[]; total: number }>;
-  /** Succeeded and failed deliveries of these webhooks since `since`, counted per webhook and UTC hour (`2026-12-03T05`). */
-  deliveryCounts(companyId: string, webhookIds: string[], since: string): Promise<HourlyDeliveryCount[]>;
+  /**
+   * Succeeded and failed deliveries of these webhooks since `since`, counted per webhook and
+   * UTC hour (`2026-12-03T05`) from the hour `byHourFrom`, and before it in one row per
+   * webhook whose hour is "".
+   */
+  deliveryCounts(
+    companyId: string,
+    webhookIds: string[],
+    since: string,
+    byHourFrom: string,
+  ): Promise<HourlyDeliveryCount[]>;
+  /**
+   * One webhook's figures, in one query: its counts as `deliveryCounts` gives them, and its
+   * latest `latest` finished deliveries created since `since`, newest first.
+   */
+  webhookFigures(
+    companyId: string,
+    webhookId: string,
+    since: string,
+    byHourFrom: string,
+    latest: number,
+  ): Promise<{ hours: HourlyDeliveryCount[]; latest: FinishedDelivery[] }>;
   getDelivery(companyId: string, id: string): Promise<{ delivery: DeliveryRow; body: string } | undefined>;
   /**
    * Failed deliveries in a window, not resolved by a later attempt, whose webhook and event
@@ -466,4 +494,52 @@ export class StoreOpenError extends Error {
  */
 export class StoreUnavailableError extends ConflictError {
   override readonly name = "ConflictError";
+}
+
+/** Outcomes counted per webhook and hour of their delivery's creation, for the hourly counts table. */
+export class HourCounts {
+  private readonly counts = new Map<string, HourlyDeliveryCount & { companyId: string }>();
+
+  add(companyId: string, webhookId: string, createdAt: string, status: "succeeded" | "failed") {
+    const hour = createdAt.slice(0, 13);
+    const key = `${webhookId} ${hour}`;
+    let row = this.counts.get(key);
+    if (!row) {
+      row = { companyId, webhookId, hour, succeeded: 0, failed: 0 };
+      this.counts.set(key, row);
+    }
+    row[status]++;
+  }
+
+  /** In key order, so that two writers lock the rows they share in the same order. */
+  rows(): (HourlyDeliveryCount & { companyId: string })[] {
+    return [...this.counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  }
+}
+
+/** A row of a webhook's figures query: an hour's counts, or one finished delivery. */
+export interface FigureRow {
+  kind: "hour" | "delivery";
+  hour: string | null;
+  succeeded: number | null;
+  failed: number | null;
+  status: "succeeded" | "failed" | null;
+  durationMs: number | null;
+  errorClass: string | null;
+}
+
+export function figuresOf(
+  webhookId: string,
+  rows: readonly FigureRow[],
+): { hours: HourlyDeliveryCount[]; latest: FinishedDelivery[] } {
+  const hours: HourlyDeliveryCount[] = [];
+  const latest: FinishedDelivery[] = [];
+  for (const r of rows) {
+    if (r.kind === "hour") {
+      hours.push({ webhookId, hour: r.hour!, succeeded: Number(r.succeeded), failed: Number(r.failed) });
+    } else {
+      latest.push({ status: r.status!, durationMs: r.durationMs, errorClass: r.errorClass });
+    }
+  }
+  return { hours, latest };
 }

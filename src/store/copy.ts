@@ -24,6 +24,7 @@ export const COPY_ORDER = [
   "events",
   "webhooks",
   "webhookDeliveries",
+  "webhookDeliveryHours",
 ] as const;
 
 export type CopiedTable = (typeof COPY_ORDER)[number];

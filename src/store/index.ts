@@ -13,6 +13,7 @@ export type {
   DeliveryQuery,
   DeliveryResult,
   EntityRow,
+  FinishedDelivery,
   HourlyDeliveryCount,
   LaterAttempt,
   LocalClaimer,

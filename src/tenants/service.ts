@@ -16,11 +16,7 @@ export function hashKey(key: string): string {
 /** The bounds of the names, emails and ids that administration takes. */
 export const TENANT_LIMITS = { name: 100, email: 254, id: 64 } as const;
 
-const nameInput = z
-  .string()
-  .trim()
-  .min(1, "must not be empty")
-  .max(TENANT_LIMITS.name);
+const nameInput = z.string().trim().min(1, "must not be empty").max(TENANT_LIMITS.name);
 const emailInput = z
   .string()
   .max(TENANT_LIMITS.email)

@@ -7,7 +7,15 @@ import { cursorInput, idInput, NAME_MAX_LENGTH, parse } from "../domain/validate
 import { EVENT_NAMES, isEventName } from "../events/catalog.js";
 import type { Actor } from "../events/recorder.js";
 import type { DeliveryRow, Store, Tx } from "../store/index.js";
-import { type WebhookHealth, webhookHealth, weekStart } from "./health.js";
+import {
+  dayStart,
+  LATEST_DELIVERIES,
+  type WebhookFigures,
+  type WebhookHealth,
+  webhookFigures,
+  webhookHealth,
+  weekStart,
+} from "./health.js";
 
 /** A delivery in a list: enough to scan a log. */
 export interface DeliverySummary {
@@ -166,9 +174,27 @@ export class DeliveryService {
   async health(actor: Actor, webhookIds: string[], now = Date.now()): Promise<Map<string, WebhookHealth>> {
     const ids = parse(z.array(idInput).max(100), webhookIds, "webhookIds");
     const counts = await this.store.read((tx) =>
-      tx.webhooks.deliveryCounts(actor.companyId, ids, weekStart(now)),
+      tx.webhooks.deliveryCounts(actor.companyId, ids, weekStart(now), dayStart(now)),
     );
     return webhookHealth(ids, counts, now);
+  }
+
+  /**
+   * One webhook's figures for its page, in one query: its health, and the duration
+   * percentiles and error classes of its latest finished deliveries of the week.
+   */
+  async figures(actor: Actor, webhookId: string, now = Date.now()): Promise<WebhookFigures> {
+    parse(idInput, webhookId, "webhookId");
+    const { hours, latest } = await this.store.read((tx) =>
+      tx.webhooks.webhookFigures(
+        actor.companyId,
+        webhookId,
+        weekStart(now),
+        dayStart(now),
+        LATEST_DELIVERIES,
+      ),
+    );
+    return webhookFigures(webhookId, hours, latest, now);
   }
 
   async get(actor: Actor, id: string): Promise<DeliveryDetail> {

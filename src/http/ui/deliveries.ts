@@ -243,7 +243,7 @@ export async function showDelivery(ctx: Ctx, id: string) {
   <dl class="meta">
     <dt>Event</dt><dd><code>${d.event}</code> <span class="muted small">(event id <code>${d.eventId}</code>)</span></dd>
     <dt>URL</dt><dd>${d.url}</dd>
-    <dt>Webhook</dt><dd><a href="/webhooks/${d.webhookId}/edit"><code>${d.webhookId}</code></a> · <a href="/deliveries?webhookId=${d.webhookId}">its deliveries</a></dd>
+    <dt>Webhook</dt><dd><a href="/webhooks/${d.webhookId}"><code>${d.webhookId}</code></a> · <a href="/deliveries?webhookId=${d.webhookId}">its deliveries</a></dd>
     <dt>Status</dt><dd>${statusBadge(d.status)}${inFlight ? html` <span class="muted small">this page reloads until it is sent</span>` : ""}</dd>
     <dt>Response status</dt><dd>${d.statusCode ?? "—"}</dd>
     <dt>Duration</dt><dd>${duration(d.durationMs)}</dd>

@@ -28,6 +28,7 @@ import {
   listWebhooks,
   newWebhookForm,
   rotateWebhookSecret,
+  showWebhook,
   toggleWebhook,
   updateWebhook,
 } from "./webhooks.js";
@@ -47,6 +48,7 @@ const ROUTES: Route[] = [
   { method: "GET", pattern: /^\/webhooks$/, handle: listWebhooks },
   { method: "POST", pattern: /^\/webhooks$/, handle: createWebhook },
   { method: "GET", pattern: /^\/webhooks\/new$/, handle: newWebhookForm },
+  { method: "GET", pattern: new RegExp(`^/webhooks/${ID}$`), handle: showWebhook },
   { method: "GET", pattern: new RegExp(`^/webhooks/${ID}/edit$`), handle: editWebhookForm },
   { method: "POST", pattern: new RegExp(`^/webhooks/${ID}$`), handle: updateWebhook },
   { method: "POST", pattern: new RegExp(`^/webhooks/${ID}/toggle$`), handle: toggleWebhook },

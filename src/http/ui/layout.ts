@@ -7,6 +7,7 @@ html{-webkit-text-size-adjust:100%}
 body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2937;background:#f6f7f9}
 a{color:#1d4ed8;text-decoration:none}
 a:hover{text-decoration:underline}
+p a{text-decoration:underline}
 code,pre,.mono{font-family:ui-monospace,SFMono-Regular,Menlo,Consolas,monospace;font-size:.85em}
 .topbar{display:flex;flex-wrap:wrap;align-items:center;gap:.25rem 1rem;padding:.6rem 1.25rem;background:#111827;color:#f9fafb}
 .topbar .company{font-weight:700;margin-right:auto;white-space:nowrap;overflow:hidden;text-overflow:ellipsis;max-width:100%}

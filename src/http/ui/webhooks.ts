@@ -1,7 +1,7 @@
 import { ValidationError } from "../../domain/errors.js";
 import { ENTITY_TYPES } from "../../domain/model.js";
 import { EVENT_ACTIONS, EVENT_CATALOG } from "../../events/catalog.js";
-import { successRate, type Tally, type WebhookHealth } from "../../webhooks/health.js";
+import { successRate, type Tally, type WebhookFigures, type WebhookHealth } from "../../webhooks/health.js";
 import type { WebhookView } from "../../webhooks/records.js";
 import { type Ctx, redirectWithFlash, render } from "./context.js";
 import { errorFor, type FieldErrors, fieldErrors, formError, invalidAttrs } from "./forms.js";
@@ -77,41 +77,58 @@ function rateText(t: Tally): Html {
   return html`${Math.floor(rate * 1000) / 10} % <span class="muted">of ${all}</span>`;
 }
 
-const BAR = 4;
-const CHART_HEIGHT = 24;
+/** Sizes of the hourly chart: the list's small one, and the webhook page's larger one. */
+const SMALL = { bar: 4, height: 24 };
+const LARGE = { bar: 36, height: 160 };
 
-/** Deliveries per hour over the last day, succeeded below failed, as a small SVG drawn here. */
-function hourlyChart(h: WebhookHealth): Html {
+function chartLabel(h: WebhookHealth): string {
+  return `Deliveries per hour over the last 24 hours: ${h.day.succeeded} succeeded, ${h.day.failed} failed`;
+}
+
+/**
+ * Deliveries per hour over the last day, succeeded below failed, as an SVG drawn here. The
+ * large one scales to the width it is given (its viewBox keeps the proportions), and each
+ * hour's bar names its counts.
+ */
+function hourlyChart(h: WebhookHealth, size: { bar: number; height: number }, large = false): Html {
+  const { bar, height } = size;
+  const width = h.hours.length * bar;
   const most = Math.max(1, ...h.hours.map((x) => x.succeeded + x.failed));
-  const scale = (n: number) => (n === 0 ? 0 : Math.max(1, Math.round((n / most) * CHART_HEIGHT)));
-  const label = `Deliveries per hour over the last 24 hours: ${h.day.succeeded} succeeded, ${h.day.failed} failed`;
-  return html`<svg class="spark" viewBox="0 0 ${h.hours.length * BAR} ${CHART_HEIGHT}" width="${h.hours.length * BAR}" height="${CHART_HEIGHT}" role="img" aria-label="${label}"><title>${label}</title><rect x="0" y="${CHART_HEIGHT - 1}" width="${h.hours.length * BAR}" height="1" fill="#e5e7eb"></rect>${h.hours.map(
+  const scale = (n: number) => (n === 0 ? 0 : Math.max(1, Math.round((n / most) * height)));
+  const label = chartLabel(h);
+  const gap = large ? 4 : 1;
+  return html`<svg class="${large ? "chart" : "spark"}" viewBox="0 0 ${width} ${height}"${
+    large ? html` width="100%" preserveAspectRatio="none"` : html` width="${width}" height="${height}"`
+  } role="img" aria-label="${label}"><title>${label}</title><rect x="0" y="${height - 1}" width="${width}" height="1" fill="#e5e7eb"></rect>${h.hours.map(
     (x, i) => {
       const ok = scale(x.succeeded);
       const bad = scale(x.failed);
-      return html`<g data-hour="${x.hour}"><rect class="ok" x="${i * BAR}" y="${CHART_HEIGHT - ok}" width="${BAR - 1}" height="${ok}" fill="#16a34a"></rect><rect class="bad" x="${i * BAR}" y="${CHART_HEIGHT - ok - bad}" width="${BAR - 1}" height="${bad}" fill="#dc2626"></rect></g>`;
+      return html`<g data-hour="${x.hour}">${large ? html`<title>${x.hour.slice(11)}:00 UTC: ${x.succeeded} succeeded, ${x.failed} failed</title>` : ""}<rect class="ok" x="${i * bar}" y="${height - ok}" width="${bar - gap}" height="${ok}" fill="#16a34a"></rect><rect class="bad" x="${i * bar}" y="${height - ok - bad}" width="${bar - gap}" height="${bad}" fill="#dc2626"></rect></g>`;
     },
   )}</svg>`;
 }
 
 function healthCell(h: WebhookHealth | undefined): Html {
   if (!h) return html`<span class="muted">—</span>`;
-  return html`<div class="health">${hourlyChart(h)}<div class="small nowrap">24 h: ${rateText(h.day)}</div><div class="small nowrap">7 d: ${rateText(h.week)}</div></div>`;
+  return html`<div class="health">${hourlyChart(h, SMALL)}<div class="small nowrap">24 h: ${rateText(h.day)}</div><div class="small nowrap">7 d: ${rateText(h.week)}</div></div>`;
 }
 
 export async function listWebhooks(ctx: Ctx) {
   const q = ctx.url.searchParams.get("q")?.trim() ?? "";
   const cursor = ctx.url.searchParams.get("cursor") ?? undefined;
-  const page = await ctx.app.webhooks.list(ctx.session.actor, { searchTerm: q || undefined, cursor });
+  // A page of up to 100 on request; the service refuses a limit out of range.
+  const limitParam = ctx.url.searchParams.get("limit");
+  const limit = limitParam === null ? undefined : Number(limitParam);
+  const page = await ctx.app.webhooks.list(ctx.session.actor, { searchTerm: q || undefined, cursor, limit });
   const health = await ctx.app.deliveries.health(
     ctx.session.actor,
     page.items.map((w) => w.id),
   );
   const query = (extra: Record<string, string>) =>
-    `/webhooks?${new URLSearchParams({ ...(q ? { q } : {}), ...extra })}`;
+    `/webhooks?${new URLSearchParams({ ...(q ? { q } : {}), ...(limit ? { limit: String(limit) } : {}), ...extra })}`;
   const rows = page.items.map(
     (w) => html`<tr>
-  <td class="url" data-label="URL"><a href="/webhooks/${w.id}/edit">${w.url}</a></td>
+  <td class="url" data-label="URL"><a href="/webhooks/${w.id}" title="This webhook's health">${w.url}</a></td>
   <td data-label="Events"><div>${compactEvents(w.events).map((g) => html`<div class="nowrap small">${g}</div>`)}</div></td>
   <td data-label="Enabled">${
     w.enabled
@@ -158,6 +175,83 @@ ${
   </span>
 </div>`;
   await render(ctx, 200, { title: "Webhooks", active: "webhooks", body });
+}
+
+// ---- one webhook -----------------------------------------------------------------------
+
+function ms(n: number | null): Html {
+  return n === null ? html`<span class="muted">—</span>` : html`${n} ms`;
+}
+
+function figuresCard(f: WebhookFigures): Html {
+  const of = f.latest
+    ? `of the latest ${f.latest} finished deliver${f.latest === 1 ? "y" : "ies"} in the last 7 days`
+    : "no finished deliveries in the last 7 days";
+  return html`<div class="grid2">
+<section class="card" aria-labelledby="rates">
+  <h2 class="first" id="rates">Success and duration</h2>
+  <dl class="meta" id="figures">
+    <dt>Last 24 hours</dt><dd>${rateText(f.day)}</dd>
+    <dt>Last 7 days</dt><dd>${rateText(f.week)}</dd>
+    <dt>Duration p50</dt><dd id="p50">${ms(f.p50Ms)}</dd>
+    <dt>Duration p99</dt><dd id="p99">${ms(f.p99Ms)}</dd>
+  </dl>
+  <p class="hint">Durations ${of}.</p>
+</section>
+<section class="card" aria-labelledby="errors">
+  <h2 class="first" id="errors">Errors of recent failures</h2>
+  ${
+    f.errorClasses.length
+      ? html`<table id="error-classes"><thead><tr><th scope="col">Error class</th><th scope="col" class="num">Failures</th></tr></thead>
+  <tbody>${f.errorClasses.map((e) => html`<tr><td><code>${e.errorClass}</code></td><td class="num">${e.n}</td></tr>`)}</tbody></table>`
+      : html`<p class="muted" id="error-classes">No failures ${f.latest ? "among them" : "to show"}.</p>`
+  }
+  <p class="hint">Failures ${of}.</p>
+</section>
+</div>`;
+}
+
+export async function showWebhook(ctx: Ctx, id: string) {
+  const webhook = await ctx.app.webhooks.get(ctx.session.actor, id);
+  const f = await ctx.app.deliveries.figures(ctx.session.actor, webhook.id);
+  const first = f.hours[0]!.hour;
+  const last = f.hours.at(-1)!.hour;
+  const body = html`<div class="head">
+  <h1>Webhook</h1>
+  <div class="actions">
+    <a class="btn secondary" href="/deliveries?webhookId=${webhook.id}">Its deliveries</a>
+    <a class="btn" href="/webhooks/${webhook.id}/edit">Edit</a>
+  </div>
+</div>
+${
+  webhook.failingSince
+    ? html`<div class="flash error" id="failing-since" role="status"><strong>Failing since ${formatTime(webhook.failingSince)}</strong>: every delivery since then has failed.${
+        webhook.lastError ? html` The last error: ${webhook.lastError}` : ""
+      }</div>`
+    : ""
+}
+<div class="card">
+  <dl class="meta">
+    <dt>URL</dt><dd id="webhook-url">${webhook.url}</dd>
+    <dt>Events</dt><dd>${compactEvents(webhook.events).join("; ")}</dd>
+    <dt>Enabled</dt><dd>${
+      webhook.enabled
+        ? html`<span class="badge on">enabled</span>`
+        : html`<span class="badge">disabled</span>${webhook.disabledReason ? html` ${webhook.disabledReason}` : ""}`
+    }</dd>
+    <dt>Description</dt><dd>${webhook.description || "—"}</dd>
+    <dt>Last delivery</dt><dd>${statusBadge(webhook.lastDeliveryStatus)} ${formatTime(webhook.lastDeliveryAt)}</dd>
+  </dl>
+</div>
+<h2>Deliveries per hour, last 24 hours</h2>
+<div class="card">
+  ${hourlyChart(f, LARGE, true)}
+  <div class="pager small muted"><span>${first.slice(0, 10)} ${first.slice(11)}:00 UTC</span><span>${last.slice(0, 10)} ${last.slice(11)}:00 UTC</span></div>
+  <p class="small"><span class="badge succeeded">succeeded</span> below, <span class="badge failed">failed</span> above; ${f.day.succeeded} succeeded and ${f.day.failed} failed in all.</p>
+</div>
+<h2>Health</h2>
+${figuresCard(f)}`;
+  await render(ctx, 200, { title: `Webhook ${webhook.url}`, active: "webhooks", body });
 }
 
 // ---- new and edit ---------------------------------------------------------------------

@@ -4,6 +4,10 @@ import {
   type DeliveryOutcome,
   type DeliveryQuery,
   escapeLike,
+  type FigureRow,
+  type FinishedDelivery,
+  figuresOf,
+  HourCounts,
   type HourlyDeliveryCount,
   type LaterAttempt,
   type LocalClaimer,
@@ -353,14 +357,14 @@ export class PgWebhookRepository implements WebhookRepository {
     if (outcomes.length === 0) return { disabled: [] };
     const r = outcomes.map((o) => o.result);
     // One statement for the batch; each row only if this worker still holds its claim.
-    const done = await this.c.all<{ id: string }>(
+    const done = await this.c.all<{ id: string; companyId: string; createdAt: string }>(
       `update webhook_deliveries d set status = o.status, status_code = o.status_code, request_headers = o.request_headers::json,
          response_body = o.response_body, error = o.error, error_class = o.error_class, duration_ms = o.duration_ms,
          sent_at = o.sent_at, claimed_by = null, lease_until = null
        from unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[])
          as o(id, status, status_code, request_headers, response_body, error, error_class, duration_ms, sent_at)
        where d.id = o.id and d.claimed_by = $10
-       returning d.id`,
+       returning d.id, d.company_id as "companyId", d.created_at as "createdAt"`,
       [
         outcomes.map((o) => o.id),
         r.map((x) => x.status),
@@ -374,12 +378,15 @@ export class PgWebhookRepository implements WebhookRepository {
         workerId,
       ],
     );
-    const recorded = new Set(done.map((d) => d.id));
+    const recorded = new Map(done.map((d) => [d.id, d]));
     // Each webhook's last status: the latest recorded in this batch.
     const last = new Map<string, { status: string; sentAt: string; error: string | null }>();
     const disable = new Map<string, string>();
+    const hours = new HourCounts();
     for (const o of outcomes) {
-      if (!recorded.has(o.id)) continue;
+      const row = recorded.get(o.id);
+      if (!row) continue;
+      hours.add(row.companyId, o.webhookId, row.createdAt, o.result.status);
       last.set(o.webhookId, { status: o.result.status, sentAt: o.result.sentAt, error: o.result.error });
       if (o.retry)
         await this.insertLaterAttempt(o.chainId ?? o.id, {
@@ -389,6 +396,23 @@ export class PgWebhookRepository implements WebhookRepository {
           resendOf: null,
         });
       if (o.disable) disable.set(o.webhookId, o.disable);
+    }
+    const counted = hours.rows();
+    if (counted.length > 0) {
+      await this.c.run(
+        `insert into webhook_delivery_hours (company_id, webhook_id, hour, succeeded, failed)
+         select * from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[])
+         on conflict (webhook_id, hour) do update set
+           succeeded = webhook_delivery_hours.succeeded + excluded.succeeded,
+           failed = webhook_delivery_hours.failed + excluded.failed`,
+        [
+          counted.map((h) => h.companyId),
+          counted.map((h) => h.webhookId),
+          counted.map((h) => h.hour),
+          counted.map((h) => h.succeeded),
+          counted.map((h) => h.failed),
+        ],
+      );
     }
     const ids = [...last.keys()].sort();
     if (ids.length === 0) return { disabled: [] };
@@ -544,16 +568,43 @@ export class PgWebhookRepository implements WebhookRepository {
     companyId: string,
     webhookIds: string[],
     since: string,
+    byHourFrom: string,
   ): Promise<HourlyDeliveryCount[]> {
     if (webhookIds.length === 0) return [];
     return this.c.all<HourlyDeliveryCount>(
-      `select webhook_id as "webhookId", substr(created_at, 1, 13) as hour, status, count(*)::int as n
-       from webhook_deliveries
-       where company_id = $1 and created_at >= $2 and status in ('succeeded', 'failed')
-         and webhook_id = any($3::text[])
-       group by webhook_id, hour, status`,
-      [companyId, since, webhookIds],
+      `select webhook_id as "webhookId", hour, succeeded, failed from webhook_delivery_hours
+       where webhook_id = any($1::text[]) and hour >= $4 and company_id = $3
+       union all
+       select webhook_id, '', sum(succeeded)::int, sum(failed)::int from webhook_delivery_hours
+       where webhook_id = any($1::text[]) and hour >= $2 and hour < $4 and company_id = $3
+       group by webhook_id`,
+      [webhookIds, since.slice(0, 13), companyId, byHourFrom],
     );
+  }
+
+  async webhookFigures(
+    companyId: string,
+    webhookId: string,
+    since: string,
+    byHourFrom: string,
+    latest: number,
+  ): Promise<{ hours: HourlyDeliveryCount[]; latest: FinishedDelivery[] }> {
+    // A webhook's hourly counts, then its latest finished deliveries, by the index on
+    // (webhook_id, created_at). The company is checked on the webhook's row: a company_id
+    // term on the deliveries would let the planner walk the company's whole log instead.
+    const rows = await this.c.all<FigureRow>(
+      `select 'hour' as kind, case when hour >= $6 then hour else '' end as hour, sum(succeeded)::int as succeeded,
+         sum(failed)::int as failed, null as status, null::int as "durationMs", null as "errorClass"
+       from webhook_delivery_hours where webhook_id = $1 and hour >= $2 and company_id = $3
+       group by 2
+       union all
+       select * from (select 'delivery', null, null::int, null::int, status, duration_ms, error_class from webhook_deliveries
+         where webhook_id = (select id from webhooks where id = $1 and company_id = $3)
+           and created_at >= $4 and status in ('succeeded', 'failed')
+         order by created_at desc limit $5) latest`,
+      [webhookId, since.slice(0, 13), companyId, since, latest, byHourFrom],
+    );
+    return figuresOf(webhookId, rows);
   }
 
   async getDelivery(

@@ -6,6 +6,10 @@ import {
   type DeliveryQuery,
   type DeliveryResult,
   escapeLike,
+  type FigureRow,
+  type FinishedDelivery,
+  figuresOf,
+  HourCounts,
   type HourlyDeliveryCount,
   type LaterAttempt,
   type LocalClaimer,
@@ -26,6 +30,21 @@ const resolvedBy = sql<string | null>`(select r.id from webhook_deliveries r
     and r.status = 'succeeded' and r.attempt > webhook_deliveries.attempt
   order by r.attempt limit 1)`;
 const deliveryColumns = { ...getTableColumns(webhookDeliveries), resolvedBy };
+
+/**
+ * A webhook's hourly counts, then its latest finished deliveries, by the index on
+ * (webhook_id, created_at). The company is checked on the webhook's row: a company_id term
+ * on the deliveries would let the planner walk the company's whole log instead.
+ */
+const WEBHOOK_FIGURES_SQLITE = `select 'hour' as kind, case when hour >= @byHourFrom then hour else '' end as hour,
+    sum(succeeded) as succeeded, sum(failed) as failed, null as status, null as durationMs, null as errorClass
+  from webhook_delivery_hours where webhook_id = @webhookId and hour >= @hour and company_id = @companyId
+  group by 2
+  union all
+  select * from (select 'delivery', null, null, null, status, duration_ms, error_class from webhook_deliveries
+    where webhook_id = (select id from webhooks where id = @webhookId and company_id = @companyId)
+      and created_at >= @since and status in ('succeeded', 'failed')
+    order by created_at desc limit @latest)`;
 
 /**
  * The deliveries of a record's events. A first attempt is written with its event and at its
@@ -317,24 +336,29 @@ export class SqliteWebhookRepository implements WebhookRepository {
   ): Promise<{ disabled: string[] }> {
     const last = new Map<string, DeliveryResult>();
     const disable = new Map<string, string>();
+    const hours = new HourCounts();
     for (const o of outcomes) {
       const r = o.result;
-      const done = this.st.run(
-        `update webhook_deliveries set status = ?, status_code = ?, request_headers = ?, response_body = ?, error = ?,
+      const done = this.st
+        .get(
+          `update webhook_deliveries set status = ?, status_code = ?, request_headers = ?, response_body = ?, error = ?,
            error_class = ?, duration_ms = ?, sent_at = ?, claimed_by = null, lease_until = null
-         where id = ? and claimed_by = ?`,
-        r.status,
-        r.statusCode,
-        r.requestHeaders === null ? null : JSON.stringify(r.requestHeaders),
-        r.responseBody,
-        r.error,
-        r.errorClass,
-        r.durationMs,
-        r.sentAt,
-        o.id,
-        workerId,
-      );
-      if (done.changes === 0) continue;
+         where id = ? and claimed_by = ? returning company_id as companyId, created_at as createdAt`,
+        )
+        .get(
+          r.status,
+          r.statusCode,
+          r.requestHeaders === null ? null : JSON.stringify(r.requestHeaders),
+          r.responseBody,
+          r.error,
+          r.errorClass,
+          r.durationMs,
+          r.sentAt,
+          o.id,
+          workerId,
+        ) as { companyId: string; createdAt: string } | undefined;
+      if (!done) continue;
+      hours.add(done.companyId, o.webhookId, done.createdAt, r.status);
       last.set(o.webhookId, r);
       const chain = o.chainId ?? o.id;
       if (o.retry)
@@ -345,6 +369,19 @@ export class SqliteWebhookRepository implements WebhookRepository {
           resendOf: null,
         });
       if (o.disable) disable.set(o.webhookId, o.disable);
+    }
+    for (const h of hours.rows()) {
+      this.st.run(
+        `insert into webhook_delivery_hours (company_id, webhook_id, hour, succeeded, failed) values (?, ?, ?, ?, ?)
+         on conflict (webhook_id, hour) do update set
+           succeeded = webhook_delivery_hours.succeeded + excluded.succeeded,
+           failed = webhook_delivery_hours.failed + excluded.failed`,
+        h.companyId,
+        h.webhookId,
+        h.hour,
+        h.succeeded,
+        h.failed,
+      );
     }
     for (const [webhookId, r] of last) {
       this.st.run(
@@ -525,18 +562,39 @@ export class SqliteWebhookRepository implements WebhookRepository {
     companyId: string,
     webhookIds: string[],
     since: string,
+    byHourFrom: string,
   ): Promise<HourlyDeliveryCount[]> {
     if (webhookIds.length === 0) return [];
+    // Two ranges of the primary key: the day's hours as they are, the rest of the week summed
+    // in key order (no sort), half the time of one grouping over both.
     return this.st.all<HourlyDeliveryCount>(
-      `select webhook_id as webhookId, substr(created_at, 1, 13) as hour, status, count(*) as n
-       from webhook_deliveries
-       where company_id = ? and created_at >= ? and status in ('succeeded', 'failed')
-         and webhook_id in (select value from json_each(?))
-       group by webhook_id, hour, status`,
-      companyId,
-      since,
-      JSON.stringify(webhookIds),
+      `select webhook_id as webhookId, hour, succeeded, failed from webhook_delivery_hours
+       where webhook_id in (select value from json_each(@ids)) and hour >= @byHourFrom and company_id = @companyId
+       union all
+       select webhook_id, '', sum(succeeded), sum(failed) from webhook_delivery_hours
+       where webhook_id in (select value from json_each(@ids)) and hour >= @since and hour < @byHourFrom
+         and company_id = @companyId
+       group by webhook_id`,
+      { ids: JSON.stringify(webhookIds), byHourFrom, since: since.slice(0, 13), companyId },
     );
+  }
+
+  async webhookFigures(
+    companyId: string,
+    webhookId: string,
+    since: string,
+    byHourFrom: string,
+    latest: number,
+  ): Promise<{ hours: HourlyDeliveryCount[]; latest: FinishedDelivery[] }> {
+    const rows = this.st.all<FigureRow>(WEBHOOK_FIGURES_SQLITE, {
+      companyId,
+      webhookId,
+      hour: since.slice(0, 13),
+      byHourFrom,
+      since,
+      latest,
+    });
+    return figuresOf(webhookId, rows);
   }
 
   async getDelivery(

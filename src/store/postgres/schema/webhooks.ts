@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, boolean, index, integer, json, pgTable, text } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, json, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
 import { tenant, timestamps } from "./columns.js";
 
 /** One row per event; `body` is the envelope exactly as every delivery of it sends it. */
@@ -85,5 +85,24 @@ export const webhookDeliveries = pgTable(
     index("deliveries_resends").on(t.resendOf).where(sql`resend_of is not null`),
     index("deliveries_scheduled").on(t.dueAt).where(sql`status = 'scheduled'`),
     index("deliveries_chain").on(t.chainId).where(sql`chain_id is not null`),
+    // A webhook's own page reads its latest deliveries, newest first.
+    index("deliveries_webhook").on(t.webhookId, t.createdAt),
   ],
+);
+
+/**
+ * Finished deliveries per webhook and UTC hour of their creation (`2026-12-03T05`), kept by
+ * the store in the transaction that records each outcome: the health figures read these few
+ * rows instead of counting the log.
+ */
+export const webhookDeliveryHours = pgTable(
+  "webhook_delivery_hours",
+  {
+    ...tenant,
+    webhookId: text("webhook_id").notNull(),
+    hour: text("hour").notNull(),
+    succeeded: integer("succeeded").notNull().default(0),
+    failed: integer("failed").notNull().default(0),
+  },
+  (t) => [primaryKey({ columns: [t.webhookId, t.hour] })],
 );
