@@ -17,6 +17,7 @@ const BOTH_ENGINES = [
   "test/tenants.test.ts",
   "test/webhooks/processes.test.ts",
   "test/ui/sessions.test.ts",
+  "test/csv/**/*.test.ts",
 ];
 
 /**

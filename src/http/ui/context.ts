@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "../../app.js";
+import type { Upload } from "./forms.js";
 import type { Html } from "./html.js";
 import { type PageChrome, page, type Section } from "./layout.js";
 import type { Flash, Session, SessionStore } from "./sessions.js";
@@ -15,6 +16,8 @@ export interface Ctx {
   sessions: SessionStore;
   /** The POSTed form (empty for GET). */
   form: URLSearchParams;
+  /** The file of a multipart form (the CSV import). */
+  upload?: Upload;
 }
 
 export function newNonce(): string {

@@ -4,8 +4,9 @@ import { ConflictError, NotFoundError, ValidationError } from "../../domain/erro
 import { type Ctx, newNonce, redirect, render, sendPage } from "./context.js";
 import { listDeliveries, resendDelivery, resendFailed, showDelivery } from "./deliveries.js";
 import { eventCatalog } from "./events.js";
-import { FormTooLarge, readForm } from "./forms.js";
+import { FormTooLarge, readForm, readMultipart } from "./forms.js";
 import { html } from "./html.js";
+import { exportDownload, importPage, runImport, UI_CSV_MAX_BYTES } from "./imports.js";
 import { page } from "./layout.js";
 import { showLogin, signIn } from "./login.js";
 import { showRecord } from "./records.js";
@@ -58,6 +59,9 @@ const ROUTES: Route[] = [
   { method: "GET", pattern: /^\/events$/, handle: eventCatalog },
   { method: "GET", pattern: new RegExp(`^/records/${ID}$`), handle: showRecord },
   { method: "GET", pattern: /^\/search$/, handle: (ctx) => searchRecords(ctx) },
+  { method: "GET", pattern: /^\/import$/, handle: importPage },
+  { method: "POST", pattern: /^\/import$/, handle: runImport },
+  { method: "GET", pattern: new RegExp(`^/export/${ID}$`), handle: exportDownload },
 ];
 
 const OWN_PATHS = [/^\/$/, /^\/login$/, /^\/logout$/];
@@ -106,6 +110,7 @@ export function uiHandler(app: App) {
     }
 
     let form = new URLSearchParams();
+    let upload: Ctx["upload"];
     if (method === "POST") {
       // Cookies are SameSite=Strict already; this also stops a page elsewhere that posts a key of its own.
       if (!originAllowed(req)) {
@@ -113,10 +118,12 @@ export function uiHandler(app: App) {
         return true;
       }
       try {
-        form = await readForm(req);
+        if (path === "/import" && /^multipart\/form-data/i.test(req.headers["content-type"] ?? "")) {
+          ({ form, upload } = await readMultipart(req, UI_CSV_MAX_BYTES));
+        } else form = await readForm(req);
       } catch (error) {
         if (!(error instanceof FormTooLarge)) throw error;
-        plainPage(res, 413, "Too large", "The form was too large.");
+        plainPage(res, 413, "Too large", error.message || "The form was too large.");
         return true;
       }
     }
@@ -157,7 +164,7 @@ export function uiHandler(app: App) {
 
     const route = routes.find((r) => r.method === method)!;
     const id = route.pattern.exec(path)?.[1] ?? "";
-    const ctx: Ctx = { app, req, res, url, session, sessions, form };
+    const ctx: Ctx = { app, req, res, url, session, sessions, form, upload };
     try {
       await route.handle(ctx, id);
     } catch (error) {

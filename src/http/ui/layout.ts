@@ -149,7 +149,7 @@ const SCRIPT = `
 })();
 `;
 
-export type Section = "webhooks" | "deliveries" | "events";
+export type Section = "webhooks" | "deliveries" | "events" | "import";
 
 export interface PageChrome {
   company: string;
@@ -199,6 +199,7 @@ ${
     ${navLink("/webhooks", "Webhooks", "webhooks", chrome.active)}
     ${navLink("/deliveries", "Webhook Deliveries", "deliveries", chrome.active)}
     ${navLink("/events", "Events", "events", chrome.active)}
+    ${navLink("/import", "Import / Export", "import", chrome.active)}
     <form method="post" action="/logout">
       <input type="hidden" name="csrf" value="${chrome.csrf}">
       <button type="submit">Sign out</button>
