@@ -288,6 +288,11 @@ describe("crm tools", () => {
       ["get_current_user", { x: 1 }, /unknown field "x"/],
       ["list_users", { x: 1 }, /unknown field "x"/],
       ["get_company", { x: 1 }, /unknown field "x"/],
+      [
+        "import_records",
+        { entity: "contact", csv: "Email\na@example.com\n", mapping: { Mail: "emails" } },
+        /^mapping\["Mail"\]: the file has no column "Mail"/,
+      ],
     ];
     const covered = new Set(cases.map((c) => c[0]));
     for (const tool of ALL_TOOLS)

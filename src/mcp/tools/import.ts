@@ -14,24 +14,19 @@ export const importTools = [
     toolset: "crm",
     title: "Import records from CSV",
     description:
-      "Create or update records from CSV text with a header row. Matches contacts by email, others by name or an Id column. Try dryRun first: a per-row report, nothing written.",
+      "Create or update records from CSV text with a header row; contacts match by email, others by name or Id. dryRun: per-row report, no writes.",
     input: z.strictObject({
       entity: z.enum(ENTITY_TYPES),
       csv: z.string().min(1).max(MCP_CSV_MAX_BYTES),
       dryRun: z.boolean().optional(),
-      createOrganizations: z
-        .boolean()
-        .optional()
-        .describe("Create organizations an Organization column names"),
+      createOrganizations: z.boolean().optional(),
       mapping: z
         .record(z.string(), z.string())
         .optional()
-        .describe('Header -> field or column label; "-" skips'),
+        .describe('header: field, column label or "-"'),
     }),
-    output: z.object({
-      counts: z.record(z.string(), z.number()),
-      rows: z.array(z.record(z.string(), z.unknown())),
-    }),
+    // `rows` (the per-row report) and the other keys are left out of the schema to keep tools/list small.
+    output: z.object({ counts: z.record(z.string(), z.number()) }),
     annotations: WRITE,
     handler: async (args, ctx) => {
       const report = await new CsvImporter(ctx.app.crm).import(ctx.actor, args.entity, args.csv, {
