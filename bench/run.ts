@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../src/paths.js";
+import { benchCsvImport } from "./csv.js";
 import { benchDeliveryThroughput, benchWriteToReceipt } from "./delivery.js";
 import { benchColdStart, benchGetEntities, benchSearchAndMemory } from "./mcp.js";
 import { benchNotes } from "./notes.js";
@@ -27,6 +28,7 @@ const parts: [string, (o: { quick: boolean }) => Promise<Results>][] = [
   ["search", benchSearchAndMemory],
   ["notes", benchNotes],
   ["pg", benchPostgres],
+  ["csv", benchCsvImport],
 ];
 
 /** The figures with a target: [key, baseline key, target, direction]. */
@@ -42,6 +44,8 @@ const TARGETS: [string, string | null, number, "max" | "min"][] = [
   ["pg_update_with_webhooks_vs_plain_ratio", "pg_updates_per_s_no_webhooks", 1.5, "max"],
   ["pg_write_to_receipt_p99_ms", null, 25, "max"],
   ["pg_two_node_scaling", "pg_deliveries_per_s_1_node", 1.0, "min"],
+  ["csv_import_rows_per_s", null, 5000, "min"],
+  ["csv_import_other_calls_p99_ms", "idle_other_calls_p99_ms", Number.POSITIVE_INFINITY, "max"],
 ];
 
 const results: Results = {};
