@@ -4,6 +4,7 @@ import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config
 /** The tests that touch the store run on each engine: the same files, not copies. */
 const BOTH_ENGINES = [
   "test/crm.test.ts",
+  "test/fields.test.ts",
   "test/store/**/*.test.ts",
   "test/mcp/tools.test.ts",
   "test/mcp/history.test.ts",

@@ -1,6 +1,7 @@
 import { ValidationError } from "../domain/errors.js";
 import type { CustomColumn, CustomColumnType } from "../domain/model.js";
 import { quote } from "../domain/quote.js";
+import { PHONE } from "./inputs.js";
 
 /** The longest custom text value, and the bounds of the typed strings (checked before any pattern). */
 export const MAX_CUSTOM_TEXT = 10_000;
@@ -22,7 +23,6 @@ export function isNumericColumn(type: CustomColumnType): boolean {
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const PHONE = /^\+?[0-9 ()./-]{3,40}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Checks a value against its column's type; `field` names it in the error. */

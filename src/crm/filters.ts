@@ -13,6 +13,7 @@ export const OPERATORS_BY_KIND: Record<string, readonly FilterOperator[]> = {
   date: ["equals", "gt", "gte", "lt", "lte", "between", "isNull", "isNotNull"],
   datetime: ["equals", "gt", "gte", "lt", "lte", "between", "isNull", "isNotNull"],
   enum: ["equals", "in", "notIn"],
+  stage: ["equals", "in", "notIn"],
   stringList: ["equals", "contains", "hasSome", "hasNone", "isNull", "isNotNull"],
   relation: ["hasSome", "hasNone", "isNull", "isNotNull"],
   checkbox: ["equals", "isNull", "isNotNull"],
@@ -26,18 +27,36 @@ export interface FieldInfo {
   label?: string;
   target?: string;
   options?: string[];
+  description?: string;
 }
 
+/** What get_entity_configuration says of fields whose meaning the name does not carry. */
+const DESCRIPTIONS: Record<string, string> = {
+  "deal.totalValue":
+    "Derived: the sum of amount x quantity over the deal's service lines. Set services (update_deals) or a service's amount to change it",
+  "deal.totalQuantity": "Derived: the sum of the quantities of the deal's service lines",
+  "deal.stage": `One of the company's stages, in pipeline order (sorts in that order); update_custom_column with id "deal.stage" sets them`,
+  "organization.domain": "Normalised: acme.de, without scheme, www or path",
+};
+
 /** Every field of an entity type that filters and sorting accept. */
-export function filterableFields(type: EntityType, columns: CustomColumn[]): FieldInfo[] {
+export function filterableFields(
+  type: EntityType,
+  columns: CustomColumn[],
+  stages: readonly string[] = [],
+): FieldInfo[] {
   const def = ENTITIES[type];
   const out: FieldInfo[] = [{ name: "id", kind: "id", operators: OPERATORS_BY_KIND.id!, sortable: false }];
   for (const s of def.scalars) {
+    const description = DESCRIPTIONS[`${type}.${s.name}`];
     out.push({
       name: s.name,
       kind: s.kind,
       operators: OPERATORS_BY_KIND[s.kind]!,
       sortable: s.kind !== "stringList",
+      ...(s.values ? { options: [...s.values] } : {}),
+      ...(s.kind === "stage" ? { options: [...stages] } : {}),
+      ...(description ? { description } : {}),
     });
   }
   for (const ts of ["createdAt", "updatedAt"]) {

@@ -2,6 +2,7 @@ import { z } from "zod";
 import { CUSTOM_COLUMN_TYPES, ENTITIES, ENTITY_TYPES, type EntityType } from "../domain/model.js";
 import { quote } from "../domain/quote.js";
 import { idInput, NAME_MAX_LENGTH } from "../domain/validate.js";
+import { MAX_WEBSITE } from "../domain/web.js";
 import { NOTES_MARKDOWN_MAX_BYTES } from "../notes/limits.js";
 
 /**
@@ -22,6 +23,10 @@ export const MAX_TEXT = 500;
 /** RFC 5321's longest address. */
 export const MAX_EMAIL = 254;
 export const MAX_EMAILS = 50;
+export const MAX_PHONES = 50;
+/** The stages a company's pipeline may have, and the longest stage name. */
+export const MAX_STAGES = 30;
+export const MAX_STAGE = 60;
 export const MAX_DEAL_SERVICES = 200;
 /** Filters in one query, and the values they may hold together (each is a query parameter). */
 export const MAX_FILTERS = 50;
@@ -49,6 +54,8 @@ const isoDate = z
     },
   );
 
+const customFieldValue = z.strictObject({ columnId: idInput, value: z.unknown() });
+
 export const customFieldValuesInput = z
   .array(
     z.strictObject({
@@ -57,6 +64,12 @@ export const customFieldValuesInput = z
     }),
   )
   .max(MAX_CUSTOM_VALUES);
+
+/**
+ * Custom values beside the other fields of a create or update: the same rule, said once in
+ * update_entity_custom_fields and get_entity_configuration rather than in all ten tools.
+ */
+const inlineCustomFieldValues = z.array(customFieldValue).max(MAX_CUSTOM_VALUES);
 
 /** One record's custom values, as update_entity_custom_fields takes them. */
 export const customFieldsItemInput = z.strictObject({
@@ -71,6 +84,17 @@ const notesInput = z.union([
 ]);
 
 const email = z.email("must be an email address such as ada@example.com").max(MAX_EMAIL);
+/** The same rule as a custom phone column's. */
+export const PHONE = /^\+?[0-9 ()./-]{3,40}$/;
+/** The longest phone number PHONE accepts. */
+export const MAX_PHONE = 40;
+// Checked against PHONE by the service, as domains are: the rule stays out of the listed
+// schemas, which are kept small, and out of the schema's list of problems with an item.
+const phone = z.string().trim().max(MAX_PHONE);
+
+/** Deals that list a field their service lines decide are told how to set it. */
+const DERIVED_HINT =
+  "is derived from the deal's service lines (the sum of each service's amount x quantity); set the lines with services: [{serviceId, quantity}], or change a service's amount with update_services";
 
 function scalarInput(type: EntityType, name: string): z.ZodType {
   const field = ENTITIES[type].scalars.find((s) => s.name === name)!;
@@ -82,8 +106,17 @@ function scalarInput(type: EntityType, name: string): z.ZodType {
     case "enum":
       return z.enum(field.values as [string, ...string[]]);
     case "stringList":
-      return z.array(email).max(MAX_EMAILS).describe("Ordered: the first is the primary");
+      // Phones are ordered as emails are; the emails' description says it for both.
+      return field.format === "phone"
+        ? z.array(phone).max(MAX_PHONES)
+        : z.array(email).max(MAX_EMAILS).describe("Ordered: the first is the primary");
+    case "stage":
+      // Checked against the company's stages by the service.
+      return z.string().max(MAX_STAGE);
     default:
+      // Domains and websites are normalised (and checked) by the service; the bound comes first.
+      if (field.format === "url" || field.format === "domain")
+        return z.string().trim().max(MAX_WEBSITE).nullable();
       return field.required
         ? z.string().trim().min(1, "must not be empty").max(MAX_TEXT)
         : z.string().trim().max(MAX_TEXT).nullable();
@@ -111,15 +144,40 @@ function fields(type: EntityType, mode: "create" | "update"): Record<string, z.Z
       .describe("Replaces the deal's service lines");
   }
   for (const r of def.relations) {
-    if (type === "service" && r.name === "dealIds") continue;
+    // A service joins deals from its side when it is created; later, the deal's services change it.
+    if (type === "service" && r.name === "dealIds" && mode === "update") continue;
     // That a given array replaces the old links is said once, in the update tools' description.
-    shape[r.name] = idList.optional();
+    shape[r.name] = r.meaning ? idList.optional().describe(capitalize(r.meaning)) : idList.optional();
   }
-  shape.notes = notesInput
-    .optional()
-    .describe(mode === "create" ? "Markdown or Tiptap JSON" : "Markdown or Tiptap JSON; null clears");
-  shape.customFieldValues = customFieldValuesInput.optional();
+  // The create tools' description says notes are markdown; an update may also clear them.
+  shape.notes =
+    mode === "create"
+      ? notesInput.optional()
+      : notesInput.optional().describe("Markdown or Tiptap JSON; null clears");
+  shape.customFieldValues = inlineCustomFieldValues.optional();
   return shape;
+}
+
+function capitalize(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+/**
+ * A field the service derives, given anyway: the error says where its value comes from
+ * and how to change it. Null when no item names one.
+ */
+export function derivedFieldProblem(
+  type: EntityType,
+  items: unknown[],
+  root: string,
+): { field: string; message: string } | null {
+  const derived = ENTITIES[type].scalars.filter((s) => s.derived).map((s) => s.name);
+  for (const [i, item] of items.entries()) {
+    if (typeof item !== "object" || item === null) continue;
+    const name = derived.find((d) => Object.hasOwn(item, d));
+    if (name) return { field: `${root}[${i}].${name}`, message: `${name} ${DERIVED_HINT}` };
+  }
+  return null;
 }
 
 export const CREATE_INPUTS = Object.fromEntries(
@@ -201,6 +259,22 @@ export const columnCreateInput = z.strictObject({
   type: z.enum(CUSTOM_COLUMN_TYPES),
   options: options.default([]),
 });
+
+/** A company's deal stages, in pipeline order. */
+export const dealStagesInput = z
+  .array(z.string().trim().min(1, "must not be empty").max(MAX_STAGE))
+  .min(1, "give at least one stage")
+  .max(MAX_STAGES)
+  .superRefine((list, ctx) => {
+    list.forEach((stage, i) => {
+      if (list.indexOf(stage) !== i)
+        ctx.addIssue({
+          code: "custom",
+          path: [i],
+          message: `${quote(stage)} appears twice; give each stage once`,
+        });
+    });
+  });
 
 export const columnUpdateInput = z.strictObject({
   id: idInput,

@@ -3,6 +3,8 @@ import { NotFoundError, ValidationError } from "../domain/errors.js";
 import { newId } from "../domain/ids.js";
 import {
   type CustomColumn,
+  DEAL_STAGES_ID,
+  DEFAULT_DEAL_STAGES,
   type DealServiceLine,
   ENTITIES,
   ENTITY_TYPES,
@@ -12,7 +14,9 @@ import {
 } from "../domain/model.js";
 import { decodeCursor, type Page, pageLimit, pageOf } from "../domain/paging.js";
 import { quote } from "../domain/quote.js";
+import { searchText } from "../domain/search.js";
 import { idInput, parse } from "../domain/validate.js";
+import { normalizeDomain, normalizeWebsite } from "../domain/web.js";
 import { type Actor, ChangeRecorder } from "../events/recorder.js";
 import { notes as loadNotes } from "../notes/lazy.js";
 import { NOTES_MARKDOWN_MAX_BYTES } from "../notes/limits.js";
@@ -24,9 +28,12 @@ import {
   columnCreateInput,
   columnUpdateInput,
   customFieldsItemInput,
+  dealStagesInput,
+  derivedFieldProblem,
   type FilterInput,
   filtersInput,
   MAX_SEARCH_TERM,
+  PHONE,
   searchTermInput,
   sortInput,
   UPDATE_INPUTS,
@@ -73,6 +80,7 @@ export class CrmService {
   async create(actor: Actor, type: EntityType, items: unknown[]): Promise<EntityRecord[]> {
     const root = ENTITIES[type].plural;
     checkBatch(items, root);
+    checkDerived(type, items, root);
     // The whole batch at once, so one error lists the problems of every item.
     const inputs = parse(z.array(CREATE_INPUTS[type]), items, root) as Input[];
     return this.store.write(async (tx) => {
@@ -80,15 +88,15 @@ export class CrmService {
       const columns = inputs.some((i) => i.customFieldValues)
         ? await tx.columns.list(actor.companyId, type)
         : [];
+      const stages = type === "deal" ? await this.stagesIn(tx, actor) : [];
       const recorder = new ChangeRecorder(tx, actor);
       const now = new Date().toISOString();
       const ids: string[] = [];
       const prepared = [];
       for (const [i, input] of inputs.entries()) {
-        prepared.push(await this.prepare(tx, actor, type, input, columns, `${root}[${i}]`));
+        prepared.push(await this.prepare(tx, actor, type, input, columns, stages, `${root}[${i}]`));
       }
-      for (const [i, input] of inputs.entries()) {
-        const p = prepared[i]!;
+      for (const p of prepared) {
         const id = newId(type);
         ids.push(id);
         recorder.created(type, [id]);
@@ -101,10 +109,12 @@ export class CrmService {
         };
         for (const s of ENTITIES[type].scalars) {
           if (s.derived) continue;
-          if (input[s.name] !== undefined) row[s.name] = input[s.name];
+          if (p.scalars[s.name] !== undefined) row[s.name] = p.scalars[s.name];
           else if (s.kind === "stringList") row[s.name] = [];
           else if (s.kind === "enum") row[s.name] = s.values![0];
+          else if (s.kind === "stage") row[s.name] = stages[0];
         }
+        row.searchText = searchText(type, row);
         await tx.crm.insert(type, row);
         await this.applyRelations(tx, recorder, actor, type, id, p.relations, "add");
         if (p.services) await this.replaceDealServices(tx, recorder, actor, id, p.services);
@@ -118,6 +128,7 @@ export class CrmService {
   async update(actor: Actor, type: EntityType, items: unknown[]): Promise<EntityRecord[]> {
     const root = ENTITIES[type].plural;
     checkBatch(items, root);
+    checkDerived(type, items, root);
     const inputs = parse(z.array(UPDATE_INPUTS[type]), items, root) as (Input & { id: string })[];
     const seen = new Set<string>();
     for (const [i, input] of inputs.entries()) {
@@ -133,6 +144,7 @@ export class CrmService {
       const columns = inputs.some((i) => i.customFieldValues)
         ? await tx.columns.list(actor.companyId, type)
         : [];
+      const stages = type === "deal" && inputs.some((i) => i.stage) ? await this.stagesIn(tx, actor) : [];
       const recorder = new ChangeRecorder(tx, actor);
       const existing = await tx.crm.load(
         actor.companyId,
@@ -143,14 +155,14 @@ export class CrmService {
       const prepared = [];
       for (const [i, input] of inputs.entries()) {
         if (!existing.has(input.id)) throw new NotFoundError(type, input.id, `${root}[${i}].id`);
-        prepared.push(await this.prepare(tx, actor, type, input, columns, `${root}[${i}]`));
+        prepared.push(await this.prepare(tx, actor, type, input, columns, stages, `${root}[${i}]`));
       }
       for (const [i, input] of inputs.entries()) {
         const p = prepared[i]!;
         const before = existing.get(input.id)!;
-        const patch: Record<string, unknown> = {};
-        for (const s of ENTITIES[type].scalars)
-          if (!s.derived && input[s.name] !== undefined) patch[s.name] = input[s.name];
+        const patch: Record<string, unknown> = { ...p.scalars };
+        if (ENTITIES[type].searchFields.some((f) => patch[f] !== undefined))
+          patch.searchText = searchText(type, { ...before, ...patch });
         if (input.notes !== undefined) patch.notes = p.notes;
         if (Object.keys(patch).length) await tx.crm.update(actor.companyId, type, input.id, patch);
         if (type === "service" && patch.amount !== undefined) {
@@ -384,13 +396,53 @@ export class CrmService {
   }
 
   async configuration(actor: Actor, type: EntityType) {
-    const columns = await this.store.read((tx) => tx.columns.list(actor.companyId, type));
+    const { columns, stages } = await this.store.read(async (tx) => ({
+      columns: await tx.columns.list(actor.companyId, type),
+      stages: type === "deal" ? await this.stagesIn(tx, actor) : [],
+    }));
+    const relations: { name: string; target: string; meaning?: string }[] = ENTITIES[type].relations.map(
+      (r) => ({ name: r.name, target: r.target, ...(r.meaning ? { meaning: r.meaning } : {}) }),
+    );
+    if (type === "deal")
+      relations.push({
+        name: "serviceIds",
+        target: "service",
+        meaning: "the services of the deal's lines; services sets them with quantities",
+      });
     return {
       entity: type,
-      fields: filterableFields(type, columns),
-      relations: ENTITIES[type].relations.map((r) => ({ name: r.name, target: r.target })),
+      fields: filterableFields(type, columns, stages),
+      relations,
       customColumns: columns,
     };
+  }
+
+  /** The company's ordered deal stages: its own list, or the defaults. */
+  async dealStages(actor: Actor): Promise<string[]> {
+    return this.store.read((tx) => this.stagesIn(tx, actor));
+  }
+
+  /**
+   * Replaces the company's deal stages, in pipeline order. A stage that deals still hold
+   * stays until they move: removing it is refused, with the count.
+   */
+  async setDealStages(actor: Actor, input: unknown): Promise<string[]> {
+    const stages = parse(dealStagesInput, input, "options");
+    return this.store.write(async (tx) => {
+      const removed = (await this.stagesIn(tx, actor)).filter((s) => !stages.includes(s));
+      for (const stage of removed) {
+        const held = await tx.crm.count(actor.companyId, "deal", {
+          filters: [{ kind: "column", field: "stage", operator: "equals", value: stage }],
+        });
+        if (held > 0)
+          throw new ValidationError(
+            "options",
+            `${held} deal${held === 1 ? " is" : "s are"} at stage ${quote(stage)}; move ${held === 1 ? "it" : "them"} to another stage (update_deals) before removing it, or keep it in the list`,
+          );
+      }
+      await tx.columns.setDealStages(actor.companyId, stages, new Date().toISOString());
+      return stages;
+    });
   }
 
   // --- custom columns ---------------------------------------------------------------
@@ -410,8 +462,18 @@ export class CrmService {
     return column;
   }
 
-  async updateColumn(actor: Actor, input: unknown): Promise<CustomColumn> {
+  async updateColumn(actor: Actor, input: unknown): Promise<CustomColumn | DealStagesColumn> {
     const data = parse(columnUpdateInput, input);
+    if (data.id === DEAL_STAGES_ID) {
+      if (data.label !== undefined)
+        throw new ValidationError("label", "the deal stage field keeps its name; give only options");
+      if (data.options === undefined)
+        throw new ValidationError(
+          "options",
+          'give the deal stages in pipeline order, such as ["lead", "won", "lost"]',
+        );
+      return dealStagesColumn(await this.setDealStages(actor, data.options));
+    }
     return this.store.write(async (tx) => {
       const column = await tx.columns.get(actor.companyId, data.id);
       if (!column) throw new NotFoundError("custom column", data.id);
@@ -444,6 +506,10 @@ export class CrmService {
 
   // --- internals ----------------------------------------------------------------------
 
+  private async stagesIn(tx: Tx, actor: Actor): Promise<string[]> {
+    return (await tx.columns.dealStages(actor.companyId)) ?? [...DEFAULT_DEAL_STAGES];
+  }
+
   private async storedQuery(
     tx: Tx,
     actor: Actor,
@@ -474,6 +540,7 @@ export class CrmService {
         field: sort.field,
         direction: sort.direction,
         ...(column ? { custom: { columnId: column.id, numeric: info.kind !== "string" } } : {}),
+        ...(info.kind === "stage" ? { order: await this.stagesIn(tx, actor) } : {}),
       };
     }
     return stored;
@@ -486,8 +553,41 @@ export class CrmService {
     type: EntityType,
     input: Input,
     columns: CustomColumn[],
+    stages: readonly string[],
     at: string,
   ) {
+    const scalars: Record<string, unknown> = {};
+    for (const s of ENTITIES[type].scalars) {
+      const value = input[s.name];
+      if (s.derived || value === undefined) continue;
+      scalars[s.name] = value;
+      if (s.format === "phone") {
+        const bad = (value as string[]).findIndex((p) => !PHONE.test(p));
+        if (bad >= 0)
+          throw new ValidationError(
+            `${at}.${s.name}[${bad}]`,
+            `${quote((value as string[])[bad])} is not a phone number; give one such as +49 30 1234567`,
+          );
+      }
+      if (typeof value !== "string") continue;
+      if (s.format === "domain" || s.format === "url") {
+        const normal =
+          value === "" ? null : s.format === "domain" ? normalizeDomain(value) : normalizeWebsite(value);
+        if (normal === null && value !== "")
+          throw new ValidationError(
+            `${at}.${s.name}`,
+            s.format === "domain"
+              ? `${quote(value)} is not a domain; give one such as acme.de (a URL is cut to its domain)`
+              : `${quote(value)} is not a website; give an http(s) address such as https://acme.de`,
+          );
+        scalars[s.name] = normal;
+      }
+      if (s.kind === "stage" && !stages.includes(value))
+        throw new ValidationError(
+          `${at}.${s.name}`,
+          `${quote(value)} is not one of the company's deal stages: ${stages.join(", ")} (update_custom_column with id "${DEAL_STAGES_ID}" changes them)`,
+        );
+    }
     const relations = new Map<LinkTarget, string[]>();
     for (const r of ENTITIES[type].relations) {
       const ids = input[r.name] as string[] | undefined;
@@ -525,7 +625,7 @@ export class CrmService {
           `${at}.customFieldValues`,
         )
       : [];
-    return { relations, services, notes, custom };
+    return { scalars, relations, services, notes, custom };
   }
 
   private async checkIds(
@@ -593,6 +693,32 @@ export class CrmService {
     await tx.crm.setDealServices(actor.companyId, dealId, lines);
     await tx.crm.recomputeDealTotals(actor.companyId, [dealId]);
   }
+}
+
+/** The deal stages as the custom-column tools show them: a built-in single select. */
+export interface DealStagesColumn {
+  id: typeof DEAL_STAGES_ID;
+  entityType: "deal";
+  label: string;
+  type: "singleSelect";
+  options: string[];
+  builtIn: true;
+}
+
+function dealStagesColumn(stages: string[]): DealStagesColumn {
+  return {
+    id: DEAL_STAGES_ID,
+    entityType: "deal",
+    label: "Stage",
+    type: "singleSelect",
+    options: stages,
+    builtIn: true,
+  };
+}
+
+function checkDerived(type: EntityType, items: unknown[], root: string): void {
+  const problem = derivedFieldProblem(type, items, root);
+  if (problem) throw new ValidationError(problem.field, problem.message);
 }
 
 function checkBatch(items: unknown, root: string): void {

@@ -10,7 +10,11 @@ export type EntityType = (typeof ENTITY_TYPES)[number];
 /** What a relationship array can point at: another entity type, or the company's users. */
 export type LinkTarget = EntityType | "user";
 
-export type ScalarKind = "string" | "number" | "date" | "enum" | "stringList";
+/** `stage`: one of the company's ordered deal stages (a list the company manages). */
+export type ScalarKind = "string" | "number" | "date" | "enum" | "stringList" | "stage";
+
+/** What a text field, or each item of a list, must be; checked and normalised on write. */
+export type TextFormat = "email" | "phone" | "domain" | "url";
 
 export interface ScalarField {
   name: string;
@@ -19,12 +23,15 @@ export interface ScalarField {
   derived?: boolean;
   required?: boolean;
   values?: readonly string[];
+  format?: TextFormat;
 }
 
 export interface RelationField {
   /** The id array's name as it appears on the record: `organizationIds`. */
   name: string;
   target: LinkTarget;
+  /** What the links mean, where the name alone does not say (a task's users are its assignees). */
+  meaning?: string;
 }
 
 export interface EntityDefinition {
@@ -36,7 +43,8 @@ export interface EntityDefinition {
   searchFields: readonly string[];
 }
 
-const rel = (name: string, target: LinkTarget): RelationField => ({ name, target });
+const rel = (name: string, target: LinkTarget, meaning?: string): RelationField =>
+  meaning ? { name, target, meaning } : { name, target };
 
 export const ENTITIES: Record<EntityType, EntityDefinition> = {
   contact: {
@@ -45,7 +53,9 @@ export const ENTITIES: Record<EntityType, EntityDefinition> = {
     scalars: [
       { name: "firstName", kind: "string" },
       { name: "lastName", kind: "string" },
-      { name: "emails", kind: "stringList" },
+      { name: "jobTitle", kind: "string" },
+      { name: "emails", kind: "stringList", format: "email" },
+      { name: "phones", kind: "stringList", format: "phone" },
     ],
     relations: [
       rel("organizationIds", "organization"),
@@ -53,25 +63,32 @@ export const ENTITIES: Record<EntityType, EntityDefinition> = {
       rel("userIds", "user"),
       rel("taskIds", "task"),
     ],
-    searchFields: ["firstName", "lastName", "emails"],
+    searchFields: ["firstName", "lastName", "emails", "phones"],
   },
   organization: {
     type: "organization",
     plural: "organizations",
-    scalars: [{ name: "name", kind: "string", required: true }],
+    scalars: [
+      { name: "name", kind: "string", required: true },
+      { name: "domain", kind: "string", format: "domain" },
+      { name: "website", kind: "string", format: "url" },
+      { name: "phones", kind: "stringList", format: "phone" },
+    ],
     relations: [
       rel("contactIds", "contact"),
       rel("dealIds", "deal"),
       rel("userIds", "user"),
       rel("taskIds", "task"),
     ],
-    searchFields: ["name"],
+    searchFields: ["name", "domain", "phones"],
   },
   deal: {
     type: "deal",
     plural: "deals",
     scalars: [
       { name: "name", kind: "string", required: true },
+      { name: "stage", kind: "stage" },
+      { name: "expectedCloseDate", kind: "date" },
       { name: "totalValue", kind: "number", derived: true },
       { name: "totalQuantity", kind: "number", derived: true },
     ],
@@ -106,7 +123,7 @@ export const ENTITIES: Record<EntityType, EntityDefinition> = {
       rel("organizationIds", "organization"),
       rel("dealIds", "deal"),
       rel("serviceIds", "service"),
-      rel("userIds", "user"),
+      rel("userIds", "user", "assignees"),
     ],
     searchFields: ["name"],
   },
@@ -151,6 +168,15 @@ export function displayName(type: EntityType, record: Record<string, unknown>): 
   }
   return typeof record.name === "string" ? record.name : "";
 }
+
+/** A company's deal stages until it sets its own: the pipeline's order. */
+export const DEFAULT_DEAL_STAGES: readonly string[] = ["lead", "qualified", "proposal", "won", "lost"];
+
+/**
+ * The id that names the deal stages where the custom-column tools take a column id:
+ * `update_custom_column` with it sets the company's ordered list of stages.
+ */
+export const DEAL_STAGES_ID = "deal.stage";
 
 export const CUSTOM_COLUMN_TYPES = [
   "text",

@@ -44,7 +44,7 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown, root = "")
   checkInput(input, root);
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  const [first, ...rest] = result.error.issues;
+  const [first, ...rest] = unknownKeysFirst(result.error.issues);
   const describe = (issue: z.core.$ZodIssue) =>
     issue.code === "unrecognized_keys"
       ? describeUnknownKeys(issue.keys, objectKeysAt(schema, issue.path))
@@ -56,6 +56,15 @@ export function parse<T extends z.ZodType>(schema: T, input: unknown, root = "")
   }
   if (rest.length > MAX_LISTED - 1) message += `; and ${rest.length - (MAX_LISTED - 1)} more`;
   throw new ValidationError(pathOf(root, first!.path), message);
+}
+
+/**
+ * An unknown field first: it is often why the rest went wrong (a misspelt name), and the list
+ * is cut after a few problems, which must not cut it.
+ */
+function unknownKeysFirst(issues: z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const unknown = issues.filter((i) => i.code === "unrecognized_keys");
+  return unknown.length ? [...unknown, ...issues.filter((i) => i.code !== "unrecognized_keys")] : issues;
 }
 
 interface Visit {

@@ -21,10 +21,12 @@ export function isEventName(value: string): value is EventName {
 const customFieldValue = z.object({ columnId: z.string(), value: z.unknown() });
 const ids = z.array(z.string());
 
-function scalarSchema(kind: string, values?: readonly string[]) {
+function scalarSchema(kind: string, values?: readonly string[], derived?: boolean) {
   switch (kind) {
     case "number":
-      return z.number();
+      return derived ? z.number().describe("Derived from the deal's service lines") : z.number();
+    case "stage":
+      return z.string().describe("One of the company's deal stages");
     case "date":
       return z.string().describe("ISO date, YYYY-MM-DD").nullable();
     case "enum":
@@ -41,7 +43,7 @@ export const ENTITY_SCHEMAS = Object.fromEntries(
   ENTITY_TYPES.map((type) => {
     const def = ENTITIES[type];
     const shape: Record<string, z.ZodType> = { id: z.string() };
-    for (const s of def.scalars) shape[s.name] = scalarSchema(s.kind, s.values);
+    for (const s of def.scalars) shape[s.name] = scalarSchema(s.kind, s.values, s.derived);
     if (type === "deal") {
       shape.services = z.array(z.object({ serviceId: z.string(), quantity: z.number() }));
     }

@@ -40,7 +40,13 @@ export type StoredFilter =
 export interface StoredQuery {
   searchTerm?: string;
   filters: StoredFilter[];
-  sort?: { field: string; custom?: { columnId: string; numeric: boolean }; direction: "asc" | "desc" };
+  sort?: {
+    field: string;
+    custom?: { columnId: string; numeric: boolean };
+    /** Values in this order sort first, in it (deal stages); any other value after them. */
+    order?: string[];
+    direction: "asc" | "desc";
+  };
   limit: number;
   offset: number;
 }
@@ -222,6 +228,9 @@ export interface ColumnRepository {
     patch: Partial<Pick<CustomColumn, "label" | "options" | "updatedAt">>,
   ): Promise<void>;
   delete(companyId: string, id: string): Promise<void>;
+  /** The company's ordered deal stages, or null while it keeps the defaults. */
+  dealStages(companyId: string): Promise<string[] | null>;
+  setDealStages(companyId: string, stages: string[], updatedAt: string): Promise<void>;
 }
 
 /** Webhooks, events, the outbox and the delivery log. */

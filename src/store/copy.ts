@@ -11,6 +11,7 @@ export const COPY_ORDER = [
   "users",
   "apiKeys",
   "customColumns",
+  "dealStages",
   "contacts",
   "organizations",
   "deals",

@@ -40,6 +40,9 @@ async function everything(client: Client) {
     });
   }
   out.columns = await ok(client, "list_custom_columns", {});
+  out.deal = await ok(client, "get_entity_configuration", { entity: "deal" });
+  // A search finds the same records through the search text the copy carries.
+  out.search = await ok(client, "search_all_entities", { searchTerm: "lovelace ada" });
   out.webhooks = await ok(client, "list_webhooks", {});
   const deliveries = await ok(client, "list_webhook_deliveries", { limit: 100 });
   out.deliveries = deliveries;
@@ -78,7 +81,11 @@ it.skipIf(!reachable)(
       options: ["gold", "silver"],
     });
     const [org] = (
-      await ok(client, "create_organizations", { organizations: [{ name: "Analytical Engines Ltd" }] })
+      await ok(client, "create_organizations", {
+        organizations: [
+          { name: "Analytical Engines Ltd", domain: "engines.co.uk", phones: ["+44 20 7946 0000"] },
+        ],
+      })
     ).items;
     const [svc] = (await ok(client, "create_services", { services: [{ name: "Consulting", amount: 120.5 }] }))
       .items;
@@ -88,14 +95,25 @@ it.skipIf(!reachable)(
           firstName: "Ada",
           lastName: "Lovelace",
           emails: ["ada@example.com"],
+          jobTitle: "Analyst",
+          phones: ["+44 20 7946 0001"],
           organizationIds: [org.id],
           notes: "# Met at the salon\n\n- **notes** on the engine\n- [x] send the translation",
           customFieldValues: [{ columnId: column.id, value: "gold" }],
         },
       ],
     });
+    await ok(client, "update_custom_column", { id: "deal.stage", options: ["idea", "design", "built"] });
     await ok(client, "create_deals", {
-      deals: [{ name: "Engine", services: [{ serviceId: svc.id, quantity: 3 }], organizationIds: [org.id] }],
+      deals: [
+        {
+          name: "Engine",
+          stage: "design",
+          expectedCloseDate: "1843-10-01",
+          services: [{ serviceId: svc.id, quantity: 3 }],
+          organizationIds: [org.id],
+        },
+      ],
     });
     await receiver.waitFor(2, 10_000);
     await sqlite.dispatcher.stop();
@@ -126,7 +144,7 @@ it.skipIf(!reachable)(
       });
     const copied = run(url);
     expect(copied.stderr).toMatch(
-      /^Copied .*crm\.db into postgres:\/\/.*: 1 companies, 1 users, 1 apiKeys, 1 customColumns, 3 contacts/,
+      /^Copied .*crm\.db into postgres:\/\/.*: 1 companies, 1 users, 1 apiKeys, 1 customColumns, 1 dealStages, 3 contacts/,
     );
     expect(copied.status).toBe(0);
     expect(copied.stdout).toBe("");

@@ -50,8 +50,14 @@ const RELATION_LABELS: Record<string, string> = {
 const FIELD_LABELS: Record<string, string> = {
   firstName: "First name",
   lastName: "Last name",
+  jobTitle: "Job title",
   emails: "Emails",
+  phones: "Phones",
   name: "Name",
+  domain: "Domain",
+  website: "Website",
+  stage: "Stage",
+  expectedCloseDate: "Expected close",
   totalValue: "Total value",
   totalQuantity: "Total quantity",
   amount: "Amount",
@@ -89,6 +95,13 @@ function scalarValue(value: unknown): Html | string {
   return String(value);
 }
 
+/** A website shows as a link; only web addresses become links. */
+function webLink(value: unknown): Html | null {
+  return typeof value === "string" && /^https?:\/\//i.test(value)
+    ? html`<a href="${value}" rel="nofollow noopener noreferrer">${value}</a>`
+    : null;
+}
+
 function customValue(column: CustomColumn | undefined, value: unknown): Html | string {
   if (value === null || value === undefined) return html`<span class="muted">—</span>`;
   if (column?.type === "checkbox") return value ? "yes" : "no";
@@ -119,7 +132,10 @@ export async function showRecord(ctx: Ctx, id: string) {
     const ids = (record[relation.name] as string[] | undefined) ?? [];
     const isUser = relation.target === "user";
     const names = isUser ? users : await namesOf(ctx, relation.target as EntityType, ids);
-    linked.push({ label: RELATION_LABELS[relation.name] ?? relation.name, ids, names, users: isUser });
+    const label = relation.meaning
+      ? typeLabel(relation.meaning)
+      : (RELATION_LABELS[relation.name] ?? relation.name);
+    linked.push({ label, ids, names, users: isUser });
   }
   const serviceNames = serviceLines.length
     ? await namesOf(
@@ -142,7 +158,8 @@ export async function showRecord(ctx: Ctx, id: string) {
   <h2 id="fields-h" class="first">Fields</h2>
   <dl class="meta" id="fields">
     ${definition.scalars.map(
-      (s) => html`<dt>${FIELD_LABELS[s.name] ?? s.name}</dt><dd>${scalarValue(record[s.name])}</dd>`,
+      (s) =>
+        html`<dt>${FIELD_LABELS[s.name] ?? s.name}</dt><dd>${(s.format === "url" && webLink(record[s.name])) || scalarValue(record[s.name])}</dd>`,
     )}
     <dt>Created</dt><dd>${formatTime(record.createdAt)}</dd>
     <dt>Updated</dt><dd>${formatTime(record.updatedAt)}</dd>

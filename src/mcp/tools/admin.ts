@@ -36,7 +36,7 @@ export const adminTools: ToolDefinition[] = [
     toolset: "admin",
     title: "Change a custom column",
     description:
-      "Rename a custom column or change a singleSelect's options. Its type cannot change: create a new column instead.",
+      "Rename a custom column or change a singleSelect's options (id deal.stage: the deal stages, in order). Its type cannot change: create a new one.",
     input: columnUpdateInput,
     output: z.looseObject({}),
     annotations: IDEMPOTENT_WRITE,

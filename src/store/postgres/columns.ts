@@ -69,4 +69,22 @@ export class PgColumnRepository implements ColumnRepository {
     await this.locks.take(companyId);
     await this.c.run("delete from custom_columns where company_id = $1 and id = $2", [companyId, id]);
   }
+
+  async dealStages(companyId: string): Promise<string[] | null> {
+    await this.locks.take(companyId);
+    const row = await this.c.one<{ stages: string[] }>(
+      "select stages from deal_stages where company_id = $1",
+      [companyId],
+    );
+    return row?.stages ?? null;
+  }
+
+  async setDealStages(companyId: string, stages: string[], updatedAt: string): Promise<void> {
+    await this.locks.take(companyId);
+    await this.c.run(
+      `insert into deal_stages (company_id, stages, updated_at) values ($1, $2, $3)
+       on conflict (company_id) do update set stages = excluded.stages, updated_at = excluded.updated_at`,
+      [companyId, JSON.stringify(stages), updatedAt],
+    );
+  }
 }

@@ -305,6 +305,11 @@ export class PgCrmRepository implements CrmRepository {
         order.push(
           `(select v.${col} from custom_field_values v where v.entity_id = t.id and v.column_id = ${params.p(query.sort.custom.columnId)}) ${dir} nulls last`,
         );
+      } else if (query.sort.order) {
+        const when = query.sort.order.map((v, i) => `when ${params.p(v)} then ${i}`);
+        order.push(
+          `case t."${shape.columns[query.sort.field]}" ${when.join(" ")} else ${query.sort.order.length} end ${dir}`,
+        );
       } else {
         const field = query.sort.field;
         order.push(
@@ -391,9 +396,9 @@ export class PgCrmRepository implements CrmRepository {
   }
 }
 
-/** The count reuses the filter's parameters; the sort's custom column id comes after them. */
+/** The count reuses the filter's parameters; the sort's (a custom column id, stage names) come after them. */
 function countParams(params: Params, query: StoredQuery): number {
-  return params.values.length - (query.sort?.custom ? 1 : 0);
+  return params.values.length - (query.sort?.custom ? 1 : 0) - (query.sort?.order?.length ?? 0);
 }
 
 function encode(shape: Shape, field: string, value: unknown): unknown {

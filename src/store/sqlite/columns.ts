@@ -2,7 +2,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { CustomColumn, EntityType } from "../../domain/model.js";
 import type { ColumnRepository } from "../api.js";
 import type { Db } from "./db.js";
-import { customColumns } from "./schema/index.js";
+import { customColumns, dealStages } from "./schema/index.js";
 
 export class SqliteColumnRepository implements ColumnRepository {
   constructor(private readonly db: Db) {}
@@ -52,6 +52,18 @@ export class SqliteColumnRepository implements ColumnRepository {
     this.db
       .delete(customColumns)
       .where(and(eq(customColumns.companyId, companyId), eq(customColumns.id, id)))
+      .run();
+  }
+
+  async dealStages(companyId: string): Promise<string[] | null> {
+    return this.db.select().from(dealStages).where(eq(dealStages.companyId, companyId)).get()?.stages ?? null;
+  }
+
+  async setDealStages(companyId: string, stages: string[], updatedAt: string): Promise<void> {
+    this.db
+      .insert(dealStages)
+      .values({ companyId, stages, updatedAt })
+      .onConflictDoUpdate({ target: dealStages.companyId, set: { stages, updatedAt } })
       .run();
   }
 }

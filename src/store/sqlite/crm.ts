@@ -365,6 +365,10 @@ export class SqliteCrmRepository implements CrmRepository {
         order.push(
           sql`(select ${col} from ${customFieldValues} v where v.entity_id = ${table.id} and v.column_id = ${query.sort.custom.columnId}) ${dir} nulls last`,
         );
+      } else if (query.sort.order) {
+        const col = table[query.sort.field];
+        const when = query.sort.order.map((v, i) => sql`when ${v} then ${i}`);
+        order.push(sql`case ${col} ${sql.join(when, sql` `)} else ${query.sort.order.length} end ${dir}`);
       } else {
         order.push(sql`${table[query.sort.field]} ${dir}`);
       }

@@ -1,5 +1,6 @@
+import { sql } from "drizzle-orm";
 import { doublePrecision, index, integer, json, pgTable, primaryKey, text } from "drizzle-orm/pg-core";
-import { notes, tenant, timestamps } from "./columns.js";
+import { notes, search, tenant, timestamps } from "./columns.js";
 
 export const contacts = pgTable(
   "contacts",
@@ -8,8 +9,11 @@ export const contacts = pgTable(
     ...tenant,
     firstName: text("first_name"),
     lastName: text("last_name"),
+    jobTitle: text("job_title"),
     emails: json("emails").$type<string[]>().notNull(),
+    phones: json("phones").$type<string[]>().notNull().default(sql`'[]'::json`),
     ...notes,
+    ...search,
     ...timestamps,
   },
   (t) => [index("contacts_company").on(t.companyId, t.id)],
@@ -21,10 +25,17 @@ export const organizations = pgTable(
     id: text("id").primaryKey(),
     ...tenant,
     name: text("name").notNull(),
+    domain: text("domain"),
+    website: text("website"),
+    phones: json("phones").$type<string[]>().notNull().default(sql`'[]'::json`),
     ...notes,
+    ...search,
     ...timestamps,
   },
-  (t) => [index("organizations_company").on(t.companyId, t.id)],
+  (t) => [
+    index("organizations_company").on(t.companyId, t.id),
+    index("organizations_domain").on(t.companyId, t.domain),
+  ],
 );
 
 export const deals = pgTable(
@@ -33,9 +44,12 @@ export const deals = pgTable(
     id: text("id").primaryKey(),
     ...tenant,
     name: text("name").notNull(),
+    stage: text("stage").notNull().default("lead"),
+    expectedCloseDate: text("expected_close_date"),
     totalValue: doublePrecision("total_value").notNull().default(0),
     totalQuantity: doublePrecision("total_quantity").notNull().default(0),
     ...notes,
+    ...search,
     ...timestamps,
   },
   (t) => [index("deals_company").on(t.companyId, t.id)],
@@ -49,6 +63,7 @@ export const services = pgTable(
     name: text("name").notNull(),
     amount: doublePrecision("amount").notNull().default(0),
     ...notes,
+    ...search,
     ...timestamps,
   },
   (t) => [index("services_company").on(t.companyId, t.id)],
@@ -63,6 +78,7 @@ export const tasks = pgTable(
     dueDate: text("due_date"),
     status: text("status", { enum: ["open", "done"] }).notNull(),
     ...notes,
+    ...search,
     ...timestamps,
   },
   (t) => [index("tasks_company").on(t.companyId, t.id)],
@@ -110,6 +126,13 @@ export const customColumns = pgTable(
   },
   (t) => [index("custom_columns_company").on(t.companyId, t.entityType)],
 );
+
+/** A company's ordered deal stages, once it sets its own (until then, the defaults). */
+export const dealStages = pgTable("deal_stages", {
+  companyId: text("company_id").primaryKey(),
+  stages: json("stages").$type<string[]>().notNull(),
+  updatedAt: text("updated_at").notNull(),
+});
 
 /**
  * `value` is the JSON the caller gave; `text` and `num` are copies that filters and

@@ -14,3 +14,11 @@ export const timestamps = {
 export const notes = {
   notes: text("notes", { mode: "json" }),
 };
+
+/**
+ * The searched fields of a record as one folded text (lowercase, accents removed), written
+ * with the record: both engines match a searchTerm against the same text.
+ */
+export const search = {
+  searchText: text("search_text").notNull().default(""),
+};
