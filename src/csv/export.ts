@@ -29,6 +29,7 @@ export async function exportCsv(
     const value = record[key];
     switch (key) {
       case "emails":
+      case "phones":
         return ((value as string[]) ?? []).join(LIST_SEPARATOR);
       case "organization":
         return ((record.organizationIds as string[]) ?? [])

@@ -37,6 +37,22 @@ const ORGANIZATION = f("organization", "Organization", [
   "employer",
 ]);
 
+const PHONE_ALIASES = [
+  "phones",
+  "phone",
+  "phonenumber",
+  "phonenumbers",
+  "telephone",
+  "tel",
+  "mobile",
+  "mobilephone",
+  "cell",
+  "workphone",
+  "businessphone",
+  "phone1",
+  "phone2",
+];
+
 export const CSV_FIELDS: Record<EntityType, CsvField[]> = {
   contact: [
     f("id", "Id", ["id", "recordid", "contactid"]),
@@ -59,6 +75,8 @@ export const CSV_FIELDS: Record<EntityType, CsvField[]> = {
       "otheremail",
       "personalemail",
     ]),
+    f("jobTitle", "Job Title", ["jobtitle", "title", "position", "role"]),
+    f("phones", "Phones", PHONE_ALIASES),
     ORGANIZATION,
     NOTES,
   ],
@@ -74,11 +92,21 @@ export const CSV_FIELDS: Record<EntityType, CsvField[]> = {
       "account",
       "accountname",
     ]),
+    f("domain", "Domain", ["domain", "domainname", "emaildomain", "companydomain"]),
+    f("website", "Website", ["website", "web", "url", "homepage", "site", "companywebsite"]),
+    f("phones", "Phones", PHONE_ALIASES),
     NOTES,
   ],
   deal: [
     f("id", "Id", ["id", "recordid", "dealid"]),
     f("name", "Name", ["name", "deal", "dealname", "opportunity", "opportunityname", "title"]),
+    f("stage", "Stage", ["stage", "dealstage", "pipelinestage"]),
+    f("expectedCloseDate", "Expected Close Date", [
+      "expectedclosedate",
+      "closedate",
+      "expectedclose",
+      "closingdate",
+    ]),
     ORGANIZATION,
     NOTES,
   ],

@@ -1,5 +1,5 @@
 import { checkCustomValue } from "../crm/custom-fields.js";
-import { CREATE_INPUTS, UPDATE_INPUTS } from "../crm/inputs.js";
+import { CREATE_INPUTS, PHONE, UPDATE_INPUTS } from "../crm/inputs.js";
 import { type CrmService, MAX_BATCH } from "../crm/service.js";
 import { NotFoundError, ValidationError } from "../domain/errors.js";
 import {
@@ -11,6 +11,7 @@ import {
 } from "../domain/model.js";
 import { quote } from "../domain/quote.js";
 import { parse } from "../domain/validate.js";
+import { normalizeDomain, normalizeWebsite } from "../domain/web.js";
 import { deepEqual } from "../events/diff.js";
 import type { Actor } from "../events/recorder.js";
 import { notes as loadNotes } from "../notes/lazy.js";
@@ -90,6 +91,7 @@ interface Planned {
 
 const EMAIL_SPLIT = /[;,\s]+/;
 const ORG_SPLIT = /;/;
+const PHONE_SPLIT = /[;,]/;
 const AMBIGUOUS = "";
 /** The root of a service error's path: `contacts[0].` */
 const BATCH_ROOT = new RegExp(
@@ -117,6 +119,7 @@ export class CsvImporter {
     const index = await this.indexOf(actor, type);
     const orgIndex = usesOrganizations ? await this.organizationIndex(actor) : new Map<string, string>();
     const normalizeNotes = usesNotes ? (await loadNotes()).normalizeNotes : null;
+    const stages = type === "deal" ? await this.crm.dealStages(actor) : [];
 
     const report: ImportReport = {
       entity: type,
@@ -131,7 +134,9 @@ export class CsvImporter {
     for (let start = 0; start < table.rows.length; start += batchSize) {
       const drafts = table.rows
         .slice(start, start + batchSize)
-        .map((cells, i) => readRow(type, table.header, targets, cells, start + i + 2, normalizeNotes));
+        .map((cells, i) =>
+          readRow(type, table.header, targets, cells, start + i + 2, normalizeNotes, stages),
+        );
       const planned = await this.plan(actor, type, drafts, index, orgIndex, seenKeys, options, report);
       if (!options.dryRun) await this.apply(actor, type, planned, index);
       for (const p of planned) {
@@ -151,6 +156,7 @@ export class CsvImporter {
     for await (const chunk of this.crm.scan(actor, type)) {
       for (const record of chunk) {
         index.set(`id:${record.id}`, record.id);
+        if (record.domain) index.set(`domainOf:${record.id}`, record.id);
         for (const key of recordKeys(type, record)) {
           const seen = index.get(key);
           index.set(key, seen === undefined || seen === record.id ? record.id : AMBIGUOUS);
@@ -165,9 +171,10 @@ export class CsvImporter {
     for await (const chunk of this.crm.scan(actor, "organization")) {
       for (const org of chunk) {
         index.set(`id:${org.id}`, org.id);
-        const key = organizationKey(String(org.name));
-        const seen = index.get(key);
-        index.set(key, seen === undefined ? org.id : AMBIGUOUS);
+        for (const key of recordKeys("organization", org)) {
+          const seen = index.get(key);
+          index.set(key, seen === undefined ? org.id : AMBIGUOUS);
+        }
       }
     }
     return index;
@@ -187,6 +194,13 @@ export class CsvImporter {
     const matched = new Map<Draft, string>();
     for (const draft of drafts) {
       if (draft.problems.length) continue;
+      if (type === "organization" && draft.keys.length === 2) {
+        // By domain; by name only an organization that has no domain yet.
+        const [byDomain, byName] = draft.keys as [string, string];
+        const named = index.get(byName);
+        const fallBack = index.get(byDomain) === undefined && named && !index.has(`domainOf:${named}`);
+        draft.keys = fallBack ? [byDomain, byName] : [byDomain];
+      }
       const idHit = draft.id ? index.get(`id:${draft.id}`) : undefined;
       const hits = new Set<string>();
       let ambiguous: string | undefined;
@@ -243,7 +257,7 @@ export class CsvImporter {
       if (draft.problems.length || draft.organizations.length === 0) continue;
       for (const name of draft.organizations) {
         const key = organizationKey(name);
-        const hit = orgIndex.get(key) ?? orgIndex.get(`id:${name}`);
+        const hit = findOrganization(orgIndex, name);
         if (hit === AMBIGUOUS) {
           draft.problems.push({
             column: draft.headers.get("organization")!,
@@ -274,9 +288,7 @@ export class CsvImporter {
         p.report.problems = draft.problems;
         continue;
       }
-      const orgIds = draft.organizations.map(
-        (n) => orgIndex.get(organizationKey(n)) ?? orgIndex.get(`id:${n}`)!,
-      );
+      const orgIds = draft.organizations.map((n) => findOrganization(orgIndex, n)!);
       const id = matched.get(draft);
       const before = id ? existing.get(id) : undefined;
       if (id && before) {
@@ -342,7 +354,10 @@ export class CsvImporter {
       const created = await this.crm.create(
         actor,
         "organization",
-        names.map((name) => ({ name })),
+        names.map((name) => {
+          const domain = looksLikeDomain(name) ? normalizeDomain(name) : null;
+          return domain ? { name, domain } : { name };
+        }),
       );
       part.forEach((standIn, j) => {
         real.set(standIn, created[j]!.id);
@@ -411,6 +426,19 @@ function organizationKey(name: string): string {
   return `name:${name.trim().toLowerCase()}`;
 }
 
+/** An organization column's cell: an organization's name, its domain, or its id. */
+function findOrganization(orgIndex: Map<string, string>, cell: string): string | undefined {
+  const byName = orgIndex.get(organizationKey(cell));
+  if (byName !== undefined) return byName;
+  const domain = looksLikeDomain(cell) ? normalizeDomain(cell) : null;
+  return (domain ? orgIndex.get(`domain:${domain}`) : undefined) ?? orgIndex.get(`id:${cell}`);
+}
+
+/** `acme.com`, `www.acme.com`, `https://acme.com/`: a cell that names a domain rather than a company. */
+function looksLikeDomain(cell: string): boolean {
+  return /^(https?:\/\/)?[^\s/@]+\.[a-z]{2,}\/?$/i.test(cell.trim());
+}
+
 /** The keys a record is matched on: contacts by email (else name), the others by name. */
 function recordKeys(type: EntityType, record: Record<string, unknown>): string[] {
   if (type === "contact") {
@@ -420,7 +448,10 @@ function recordKeys(type: EntityType, record: Record<string, unknown>): string[]
     return name ? [`name:${name}`] : [];
   }
   const name = typeof record.name === "string" ? record.name.trim().toLowerCase() : "";
-  return name ? [`name:${name}`] : [];
+  const keys = name ? [`name:${name}`] : [];
+  if (type === "organization" && typeof record.domain === "string" && record.domain)
+    keys.unshift(`domain:${record.domain}`);
+  return keys;
 }
 
 function describeKey(key: string): string {
@@ -430,6 +461,7 @@ function describeKey(key: string): string {
 
 function columnOfKey(draft: Draft, key: string): string {
   if (key.startsWith("email:")) return draft.headers.get("emails") ?? "";
+  if (key.startsWith("domain:")) return draft.headers.get("domain") ?? "";
   return draft.headers.get("name") ?? draft.headers.get("firstName") ?? draft.headers.get("fullName") ?? "";
 }
 
@@ -441,6 +473,7 @@ function readRow(
   cells: string[],
   row: number,
   normalizeNotes: ((markdown: unknown) => unknown) | null,
+  stages: readonly string[],
 ): Draft {
   const draft: Draft = {
     row,
@@ -490,6 +523,48 @@ function readRow(
       case "emails":
         emails.push(...splitList(text, EMAIL_SPLIT));
         break;
+      case "phones": {
+        const phones = [...new Set(splitList(text, PHONE_SPLIT))];
+        const bad = phones.find((p) => !PHONE.test(p));
+        if (bad !== undefined)
+          draft.problems.push({
+            column,
+            message: `${quote(bad)} is not a phone number; write it as +49 30 1234567`,
+          });
+        else draft.values.phones = phones;
+        break;
+      }
+      case "stage": {
+        // Stages are the company's own words; a spreadsheet's case need not match them.
+        const stage = stages.find((x) => x.toLowerCase() === text.toLowerCase());
+        if (stage === undefined)
+          draft.problems.push({
+            column,
+            message: `${quote(text)} is not one of the company's deal stages: ${stages.join(", ")}`,
+          });
+        else draft.values.stage = stage;
+        break;
+      }
+      case "domain": {
+        const domain = normalizeDomain(text);
+        if (domain === null)
+          draft.problems.push({
+            column,
+            message: `${quote(text)} is not a domain name; write it as example.com`,
+          });
+        else draft.values.domain = domain;
+        break;
+      }
+      case "website": {
+        const website = normalizeWebsite(text);
+        if (website === null)
+          draft.problems.push({
+            column,
+            message: `${quote(text)} is not a website; write it as https://example.com`,
+          });
+        else draft.values.website = website;
+        break;
+      }
       case "organization":
         draft.organizations = [...new Set(splitList(text, ORG_SPLIT))];
         break;

@@ -50,7 +50,9 @@ describe("crm-mcp import and export", () => {
     ]);
     expect(dry.stderr).toContain("2 created, 0 updated, 0 unchanged, 1 refused");
     expect(dry.stderr).toContain("(nothing was written)");
-    expect(run(["export", "contacts"]).stdout).toBe("Id,First Name,Last Name,Emails,Organization,Notes\n");
+    expect(run(["export", "contacts"]).stdout).toBe(
+      "Id,First Name,Last Name,Emails,Job Title,Phones,Organization,Notes\n",
+    );
 
     const real = run(["import", "contacts", contacts, "--json"]);
     expect(real.code).toBe(1);
@@ -60,13 +62,13 @@ describe("crm-mcp import and export", () => {
     const exported = run(["export", "contacts"]);
     expect(exported.code).toBe(0);
     const lines = exported.stdout.trim().split("\n");
-    expect(lines[0]).toBe("Id,First Name,Last Name,Emails,Organization,Notes");
+    expect(lines[0]).toBe("Id,First Name,Last Name,Emails,Job Title,Phones,Organization,Notes");
     expect(
       lines
         .slice(1)
         .map((l) => l.replace(/^ct_\w+,/, ""))
         .sort(),
-    ).toEqual(["Ada,Lovelace,ada@example.com,Acme Ltd,", 'Bob,"Babbage, Jr.",bob@example.com,Acme Ltd,']);
+    ).toEqual(["Ada,Lovelace,ada@example.com,,,Acme Ltd,", 'Bob,"Babbage, Jr.",bob@example.com,,,Acme Ltd,']);
     expect(exported.stderr).toContain("Exported 2 contacts");
 
     const again = run(["import", "contacts", file("again.csv", exported.stdout)]);

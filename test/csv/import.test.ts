@@ -265,6 +265,51 @@ describe("dry runs, upserts and events", () => {
   });
 });
 
+describe("organizations by domain", () => {
+  it("upserts by domain, else by name when the organization has no domain yet; links contacts by domain", async () => {
+    await t.app.crm.create(t.owner, "organization", [
+      { name: "Acme" },
+      { name: "Initech", domain: "initech.example" },
+    ]);
+    const report = await importer.import(
+      t.owner,
+      "organization",
+      "Name,Website,Domain\nAcme,https://acme.example,https://www.ACME.example/about\nInitech Corp,,initech.example\nInitech,,initech.example.org\n",
+    );
+    expect(report.rows.map((r) => [r.action, r.changed])).toEqual([
+      ["updated", ["website", "domain"]],
+      ["updated", ["name"]],
+      ["created", undefined],
+    ]);
+    const orgs = await all("organization");
+    expect(orgs.map((o) => [o.name, o.domain]).sort()).toEqual([
+      ["Acme", "acme.example"],
+      ["Initech Corp", "initech.example"],
+      ["Initech", "initech.example.org"],
+    ]);
+    const contacts = await importer.import(
+      t.owner,
+      "contact",
+      "Email,Company,Title,Phone\nada@example.com,acme.example,CTO,+1 555 0199\nbob@example.com,nope,,not a phone\n",
+    );
+    expect(contacts.rows[1]!.problems!.map((p) => p.column)).toEqual(["Phone"]);
+    const [ada] = await all("contact");
+    expect(ada).toMatchObject({ jobTitle: "CTO", phones: ["+1 555 0199"] });
+    expect(ada!.organizationIds).toEqual([orgs.find((o) => o.name === "Acme")!.id]);
+    expect(
+      (await importer.import(t.owner, "deal", "Name,Stage\nBig one,Proposal\nSmall,someday\n")).rows.map(
+        (r) => [r.action, r.problems?.[0]?.message],
+      ),
+    ).toEqual([
+      ["created", undefined],
+      [
+        "refused",
+        expect.stringMatching(/^"someday" is not one of the company's deal stages: lead, qualified/),
+      ],
+    ]);
+  });
+});
+
 describe("export and import", () => {
   it("an export imported into an empty company reproduces the records", async () => {
     const crm = t.app.crm;
@@ -290,12 +335,20 @@ describe("export and import", () => {
     };
     const [acme, globex] = await crm.create(t.owner, "organization", [
       { name: "Acme; Inc", customFieldValues: [{ columnId: columns.tier.id, value: "Gold" }] },
-      { name: "Globex", notes: "Met at the *fair*\n\n- first\n- second" },
+      {
+        name: "Globex",
+        domain: "globex.example",
+        website: "https://www.globex.example/en",
+        phones: ["+1 555 0100", "+1 555 0101"],
+        notes: "Met at the *fair*\n\n- first\n- second",
+      },
     ]);
     await crm.create(t.owner, "contact", [
       {
         firstName: "Ada",
         lastName: "Lovelace, Countess",
+        jobTitle: "Analyst",
+        phones: ["+44 20 7946 0000"],
         emails: ["ada@example.com", "ada@home.example"],
         organizationIds: [globex!.id],
         notes: 'She said "hello"\nover two lines',
@@ -307,7 +360,9 @@ describe("export and import", () => {
       { firstName: "Bob", emails: [], organizationIds: [globex!.id] },
     ]);
     await crm.create(t.owner, "service", [{ name: "Audit", amount: 1250.5 }]);
-    await crm.create(t.owner, "deal", [{ name: "Renewal", organizationIds: [globex!.id] }]);
+    await crm.create(t.owner, "deal", [
+      { name: "Renewal", stage: "proposal", expectedCloseDate: "2027-01-15", organizationIds: [globex!.id] },
+    ]);
     await crm.create(t.owner, "task", [{ name: "Call", dueDate: "2026-12-31", status: "done" }]);
     expect(acme).toBeDefined();
 

@@ -81,7 +81,7 @@ describe("the import page", () => {
     expect(download.suggestedFilename()).toBe("contacts.csv");
     const text = readFileSync((await download.path())!, "utf8");
     expect(text).toMatch(
-      /^Id,First Name,Last Name,Emails,Organization,Notes\nct_\w+,Ada,Lovelace,ada@example.com,Acme,\n$/,
+      /^Id,First Name,Last Name,Emails,Job Title,Phones,Organization,Notes\nct_\w+,Ada,Lovelace,ada@example.com,,,Acme,\n$/,
     );
   });
 
