@@ -20,10 +20,7 @@ export const importTools = [
       csv: z.string().min(1).max(MCP_CSV_MAX_BYTES),
       dryRun: z.boolean().optional(),
       createOrganizations: z.boolean().optional(),
-      mapping: z
-        .record(z.string(), z.string())
-        .optional()
-        .describe('header: field, column label or "-"'),
+      mapping: z.record(z.string(), z.string()).optional().describe('header: field, column label or "-"'),
     }),
     // `rows` (the per-row report) and the other keys are left out of the schema to keep tools/list small.
     output: z.object({ counts: z.record(z.string(), z.number()) }),
