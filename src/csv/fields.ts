@@ -137,6 +137,9 @@ export type ColumnTarget =
   | { kind: "custom"; column: CustomColumn }
   | { kind: "ignored" };
 
+/** The longest header or field name a mapping may hold. */
+const MAX_HEADER = 200;
+
 /** The word an explicit mapping uses to drop a column. */
 const IGNORE = new Set(["", "-", "ignore", "skip"]);
 
@@ -158,7 +161,15 @@ export function mapColumns(
   const byLabel = new Map(columns.map((c) => [headerKey(c.label), c]));
 
   const explicit = new Map<string, string>();
-  for (const [from, to] of Object.entries(mapping)) {
+  const pairs = Object.entries(mapping);
+  if (pairs.length > header.length)
+    throw new ValidationError(
+      "mapping",
+      `maps ${pairs.length} columns but the file has ${header.length}; map only the file's columns`,
+    );
+  for (const [from, to] of pairs) {
+    if (from.length > MAX_HEADER || to.length > MAX_HEADER)
+      throw new ValidationError(`mapping[${quote(from)}]`, `names are at most ${MAX_HEADER} characters`);
     const at = header.findIndex((h) => h === from.trim() || headerKey(h) === headerKey(from));
     if (at < 0)
       throw new ValidationError(

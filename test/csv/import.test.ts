@@ -110,6 +110,10 @@ describe("mapping columns", () => {
     await expect(
       importer.import(t.owner, "contact", csv, { mapping: { Nope: "firstName" } }),
     ).rejects.toThrow(ValidationError);
+    const many = Object.fromEntries(Array.from({ length: 4 }, (_, k) => [`c${k}`, "-"]));
+    await expect(importer.import(t.owner, "contact", csv, { mapping: many })).rejects.toThrow(
+      /^mapping: maps 4 columns but the file has 3/,
+    );
   });
 
   it("refuses two columns feeding one field, but takes several email columns", async () => {
