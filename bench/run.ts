@@ -44,7 +44,7 @@ const TARGETS: [string, string | null, number, "max" | "min"][] = [
   ["pg_update_with_webhooks_vs_plain_ratio", "pg_updates_per_s_no_webhooks", 1.5, "max"],
   ["pg_write_to_receipt_p99_ms", null, 25, "max"],
   ["pg_two_node_scaling", "pg_deliveries_per_s_1_node", 1.0, "min"],
-  ["csv_import_rows_per_s", null, 5000, "min"],
+  ["csv_import_rows_per_s", "create_contacts_rows_per_s", 5000, "min"],
   ["csv_import_other_calls_p99_ms", "idle_other_calls_p99_ms", Number.POSITIVE_INFINITY, "max"],
 ];
 
