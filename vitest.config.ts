@@ -5,6 +5,7 @@ import { defineConfig, type TestProjectInlineConfiguration } from "vitest/config
 const BOTH_ENGINES = [
   "test/crm.test.ts",
   "test/fields.test.ts",
+  "test/search.test.ts",
   "test/store/**/*.test.ts",
   "test/mcp/tools.test.ts",
   "test/mcp/history.test.ts",

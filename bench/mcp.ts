@@ -159,6 +159,81 @@ const LAST = [
   "Dubois",
 ];
 
+/** Contacts named from FIRST and LAST, each with an email of its own, 100 per call. */
+async function seedContacts(app: App, owner: Actor, total: number): Promise<void> {
+  for (let i = 0; i < total; i += 100) {
+    await app.crm.create(
+      owner,
+      "contact",
+      Array.from({ length: 100 }, (_, j) => {
+        const k = i + j;
+        return {
+          firstName: FIRST[k % FIRST.length],
+          lastName: `${LAST[Math.floor(k / 10) % LAST.length]}${k}`,
+          emails: [`person${k}@example.com`],
+        };
+      }),
+    );
+  }
+}
+
+/** Single words, a full name in either order, an accent the records lack, and no match. */
+const SEARCH_TERMS = [
+  "miller",
+  "ada",
+  "tanaka12",
+  "person4242@",
+  "kowal",
+  "dubois9",
+  "grace",
+  "rossi77",
+  "xyz-none",
+  "okafor1",
+  "ada miller",
+  "okafor1 grace",
+  "kowalskí",
+];
+
+/** filter_entity with each term in turn: 200 timed calls after 20 to warm up. */
+async function searchTimes(c: Client): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < 220; i++) {
+    const start = performance.now();
+    const r = await c.callTool({
+      name: "filter_entity",
+      arguments: { entity: "contact", searchTerm: SEARCH_TERMS[i % SEARCH_TERMS.length] },
+    });
+    if (r.isError) throw new Error(JSON.stringify(r.content));
+    if (i >= 20) times.push(performance.now() - start);
+  }
+  return times;
+}
+
+/** The same search over the same contacts on PostgreSQL. */
+export async function benchSearchOn(opts: { quick: boolean }, databaseUrl: string) {
+  const total = opts.quick ? 10_000 : 100_000;
+  const app = await openApp(
+    { dbPath: "", databaseUrl, poolSize: 4, apiKey: undefined, allowPrivate: true, timeoutMs: 5000 },
+    { dispatch: false },
+  );
+  try {
+    const owner = await app.tenants.localOwner();
+    const seedStart = performance.now();
+    await seedContacts(app, owner, total);
+    const seedSeconds = (performance.now() - seedStart) / 1000;
+    const c = await client(app, owner);
+    const times = await searchTimes(c);
+    await c.close();
+    return {
+      pg_seed_contacts_per_s: Math.round(total / seedSeconds),
+      pg_filter_contacts_search_p50_ms: percentile(times, 50),
+      pg_filter_contacts_search_p99_ms: percentile(times, 99),
+    };
+  } finally {
+    await app.close();
+  }
+}
+
 /** Search over many contacts, and the resident memory of a server holding them. */
 export async function benchSearchAndMemory(opts: { quick: boolean }) {
   const total = opts.quick ? 10_000 : 100_000;
@@ -172,44 +247,10 @@ export async function benchSearchAndMemory(opts: { quick: boolean }) {
   try {
     const owner = await app.tenants.localOwner();
     const seedStart = performance.now();
-    for (let i = 0; i < total; i += 100) {
-      await app.crm.create(
-        owner,
-        "contact",
-        Array.from({ length: 100 }, (_, j) => {
-          const k = i + j;
-          return {
-            firstName: FIRST[k % FIRST.length],
-            lastName: `${LAST[Math.floor(k / 10) % LAST.length]}${k}`,
-            emails: [`person${k}@example.com`],
-          };
-        }),
-      );
-    }
+    await seedContacts(app, owner, total);
     const seedSeconds = (performance.now() - seedStart) / 1000;
     const c = await client(app, owner);
-    const terms = [
-      "miller",
-      "ada",
-      "tanaka12",
-      "person4242@",
-      "kowal",
-      "dubois9",
-      "grace",
-      "rossi77",
-      "xyz-none",
-      "okafor1",
-    ];
-    const times: number[] = [];
-    for (let i = 0; i < 220; i++) {
-      const start = performance.now();
-      const r = await c.callTool({
-        name: "filter_entity",
-        arguments: { entity: "contact", searchTerm: terms[i % terms.length] },
-      });
-      if (r.isError) throw new Error(JSON.stringify(r.content));
-      if (i >= 20) times.push(performance.now() - start);
-    }
+    const times = await searchTimes(c);
     await c.close();
     await app.close();
 
@@ -235,7 +276,7 @@ export async function benchSearchAndMemory(opts: { quick: boolean }) {
         requestInit: { headers: { authorization: `Bearer ${key}` } },
       }),
     );
-    for (const term of terms)
+    for (const term of SEARCH_TERMS)
       await http.callTool({ name: "filter_entity", arguments: { entity: "contact", searchTerm: term } });
     await http.callTool({ name: "filter_entity", arguments: { entity: "contact", limit: 100 } });
     await http.close();

@@ -7,6 +7,7 @@ import { PACKAGE_ROOT } from "../src/paths.js";
 import type { EventRow, StoreTarget } from "../src/store/index.js";
 import { adminQuery, createPgDatabase, dropPgDatabase } from "../test/support/engine.js";
 import { benchWriteToReceipt } from "./delivery.js";
+import { benchSearchOn } from "./mcp.js";
 import { benchUpdateOutbox } from "./store.js";
 import { sleep, startReceiverProcess, tempDir } from "./support.js";
 
@@ -43,6 +44,7 @@ export async function benchPostgres(opts: { quick: boolean }): Promise<Record<st
     out.pg_write_to_receipt_p99_ms = latency.write_to_receipt_p99_ms!;
     out.pg_write_to_receipt_p99_ms_worst_run = latency.write_to_receipt_p99_ms_worst_run!;
     Object.assign(out, await benchNodes(opts, fresh));
+    Object.assign(out, await benchSearchOn(opts, ((await fresh()) as { databaseUrl: string }).databaseUrl));
     return out;
   } finally {
     for (const url of made) await dropPgDatabase(url).catch(() => undefined);

@@ -194,6 +194,8 @@ export interface CrmRepository {
   idsWithColumn(companyId: string, columnId: string): Promise<string[]>;
   find(companyId: string, type: EntityType, query: StoredQuery): Promise<{ ids: string[]; total: number }>;
   count(companyId: string, type: EntityType, query: Omit<StoredQuery, "limit" | "offset">): Promise<number>;
+  /** Rows written before the search text existed (it is empty), of any company: for the backfill. */
+  unsearched(type: EntityType, limit: number): Promise<{ companyId: string; id: string }[]>;
 }
 
 /** Companies, their users and the users' API keys (stored as hashes only). */

@@ -1,3 +1,4 @@
+import { backfillSearchText } from "./backfill.js";
 import { PostgresStore } from "./postgres/index.js";
 import { SqliteStore } from "./sqlite/index.js";
 
@@ -38,6 +39,8 @@ export async function copySqliteToPostgres(
 ): Promise<Record<CopiedTable, number>> {
   const source = await SqliteStore.open(from.dbPath);
   try {
+    // A file from an older version: its records' search text, written before it is copied.
+    await backfillSearchText(source);
     const target = await PostgresStore.open(to.databaseUrl, { poolSize: 2 });
     try {
       return await target.importAll(COPY_ORDER, source.exportAll(COPY_ORDER));

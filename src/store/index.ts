@@ -1,4 +1,5 @@
 import type { Store } from "./api.js";
+import { backfillSearchText } from "./backfill.js";
 
 export type {
   ClaimedDelivery,
@@ -44,10 +45,19 @@ export type StoreTarget = { dbPath: string } | { databaseUrl: string; poolSize?:
  * loads only when chosen, so a SQLite process never loads the PostgreSQL driver.
  */
 export async function openStore(target: StoreTarget): Promise<Store> {
+  let store: Store;
   if ("databaseUrl" in target) {
     const { PostgresStore } = await import("./postgres/index.js");
-    return PostgresStore.open(target.databaseUrl, { poolSize: target.poolSize });
+    store = await PostgresStore.open(target.databaseUrl, { poolSize: target.poolSize });
+  } else {
+    const { SqliteStore } = await import("./sqlite/index.js");
+    store = await SqliteStore.open(target.dbPath);
   }
-  const { SqliteStore } = await import("./sqlite/index.js");
-  return SqliteStore.open(target.dbPath);
+  try {
+    await backfillSearchText(store);
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  return store;
 }

@@ -39,7 +39,8 @@ describe(`answers on ${ENGINE}`, () => {
 
   it("search: a substring of any searched field, ignoring case, newest first", async () => {
     expect(await names({ searchTerm: "LOVE" })).toEqual({ names: ["Ada Lovelace"], total: 1 });
-    expect(await names({ searchTerm: "a" })).toMatchObject({ total: 5 });
+    // Accents fold: "Châtelet" holds an "a".
+    expect(await names({ searchTerm: "a" })).toMatchObject({ total: 6 });
     expect(await names({ searchTerm: "al" })).toEqual({ names: ["alan Turing", "Ada Lovelace"], total: 2 });
     // Emails are searched, the second one too.
     expect(await names({ searchTerm: "amazing@" })).toEqual({ names: ["Grace Hopper"], total: 1 });

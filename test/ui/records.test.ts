@@ -233,6 +233,38 @@ describe("record pages", () => {
     }
   });
 
+  it("shows the fields a CRM needs: domain, website as a link, phones, stage, close date, assignees", async () => {
+    const org = await call(agent, "create_organizations", {
+      organizations: [
+        {
+          name: "Difference Engines",
+          domain: "https://www.difference.io/x",
+          website: "difference.io",
+          phones: ["+44 20 1234"],
+        },
+      ],
+    });
+    const orgPage = `${base}/records/${(org.data.items as { id: string }[])[0]!.id}`;
+    expect((await page.goto(orgPage))?.status()).toBe(200);
+    const fields = page.locator("#fields");
+    await expect(fields.textContent()).resolves.toMatch(/Domain\s*difference\.io/);
+    await expect(fields.textContent()).resolves.toContain("+44 20 1234");
+    await expect(
+      fields.locator("a", { hasText: "https://difference.io" }).getAttribute("href"),
+    ).resolves.toBe("https://difference.io");
+    const deal = await call(agent, "create_deals", {
+      deals: [{ name: "Engine No. 2", stage: "proposal", expectedCloseDate: "2027-03-01" }],
+    });
+    await page.goto(`${base}/records/${(deal.data.items as { id: string }[])[0]!.id}`);
+    await expect(fields.textContent()).resolves.toMatch(/Stage\s*proposal/);
+    await expect(fields.textContent()).resolves.toMatch(/Expected close\s*2027-03-01/);
+    const task = await call(agent, "create_tasks", {
+      tasks: [{ name: "Send the plans", userIds: [owner.userId] }],
+    });
+    await page.goto(`${base}/records/${(task.data.items as { id: string }[])[0]!.id}`);
+    await expect(page.locator("#links").textContent()).resolves.toContain("Assignees");
+  });
+
   it("answers 404 for another company's record and for an id that names no record type", async () => {
     const rival = await app.tenants.createCompany("Rival Ltd", "Rita");
     const theirs = await app.crm.create(rival, "contact", [{ firstName: "Secret", lastName: "Agent" }]);

@@ -117,7 +117,7 @@ export const crmTools: ToolDefinition[] = [
     toolset: "crm",
     title: "Find records",
     description:
-      "List records of one entity type by searchTerm (names, emails) and filters, sorted, paged. Notes are left out (get_entities withNotes reads them).",
+      "List records of one entity type by searchTerm (words of names, emails, phones, domains) and filters, sorted, paged. Notes are left out (get_entities withNotes reads them).",
     input: z.strictObject({
       entity,
       searchTerm: searchTermInput.optional(),
@@ -160,7 +160,7 @@ export const crmTools: ToolDefinition[] = [
     toolset: "crm",
     title: "Search everything",
     description:
-      "Search names and emails across entity types at once; returns the best few of each type. Use it to find an id when you only know a name.",
+      "Search names, emails, phones and domains across entity types at once (a full name works); returns the best few of each type. Use it to find an id when you only know a name.",
     input: z.strictObject({
       searchTerm: z.string().min(1).max(MAX_SEARCH_TERM),
       entities: entitiesInput.optional().describe("Default: all five"),

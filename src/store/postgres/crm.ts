@@ -7,6 +7,7 @@ import {
   type EntityType,
   type LinkTarget,
 } from "../../domain/model.js";
+import { searchWords } from "../../domain/search.js";
 import {
   type CrmRepository,
   type CustomValueRow,
@@ -345,19 +346,19 @@ export class PgCrmRepository implements CrmRepository {
     return row?.n ?? 0;
   }
 
+  async unsearched(type: EntityType, limit: number): Promise<{ companyId: string; id: string }[]> {
+    return this.c.all<{ companyId: string; id: string }>(
+      `select company_id as "companyId", id from ${SHAPES[type].name} where search_text = '' limit $1`,
+      [limit],
+    );
+  }
+
   private where(params: Params, companyId: string, type: EntityType, query: StoredQuery): string {
-    const shape = SHAPES[type];
     const parts = [`t.company_id = ${params.p(companyId)}`];
-    const term = query.searchTerm?.trim();
-    if (term) {
-      // The trigram indexes (drizzle/postgres/0001_search.sql) serve each ILIKE.
-      const like = params.p(`%${escapeLike(term)}%`);
-      const fields = ENTITIES[type].searchFields.map((f) => {
-        const column = `t."${shape.columns[f]}"`;
-        return `${shape.json.has(f) ? `(${column}::text)` : column} ilike ${like}`;
-      });
-      parts.push(`(${fields.join(" or ")})`);
-    }
+    // Each word of the term, folded as the stored search text is, must occur in it; the
+    // trigram index (drizzle/postgres/0006_search_text.sql) serves each LIKE.
+    for (const word of query.searchTerm ? searchWords(query.searchTerm) : [])
+      parts.push(`t.search_text like ${params.p(`%${escapeLike(word)}%`)}`);
     for (const f of query.filters) parts.push(this.filter(params, type, f));
     return parts.join(" and ");
   }

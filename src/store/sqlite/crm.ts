@@ -8,6 +8,7 @@ import {
   type EntityType,
   type LinkTarget,
 } from "../../domain/model.js";
+import { searchWords } from "../../domain/search.js";
 import {
   type CrmRepository,
   type CustomValueRow,
@@ -338,22 +339,23 @@ export class SqliteCrmRepository implements CrmRepository {
     query: StoredQuery,
   ): Promise<{ ids: string[]; total: number }> {
     const table = TABLES[type];
-    const indexed = this.indexedSearch(query);
-    if (indexed && !query.sort && query.filters.length === 0) {
+    const search = searchOf(query);
+    if (search?.match && !query.sort && query.filters.length === 0) {
       // A search alone is driven from its index: the newest matches by rowid (rows are
       // inserted in id order), each checked for the company, stopping at the page's end.
       const name = TABLE_NAMES[type];
       const ids = this.st
         .all<{ id: string }>(
           `select t.id from ${name}_fts f join ${name} t on t.rowid = f.rowid
-           where ${name}_fts match ? and t.company_id = ? order by f.rowid desc limit ? offset ?`,
-          indexed,
+           where ${name}_fts match ? and t.company_id = ?${shortWords(search)} order by f.rowid desc limit ? offset ?`,
+          search.match,
           companyId,
+          ...search.likes,
           query.limit,
           query.offset,
         )
         .map((r) => r.id);
-      return { ids, total: this.indexedCount(companyId, type, indexed) };
+      return { ids, total: this.indexedCount(companyId, type, search) };
     }
     const where = this.where(companyId, type, query);
     const total = this.db.select({ n: sql<number>`count(*)` }).from(table).where(where).get()?.n ?? 0;
@@ -392,8 +394,8 @@ export class SqliteCrmRepository implements CrmRepository {
     query: Omit<StoredQuery, "limit" | "offset">,
   ): Promise<number> {
     const table = TABLES[type];
-    const indexed = this.indexedSearch({ ...query, limit: 0, offset: 0 });
-    if (indexed && query.filters.length === 0) return this.indexedCount(companyId, type, indexed);
+    const search = searchOf(query);
+    if (search?.match && query.filters.length === 0) return this.indexedCount(companyId, type, search);
     return (
       this.db
         .select({ n: sql<number>`count(*)` })
@@ -403,49 +405,39 @@ export class SqliteCrmRepository implements CrmRepository {
     );
   }
 
+  async unsearched(type: EntityType, limit: number): Promise<{ companyId: string; id: string }[]> {
+    return this.st.all<{ companyId: string; id: string }>(
+      `select company_id as companyId, id from ${TABLE_NAMES[type]} where search_text = '' limit ?`,
+      limit,
+    );
+  }
+
   private where(companyId: string, type: EntityType, query: StoredQuery): SQL {
     const table = TABLES[type];
-    const indexed = this.indexedSearch(query);
+    const search = searchOf(query);
     // With a search, the matches are fewer than the company's rows: the unary + keeps
     // SQLite from scanning the company index and testing every row against the matches.
     const parts: SQL[] = [
-      indexed ? sql`+${table.companyId} = ${companyId}` : sql`${table.companyId} = ${companyId}`,
+      search?.match ? sql`+${table.companyId} = ${companyId}` : sql`${table.companyId} = ${companyId}`,
     ];
-    const term = query.searchTerm?.trim();
-    if (indexed) {
+    if (search?.match) {
       const fts = sql.raw(`${TABLE_NAMES[type]}_fts`);
-      parts.push(sql`${table}.rowid in (select rowid from ${fts} where ${fts} match ${indexed})`);
-    } else if (term) parts.push(this.likeSearch(type, term));
+      parts.push(sql`${table}.rowid in (select rowid from ${fts} where ${fts} match ${search.match})`);
+    }
+    for (const like of search?.likes ?? []) parts.push(sql`${table.searchText} like ${like} escape '\\'`);
     for (const f of query.filters) parts.push(this.filter(type, f));
     return and(...parts)!;
   }
 
-  /**
-   * The full-text query for a search term of three characters or more (trigram tokens need
-   * three): rows whose searched fields contain the term. Null otherwise.
-   */
-  private indexedSearch(query: StoredQuery): string | null {
-    const term = query.searchTerm?.trim();
-    if (!term || [...term].length < 3) return null;
-    return `"${term.replaceAll('"', '""')}"`;
-  }
-
   /** The company's rows among a search's matches. */
-  private indexedCount(companyId: string, type: EntityType, match: string): number {
+  private indexedCount(companyId: string, type: EntityType, search: Search): number {
     const name = TABLE_NAMES[type];
     return this.st.all<{ n: number }>(
-      `select count(*) as n from ${name}_fts f join ${name} t on t.rowid = f.rowid where ${name}_fts match ? and t.company_id = ?`,
-      match,
+      `select count(*) as n from ${name}_fts f join ${name} t on t.rowid = f.rowid where ${name}_fts match ? and t.company_id = ?${shortWords(search)}`,
+      search.match,
       companyId,
+      ...search.likes,
     )[0]!.n;
-  }
-
-  /** Short terms scan the searched fields with LIKE. */
-  private likeSearch(type: EntityType, term: string): SQL {
-    const table = TABLES[type];
-    const like = `%${escapeLike(term)}%`;
-    const fields = ENTITIES[type].searchFields.map((f) => sql`${table[f]} like ${like} escape '\\'`);
-    return sql`(${sql.join(fields, sql` or `)})`;
   }
 
   private filter(type: EntityType, f: StoredFilter): SQL {
@@ -508,6 +500,31 @@ export class SqliteCrmRepository implements CrmRepository {
         return sql`exists (select 1 from (${linked}) l where l.id in ${list(ids)})`;
     }
   }
+}
+
+/**
+ * A search term as this engine runs it: the words of three characters or more as one
+ * full-text query over the trigram index (trigrams need three), each shorter word as a LIKE
+ * on the search text. Null when the term has no words.
+ */
+interface Search {
+  match: string | null;
+  likes: string[];
+}
+
+function searchOf(query: Pick<StoredQuery, "searchTerm">): Search | null {
+  const words = query.searchTerm ? searchWords(query.searchTerm) : [];
+  if (words.length === 0) return null;
+  const long = words.filter((w) => [...w].length >= 3);
+  return {
+    match: long.length ? long.map((w) => `"${w.replaceAll('"', '""')}"`).join(" AND ") : null,
+    likes: words.filter((w) => [...w].length < 3).map((w) => `%${escapeLike(w)}%`),
+  };
+}
+
+/** The short words' conditions in the index-driven statements, one parameter each. */
+function shortWords(search: Search): string {
+  return search.likes.map(() => ` and t.search_text like ? escape '\\'`).join("");
 }
 
 function list(values: unknown): SQL {
