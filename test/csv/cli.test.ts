@@ -75,7 +75,8 @@ describe("crm-mcp import and export", () => {
     expect(again.code).toBe(0);
     expect(again.stdout).toBe("");
     expect(again.stderr).toContain("0 created, 0 updated, 2 unchanged, 0 refused");
-  });
+    // Seven processes, each opening the database: room for a busy machine.
+  }, 180_000);
 
   it("takes an explicit mapping and explains bad use", () => {
     const odd = file("odd.csv", "Vorname,Mail,Quelle\nGrace,grace@example.com,fair\n");
@@ -99,5 +100,5 @@ describe("crm-mcp import and export", () => {
     const latin1 = file("latin1.csv", "");
     writeFileSync(latin1, Buffer.from([0x4e, 0x61, 0x6d, 0x65, 0x0a, 0x5a, 0x6f, 0xeb, 0x0a]));
     expect(run(["import", "contacts", latin1]).stderr).toMatch(/is not UTF-8 text; save it .* as CSV UTF-8/);
-  });
+  }, 180_000);
 });
