@@ -25,6 +25,7 @@ const BOTH_ENGINES = [
   "test/oauth/**/*.test.ts",
   "test/api/rest.test.ts",
   "test/ui/health-a11y.test.ts",
+  "test/csv/**/*.test.ts",
 ];
 
 /**

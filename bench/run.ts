@@ -7,6 +7,7 @@ import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 import { PACKAGE_ROOT } from "../src/paths.js";
+import { benchCsvImport } from "./csv.js";
 import { benchDeliveryThroughput, benchWriteToReceipt } from "./delivery.js";
 import { benchColdStart, benchGetEntities, benchHttpVsStdio, benchSearchAndMemory } from "./mcp.js";
 import { benchNotes } from "./notes.js";
@@ -33,6 +34,7 @@ const parts: [string, (o: { quick: boolean }) => Promise<Results>][] = [
   ["pgboss", benchPgBoss],
   ["rest", benchRest],
   ["ui", benchUiPages],
+  ["csv", benchCsvImport],
 ];
 
 /** The figures with a target: [key, baseline key, target, direction]. */
@@ -56,6 +58,8 @@ const TARGETS: [string, string | null, number, "max" | "min"][] = [
   ["ui_webhook_page_ms", "ui_events_page_ms", 200, "max"],
   ["pg_ui_webhooks_page_ms", "pg_ui_events_page_ms", 200, "max"],
   ["pg_ui_webhook_page_ms", "pg_ui_events_page_ms", 200, "max"],
+  ["csv_import_rows_per_s", "create_contacts_rows_per_s", 5000, "min"],
+  ["csv_import_other_calls_p99_ms", "idle_other_calls_p99_ms", Number.POSITIVE_INFINITY, "max"],
 ];
 
 const results: Results = {};

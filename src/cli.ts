@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { serveStdio } from "@modelcontextprotocol/server/stdio";
 import { type App, openApp, storeTarget } from "./app.js";
 import { ConfigError, readConfig } from "./config.js";
 import { ConflictError, NotFoundError, ValidationError } from "./domain/errors.js";
+import { ENTITIES, ENTITY_TYPES, type EntityType } from "./domain/model.js";
 import type { Actor } from "./events/recorder.js";
 import { TOOLSETS, type ToolSelection, type Toolset } from "./mcp/registry.js";
 import { buildMcpServer } from "./mcp/server.js";
@@ -34,6 +35,12 @@ Usage:
       Keys without their secrets: id, name, first characters, user, company.
   crm-mcp keys revoke key_...
       Revoke a key at once: the next request made with it is refused.
+  crm-mcp import <contacts|organizations|deals|services|tasks> FILE.csv [--dry-run]
+                [--create-organizations] [--map "Header=field,Other=-"] [--json]
+      Create or update records from a CSV file; one line per created, updated or refused row on
+      stdout (--json: the whole report). --dry-run checks everything and writes nothing.
+  crm-mcp export <contacts|organizations|deals|services|tasks>
+      Every record of the type as CSV on stdout, custom columns under their labels.
   crm-mcp migrate
       Apply database migrations and exit.
   crm-mcp copy --to postgres://user@host:5432/db
@@ -409,6 +416,144 @@ async function runCopy(args: string[]) {
   log(`Copied ${from} into ${redactUrl(to)}: ${summary}`);
 }
 
+const IMPORT_USAGE =
+  'import <contacts|organizations|deals|services|tasks> FILE.csv [--dry-run] [--create-organizations] [--map "Header=field,..."] [--json]';
+
+function entityOf(usage: string, word: string | undefined): EntityType {
+  const type = ENTITY_TYPES.find((t) => word === t || word === ENTITIES[t].plural);
+  if (!type)
+    throw new UsageError(
+      `${usage}: "${clip(word ?? "")}" is not a record type; use one of ${ENTITY_TYPES.map((t) => ENTITIES[t].plural).join(", ")}`,
+    );
+  return type;
+}
+
+/** `--map "E-Mail Address=emails,Firma=organization"`, or the same as a JSON object. */
+function mappingOf(text: string | undefined): Record<string, string> | undefined {
+  if (text === undefined) return undefined;
+  if (text.trim().startsWith("{")) {
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      if (parsed && typeof parsed === "object" && Object.values(parsed).every((v) => typeof v === "string"))
+        return parsed as Record<string, string>;
+    } catch {}
+    throw new UsageError('--map: not a JSON object of header to field, e.g. {"E-Mail":"emails"}');
+  }
+  const mapping: Record<string, string> = {};
+  for (const pair of text.split(",")) {
+    const at = pair.lastIndexOf("=");
+    if (at <= 0)
+      throw new UsageError(`--map: "${clip(pair)}" is not Header=field, e.g. --map "E-Mail=emails"`);
+    mapping[pair.slice(0, at).trim()] = pair.slice(at + 1).trim();
+  }
+  return mapping;
+}
+
+/** A bar on a terminal; nothing when stderr is a file or a pipe. */
+function progressBar(label: string) {
+  if (!process.stderr.isTTY) return undefined;
+  let last = -1;
+  return (done: number, total: number) => {
+    const pct = total ? Math.floor((done / total) * 100) : 100;
+    if (pct === last && done !== total) return;
+    last = pct;
+    const width = 30;
+    const full = Math.round((pct / 100) * width);
+    process.stderr.write(
+      `\r${label} [${"#".repeat(full)}${"-".repeat(width - full)}] ${pct}% ${done}/${total} rows${done === total ? "\n" : ""}`,
+    );
+  };
+}
+
+async function runImport(args: string[]) {
+  const { values, positionals } = commandArgs(
+    "import",
+    args,
+    {
+      "dry-run": { type: "boolean" },
+      "create-organizations": { type: "boolean" },
+      map: { type: "string" },
+      json: { type: "boolean" },
+    },
+    ["the record type", "FILE.csv"],
+  );
+  const type = entityOf(IMPORT_USAGE, positionals[0]);
+  const file = positionals[1]!;
+  const mapping = mappingOf(values.map);
+  const { CSV_LIMITS, decodeUtf8 } = await import("./csv/read.js");
+  let text: string;
+  try {
+    const size = statSync(file).size;
+    if (size > CSV_LIMITS.maxBytes)
+      throw new UsageError(
+        `${file}: is ${size} bytes; the limit is ${CSV_LIMITS.maxBytes}. Split it into smaller files`,
+      );
+    text = decodeUtf8(readFileSync(file));
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    if (error instanceof ValidationError)
+      throw new UsageError(`${file}: ${error.message.replace(/^file: /, "")}`);
+    throw new UsageError(`${file}: cannot read it: ${(error as Error).message}`);
+  }
+  const { CsvImporter } = await import("./csv/import.js");
+  const config = readConfig();
+  const app = await openApp(config, { log });
+  try {
+    const actor = await actorFor(app);
+    const report = await new CsvImporter(app.crm)
+      .import(actor, type, text, {
+        dryRun: Boolean(values["dry-run"]),
+        createOrganizations: Boolean(values["create-organizations"]),
+        mapping,
+        onProgress: progressBar(`${values["dry-run"] ? "checking" : "importing"} ${file}`),
+      })
+      .catch((error) => {
+        if (!(error instanceof ValidationError)) throw error;
+        const where =
+          error.field === "file" ? file : error.field.startsWith("mapping") ? "--map" : error.field;
+        throw new UsageError(`${where}: ${error.message.slice(error.field.length + 2)}`);
+      });
+    if (values.json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+    else {
+      let out = "";
+      for (const row of report.rows) {
+        if (row.action === "unchanged") continue;
+        const problems = (row.problems ?? []).map((p) =>
+          p.column ? `${p.column}: ${p.message}` : p.message,
+        );
+        const detail = row.action === "refused" ? problems.join("; ") : (row.changed ?? []).join(", ");
+        out += `row ${row.row}\t${row.action}\t${row.id ?? "-"}\t${row.name ?? ""}\t${detail}\n`;
+      }
+      process.stdout.write(out);
+    }
+    const { counts } = report;
+    const skipped = report.columns.filter((c) => c.field === null).map((c) => `"${c.header}"`);
+    log(
+      `${report.dryRun ? "Dry run of" : "Imported"} ${file}: ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.refused} refused${report.organizationsCreated.length ? `; ${report.organizationsCreated.length} organizations created` : ""}${skipped.length ? `; columns skipped: ${skipped.join(", ")}` : ""}${report.dryRun ? " (nothing was written)" : ""}`,
+    );
+    if (counts.refused) process.exitCode = 1;
+  } finally {
+    await app.close();
+  }
+}
+
+async function runExport(args: string[]) {
+  const { positionals } = commandArgs("export", args, {}, ["the record type"]);
+  const type = entityOf("export <contacts|organizations|deals|services|tasks>", positionals[0]);
+  const { exportCsv } = await import("./csv/export.js");
+  const app = await openApp(readConfig(), { dispatch: false, log });
+  try {
+    const actor = await actorFor(app);
+    const count = await exportCsv(app.crm, actor, type, (chunk) => {
+      if (!process.stdout.write(chunk))
+        return new Promise<void>((resolve) => process.stdout.once("drain", () => resolve()));
+    });
+    log(`Exported ${count} ${ENTITIES[type].plural}`);
+  } finally {
+    await app.close();
+  }
+}
+
 /** The URL without its password, for messages. */
 function redactUrl(url: string): string {
   try {
@@ -427,6 +572,8 @@ async function main(args: string[]) {
   if (command === "--version" || command === "-v") return void process.stdout.write(`${VERSION}\n`);
   if (command !== undefined && command in ADMIN_USAGE) return runAdmin(command, rest);
   if (command === "copy") return runCopy(rest);
+  if (command === "import") return runImport(rest);
+  if (command === "export") return runExport(rest);
   if (command === "migrate") {
     const config = readConfig();
     const store = await openStore(storeTarget(config));

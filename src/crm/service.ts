@@ -42,6 +42,9 @@ import {
 export type { Actor };
 
 export const MAX_BATCH = 100;
+/** Records one scan walks (imports and exports); past it, a company needs a streaming export. */
+export const MAX_SCAN = 1_000_000;
+const SCAN_CHUNK = 500;
 
 /** The ids of one batch call (delete, link, unlink). */
 export const idsInput = z.array(idInput).min(1).max(MAX_BATCH);
@@ -330,6 +333,26 @@ export class CrmService {
       const items = ids.map((id) => records.get(id)!).filter(Boolean);
       return pageOf(items, total, offset);
     });
+  }
+
+  /**
+   * Every record of a type, oldest first, a chunk at a time: imports match their rows
+   * against what exists, and exports write it all. Each chunk is its own short read.
+   */
+  async *scan(actor: Actor, type: EntityType, chunk = SCAN_CHUNK): AsyncGenerator<EntityRecord[]> {
+    const { ids } = await this.store.read((tx) =>
+      tx.crm.find(actor.companyId, type, {
+        filters: [],
+        sort: { field: "createdAt", direction: "asc" },
+        limit: MAX_SCAN,
+        offset: 0,
+      }),
+    );
+    for (let i = 0; i < ids.length; i += chunk) {
+      const part = ids.slice(i, i + chunk);
+      const records = await this.store.read((tx) => tx.crm.load(actor.companyId, type, part));
+      yield part.map((id) => records.get(id)).filter((r): r is EntityRecord => Boolean(r));
+    }
   }
 
   async count(

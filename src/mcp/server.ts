@@ -15,10 +15,16 @@ import {
 } from "./registry.js";
 import { adminTools } from "./tools/admin.js";
 import { crmTools } from "./tools/crm.js";
+import { importTools } from "./tools/import.js";
 import { webhookTools } from "./tools/webhooks.js";
 
 /** Every tool, in the order they are listed. */
-export const ALL_TOOLS: readonly ToolDefinition[] = [...crmTools, ...webhookTools, ...adminTools];
+export const ALL_TOOLS: readonly ToolDefinition[] = [
+  ...crmTools,
+  ...importTools,
+  ...webhookTools,
+  ...adminTools,
+];
 
 export const CATALOG_URI = "crm://webhooks/events";
 

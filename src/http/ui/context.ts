@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "../../app.js";
 import type { OAuthServer } from "../oauth/provider.js";
+import type { Upload } from "./forms.js";
 import type { Html } from "./html.js";
 import { type PageChrome, page, type Section } from "./layout.js";
 import type { Flash, Session, SessionStore } from "./sessions.js";
@@ -18,6 +19,8 @@ export interface Ctx {
   form: URLSearchParams;
   /** The authorization server, when OAuth is on. */
   oauth?: OAuthServer;
+  /** The file of a multipart form (the CSV import). */
+  upload?: Upload;
 }
 
 export function newNonce(): string {

@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { decodeUtf8 } from "../../csv/read.js";
 import type { ValidationError } from "../../domain/errors.js";
 import { type Html, html } from "./html.js";
 
@@ -16,6 +17,57 @@ export async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
     chunks.push(chunk as Buffer);
   }
   return new URLSearchParams(Buffer.concat(chunks).toString("utf8"));
+}
+
+/** An uploaded file as text, or why it could not be read. */
+export interface Upload {
+  name: string;
+  text: string;
+  error?: string;
+}
+
+/**
+ * Reads a `multipart/form-data` body (a file upload) with the platform's own parser:
+ * its text fields as a form, and its one file as UTF-8 text. The body is bounded before
+ * it is parsed.
+ */
+export async function readMultipart(
+  req: IncomingMessage,
+  maxFileBytes: number,
+): Promise<{ form: URLSearchParams; upload?: Upload }> {
+  const limit = maxFileBytes + MAX_FORM_BYTES;
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit)
+      throw new FormTooLarge(
+        `The file is larger than ${Math.floor(maxFileBytes / (1024 * 1024))} MiB; import it with the command line (crm-mcp import).`,
+      );
+    chunks.push(chunk as Buffer);
+  }
+  let data: FormData;
+  try {
+    data = await new Response(Buffer.concat(chunks), {
+      headers: { "content-type": req.headers["content-type"] ?? "" },
+    }).formData();
+  } catch {
+    return { form: new URLSearchParams() };
+  }
+  const form = new URLSearchParams();
+  let upload: Upload | undefined;
+  for (const [name, value] of data) {
+    if (typeof value === "string") form.append(name, value);
+    else if (!upload && value.size > 0) {
+      const bytes = new Uint8Array(await value.arrayBuffer());
+      try {
+        upload = { name: value.name, text: decodeUtf8(bytes) };
+      } catch (error) {
+        upload = { name: value.name, text: "", error: (error as Error).message.replace(/^file: /, "") };
+      }
+    }
+  }
+  return { form, upload };
 }
 
 /** Messages by form field; `""` holds those that name no field of the form. */

@@ -6,8 +6,9 @@ import { decideConsent, listApps, revokeApp, showConsent } from "./apps.js";
 import { type Ctx, newNonce, redirect, render, sendPage } from "./context.js";
 import { listDeliveries, resendDelivery, resendFailed, showDelivery } from "./deliveries.js";
 import { eventCatalog } from "./events.js";
-import { FormTooLarge, readForm } from "./forms.js";
+import { FormTooLarge, readForm, readMultipart } from "./forms.js";
 import { html } from "./html.js";
+import { exportDownload, importPage, runImport, UI_CSV_MAX_BYTES } from "./imports.js";
 import { page } from "./layout.js";
 import { safeNext, showLogin, signIn } from "./login.js";
 import { showRecord } from "./records.js";
@@ -66,6 +67,9 @@ const ROUTES: Route[] = [
   { method: "POST", pattern: new RegExp(`^/oauth/consent/${ID}$`), handle: decideConsent },
   { method: "GET", pattern: /^\/apps$/, handle: (ctx) => listApps(ctx) },
   { method: "POST", pattern: new RegExp(`^/apps/${ID}/revoke$`), handle: revokeApp },
+  { method: "GET", pattern: /^\/import$/, handle: importPage },
+  { method: "POST", pattern: /^\/import$/, handle: runImport },
+  { method: "GET", pattern: new RegExp(`^/export/${ID}$`), handle: exportDownload },
 ];
 
 const OWN_PATHS = [/^\/$/, /^\/login$/, /^\/logout$/];
@@ -114,6 +118,7 @@ export function uiHandler(app: App, oauth: () => OAuthServer | undefined = () =>
     }
 
     let form = new URLSearchParams();
+    let upload: Ctx["upload"];
     if (method === "POST") {
       // Cookies are SameSite=Strict already; this also stops a page elsewhere that posts a key of its own.
       if (!originAllowed(req)) {
@@ -121,10 +126,12 @@ export function uiHandler(app: App, oauth: () => OAuthServer | undefined = () =>
         return true;
       }
       try {
-        form = await readForm(req);
+        if (path === "/import" && /^multipart\/form-data/i.test(req.headers["content-type"] ?? "")) {
+          ({ form, upload } = await readMultipart(req, UI_CSV_MAX_BYTES));
+        } else form = await readForm(req);
       } catch (error) {
         if (!(error instanceof FormTooLarge)) throw error;
-        plainPage(res, 413, "Too large", "The form was too large.");
+        plainPage(res, 413, "Too large", error.message || "The form was too large.");
         return true;
       }
     }
@@ -172,7 +179,7 @@ export function uiHandler(app: App, oauth: () => OAuthServer | undefined = () =>
 
     const route = routes.find((r) => r.method === method)!;
     const id = route.pattern.exec(path)?.[1] ?? "";
-    const ctx: Ctx = { app, req, res, url, session, sessions, form, oauth: oauth() };
+    const ctx: Ctx = { app, req, res, url, session, sessions, form, upload, oauth: oauth() };
     try {
       await route.handle(ctx, id);
     } catch (error) {

@@ -150,7 +150,7 @@ const SCRIPT = `
 })();
 `;
 
-export type Section = "webhooks" | "deliveries" | "events" | "apps";
+export type Section = "webhooks" | "deliveries" | "events" | "apps" | "import";
 
 export interface PageChrome {
   company: string;
@@ -201,6 +201,7 @@ ${
     ${navLink("/deliveries", "Webhook Deliveries", "deliveries", chrome.active)}
     ${navLink("/events", "Events", "events", chrome.active)}
     ${navLink("/apps", "Connected apps", "apps", chrome.active)}
+    ${navLink("/import", "Import / Export", "import", chrome.active)}
     <form method="post" action="/logout">
       <input type="hidden" name="csrf" value="${chrome.csrf}">
       <button type="submit">Sign out</button>
