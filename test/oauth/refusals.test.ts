@@ -89,6 +89,36 @@ describe("scopes", () => {
   });
 });
 
+describe("scopes on the REST API", () => {
+  it("lets a crm:read token read contacts over /api/v1 and refuses its writes and webhook routes", async () => {
+    const { access } = await accessToken(http.url, key, ["crm:read"]);
+    const headers = { authorization: `Bearer ${access}`, "content-type": "application/json" };
+    const listed = await fetch(`${http.url}/api/v1/contacts`, { headers });
+    expect(listed.status).toBe(200);
+    const before = (await t.app.store.read((tx) => tx.webhooks.events(t.owner.companyId))).length;
+    const created = await fetch(`${http.url}/api/v1/contacts`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ contacts: [{ firstName: "Mallory" }] }),
+    });
+    expect(created.status).toBe(403);
+    expect(created.headers.get("content-type")).toMatch(/^application\/problem\+json/);
+    expect((await t.app.store.read((tx) => tx.webhooks.events(t.owner.companyId))).length).toBe(before);
+    const hooks = await fetch(`${http.url}/api/v1/webhooks`, { headers });
+    expect(hooks.status).toBe(403);
+  });
+
+  it("lets a crm:write token write over /api/v1", async () => {
+    const { access } = await accessToken(http.url, key, ["crm:read", "crm:write"]);
+    const created = await fetch(`${http.url}/api/v1/contacts`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${access}`, "content-type": "application/json" },
+      body: JSON.stringify({ contacts: [{ firstName: "Grace", lastName: "Hopper" }] }),
+    });
+    expect(created.status).toBe(201);
+  });
+});
+
 describe("refused tokens", () => {
   it("refuses an expired access token", async () => {
     const { access } = await accessToken(http.url, key);
