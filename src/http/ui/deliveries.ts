@@ -265,11 +265,11 @@ export async function showDelivery(ctx: Ctx, id: string) {
   </section>
   <section>
     <h2>Response ${d.statusCode !== null ? html`<span class="muted">${d.statusCode}</span>` : ""}</h2>
-    <pre class="wrap" id="response-body">${d.sentAt || d.responseBody !== null ? prettyBody(d.responseBody) : "(no response yet)"}</pre>
+    <pre class="wrap" id="response-body" tabindex="0" role="region" aria-label="Response body">${d.sentAt || d.responseBody !== null ? prettyBody(d.responseBody) : "(no response yet)"}</pre>
   </section>
 </div>
 <h2>Request body</h2>
-<pre id="request-body">${prettyBody(d.requestBody)}</pre>`;
+<pre id="request-body" tabindex="0" role="region" aria-label="Request body">${prettyBody(d.requestBody)}</pre>`;
   await render(ctx, 200, {
     title: `Delivery ${d.id}`,
     active: "deliveries",

@@ -14,7 +14,7 @@ ${events.map(
   <h3><code>${e.name}</code></h3>
   <p>${e.when}.</p>
   <p class="small"><span class="muted">Payload keys:</span> ${e.payloadKeys.map((k, i) => html`${i ? ", " : ""}<code>${k}</code>`)}</p>
-  <details><summary>Payload JSON Schema</summary><pre>${JSON.stringify(e.payloadSchema, null, 2)}</pre></details>
+  <details><summary>Payload JSON Schema</summary><pre tabindex="0" role="region" aria-label="Payload JSON Schema of ${e.name}">${JSON.stringify(e.payloadSchema, null, 2)}</pre></details>
 </section>`,
 )}`;
   });
