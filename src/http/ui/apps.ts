@@ -113,12 +113,28 @@ export async function decideConsent(ctx: Ctx, uid: string): Promise<void> {
   const existing = details.grantId ? await provider.Grant.find(details.grantId) : undefined;
   const grant =
     existing && existing.accountId === accountId ? existing : new provider.Grant({ accountId, clientId });
+  // A grant met again holds exactly what is ticked now: what was granted before and is left
+  // unticked is taken away, and a scope refused before and ticked now is granted.
+  const refused = asked.filter((s) => !ticked.has(s));
+  if (grant.resources) delete grant.resources[oauth.resource];
+  if (grant.rejected?.resources) delete grant.rejected.resources[oauth.resource];
+  if (grant.openid?.scope) {
+    grant.openid.scope = grant.openid.scope
+      .split(" ")
+      .filter((s) => !isScope(s))
+      .join(" ");
+  }
+  if (grant.rejected?.openid?.scope) {
+    grant.rejected.openid.scope = grant.rejected.openid.scope
+      .split(" ")
+      .filter((s) => !isScope(s))
+      .join(" ");
+  }
   if (granted.length > 0) {
     grant.addResourceScope(oauth.resource, granted.join(" "));
     grant.addOIDCScope(granted.join(" "));
   }
   // Scopes left unticked are recorded as refused, so the provider does not ask again for them.
-  const refused = asked.filter((s) => !ticked.has(s));
   if (refused.length > 0) {
     grant.rejectResourceScope(oauth.resource, refused.join(" "));
     grant.rejectOIDCScope(refused.join(" "));
