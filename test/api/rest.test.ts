@@ -516,6 +516,9 @@ describe("REST API: Idempotency-Key", () => {
     const r = await send(busy);
     expect(r.status).toBe(409);
     expect(((await r.json()) as { detail: string }).detail).toMatch(/still being answered/);
+    const wait = Number(r.headers.get("retry-after"));
+    expect(wait).toBeGreaterThanOrEqual(1);
+    expect(wait).toBeLessThanOrEqual(120);
     const old = key();
     const stale = {
       ...row,
@@ -530,6 +533,43 @@ describe("REST API: Idempotency-Key", () => {
     expect(fresh.status).toBe(201);
     expect(fresh.headers.get("idempotent-replayed")).toBeNull();
     expect(((await fresh.json()) as { items: unknown[] }).items).toHaveLength(1);
+  });
+
+  it("a reservation left pending past its lease is taken over; a kept answer of that age still replays", async () => {
+    const body = JSON.stringify({ organizations: [{ name: "Abandoned" }] });
+    const fingerprint = createHash("sha256").update("POST /organizations\n").update(body).digest("hex");
+    const row = { companyId: t.owner.companyId, userId: t.owner.userId, fingerprint };
+    const threeMinutesAgo = Date.now() - 3 * 60_000;
+    const lost = key();
+    await t.app.store.write((tx) =>
+      tx.idempotency.reserve(
+        { ...row, key: lost, status: null, response: null, createdAt: threeMinutesAgo },
+        0,
+      ),
+    );
+    const kept = key();
+    const answer = '{"status":201,"body":"{\\"items\\":[]}","type":"application/json"}';
+    await t.app.store.write((tx) =>
+      tx.idempotency.reserve(
+        { ...row, key: kept, status: 201, response: answer, createdAt: threeMinutesAgo },
+        0,
+      ),
+    );
+    const send = (k: string) =>
+      fetch(`${http.url}/api/v1/organizations`, {
+        method: "POST",
+        headers: { "x-api-key": ownerKey, "idempotency-key": k, "content-type": "application/json" },
+        body,
+      });
+    const retried = await send(lost);
+    expect(retried.status).toBe(201);
+    expect(((await retried.json()) as { items: unknown[] }).items).toHaveLength(1);
+    const again = await send(lost);
+    expect(again.headers.get("idempotent-replayed")).toBe("true");
+    const replayed = await send(kept);
+    expect(replayed.status).toBe(201);
+    expect(replayed.headers.get("idempotent-replayed")).toBe("true");
+    expect(await replayed.json()).toEqual({ items: [] });
   });
 
   it("the same key sent twice at once: one create; the other waits its turn (409) or gets the answer", async () => {

@@ -5,6 +5,12 @@ import { type Problem, problem } from "./problem.js";
 
 /** How long an answer is replayed for its key. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+/**
+ * How long a request being answered holds its key. A reservation older than this was left by
+ * a process that stopped or a store that failed before the answer was kept: a repeat takes
+ * the key over instead of waiting for the whole day.
+ */
+export const IDEMPOTENCY_LEASE_MS = 2 * 60 * 1000;
 /** Keys are the caller's own words (a UUID, an order number): bounded so that they stay keys. */
 export const IDEMPOTENCY_KEY_MAX_LENGTH = 255;
 const PRINTABLE = /^[\x21-\x7e]+$/;
@@ -21,7 +27,7 @@ export interface Answer {
 export type Outcome =
   | { kind: "fresh"; finish(answer: Answer): Promise<void>; abandon(): Promise<void> }
   | { kind: "replay"; answer: Answer }
-  | { kind: "refused"; problem: Problem };
+  | { kind: "refused"; problem: Problem; retryAfter?: number };
 
 const FIELD = "Idempotency-Key";
 
@@ -36,7 +42,8 @@ export function checkKey(key: string): Problem | null {
  * Idempotency-Key on POST: the first request with a key is answered and its answer kept for
  * 24 hours in the store, so that any node replays it for a repeat with the same method, path
  * and body. The same key with another request is refused (422); a repeat that arrives while
- * the first is still being answered is told to wait (409). An answer of 5xx is not kept: the
+ * the first is still being answered is told to wait (409 with Retry-After); a reservation
+ * older than IDEMPOTENCY_LEASE_MS is taken over by the repeat. An answer of 5xx is not kept: the
  * request may be sent again with the same key.
  */
 export class Idempotency {
@@ -52,12 +59,17 @@ export class Idempotency {
     await this.purge(now, expiredBefore);
     // A repeat is read, not written: only a key seen for the first time costs a write.
     const seen = await this.store.read((tx) => tx.idempotency.get(companyId, userId, key));
+    const row = { companyId, userId, key, fingerprint, status: null, response: null, createdAt: now };
+    const lapsed = (r: { status: number | null; createdAt: number }) =>
+      r.status === null && r.createdAt < now - IDEMPOTENCY_LEASE_MS;
     const held =
-      seen && seen.createdAt >= expiredBefore
+      seen && seen.createdAt >= expiredBefore && !lapsed(seen)
         ? seen
         : await this.store.write(async (tx) => {
-            const row = { companyId, userId, key, fingerprint, status: null, response: null, createdAt: now };
-            if (await tx.idempotency.reserve(row, expiredBefore)) return null;
+            const current = await tx.idempotency.get(companyId, userId, key);
+            // A lapsed reservation is cleared like an expired answer: only this key's row of that age.
+            const clearBefore = current && lapsed(current) ? current.createdAt + 1 : expiredBefore;
+            if (await tx.idempotency.reserve(row, clearBefore)) return null;
             return (await tx.idempotency.get(companyId, userId, key)) ?? null;
           });
     if (!held) {
@@ -80,7 +92,12 @@ export class Idempotency {
     }
     if (held.status === null || held.response === null) {
       const message = "a request with this key is still being answered; send it again in a moment";
-      return { kind: "refused", problem: problem(409, `${FIELD}: ${message}`, [{ field: FIELD, message }]) };
+      const left = Math.max(1, Math.ceil((held.createdAt + IDEMPOTENCY_LEASE_MS - now) / 1000));
+      return {
+        kind: "refused",
+        problem: problem(409, `${FIELD}: ${message}`, [{ field: FIELD, message }]),
+        retryAfter: Math.min(left, Math.ceil(IDEMPOTENCY_LEASE_MS / 1000)),
+      };
     }
     return { kind: "replay", answer: JSON.parse(held.response) as Answer };
   }

@@ -187,8 +187,13 @@ export function apiHandler(
       return true;
     }
     const outcome = await idempotency.begin(actor, key, method, `${sub}${url.search}`, raw);
-    if (outcome.kind === "refused") sendProblem(res, outcome.problem);
-    else if (outcome.kind === "replay") sendAnswer(res, outcome.answer, { "idempotent-replayed": "true" });
+    if (outcome.kind === "refused") {
+      sendProblem(
+        res,
+        outcome.problem,
+        outcome.retryAfter === undefined ? {} : { "retry-after": String(outcome.retryAfter) },
+      );
+    } else if (outcome.kind === "replay") sendAnswer(res, outcome.answer, { "idempotent-replayed": "true" });
     else {
       let result: Answer;
       try {
