@@ -173,7 +173,10 @@ export async function startHttpServer(
     { onerror: (e) => options.log?.(`mcp: ${e.message}`) },
   );
   const mcpNode = toNodeHandler(mcp);
-  const sessions = new Map<string, { transport: SSEServerTransport; actor: Actor }>();
+  // Each /sse session keeps who opened it and with what reach: only the same credentials' reach posts to it.
+  const sessions = new Map<string, { transport: SSEServerTransport; owner: string }>();
+  const ownerOf = (caller: Caller) =>
+    poolKey("sse", caller.actor, caller.selection ?? options.selection, undefined);
   const ui = uiHandler(app, () => oauth);
 
   /** An API key, or an OAuth access token for this server; a refusal says why. */
@@ -230,7 +233,7 @@ export async function startHttpServer(
         if (!("actor" in caller)) return unauthorized(res, keyOf(req) !== null, oauth, caller.problem);
         const { actor } = caller;
         const transport = new SSEServerTransport("/messages", res);
-        sessions.set(transport.sessionId, { transport, actor });
+        sessions.set(transport.sessionId, { transport, owner: ownerOf(caller) });
         transport.onclose = () => sessions.delete(transport.sessionId);
         res.on("close", () => sessions.delete(transport.sessionId));
         await buildMcpServer(
@@ -245,10 +248,10 @@ export async function startHttpServer(
       if (url.pathname === "/messages" && req.method === "POST") {
         const caller = await authenticate(req);
         if (!("actor" in caller)) return unauthorized(res, keyOf(req) !== null, oauth, caller.problem);
-        const { actor } = caller;
         // Stryker disable next-line StringLiteral: equivalent, no session has any fixed id
         const session = sessions.get(url.searchParams.get("sessionId") ?? "");
-        if (!session || session.actor.userId !== actor.userId) {
+        // Another user, or the same user with a token of other scopes, does not reach this session.
+        if (!session || session.owner !== ownerOf(caller)) {
           return sendJson(res, 404, { error: "Unknown sessionId: open a stream with GET /sse first" });
         }
         return await session.transport.handlePostMessage(req, res);

@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHttpServer } from "../../src/http/server.js";
 import { openTestApp, type TestApp } from "../support/app.js";
+import { accessToken } from "../support/oauth.js";
 import { until } from "../support/wait.js";
 
 let t: TestApp;
@@ -85,6 +86,20 @@ describe("SSE /messages (guard: the session's owner check)", () => {
     const session = await openSession(key);
     try {
       expect((await post(session.endpoint, sameCompanyKey)).status).toBe(404);
+    } finally {
+      session.close();
+    }
+  });
+
+  it("refuses a POST from the same user with a token of other scopes", async () => {
+    const writer = (await accessToken(http.url, key, ["crm:read", "crm:write"])).access;
+    const reader = (await accessToken(http.url, key, ["crm:read"])).access;
+    const session = await openSession(writer);
+    try {
+      expect((await post(session.endpoint, reader)).status).toBe(404);
+      // The opener's key sees the server's selection, not the token's: another reach too.
+      expect((await post(session.endpoint, key)).status).toBe(404);
+      expect((await post(session.endpoint, writer)).status).toBe(202);
     } finally {
       session.close();
     }
