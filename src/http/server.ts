@@ -119,15 +119,22 @@ function unauthorizedText(sent: boolean, tokenProblem?: string): string {
       : "Unauthorized: send an API key as `Authorization: Bearer <key>` or `x-api-key: <key>` (make one with `crm-mcp keys create --name NAME`)";
 }
 
-function unauthorized(res: ServerResponse, sent: boolean, oauth?: OAuthServer, tokenProblem?: string) {
-  const error = unauthorizedText(sent, tokenProblem);
-  // RFC 9728: the challenge tells an OAuth client where to start.
-  const challenge = oauth
+/** RFC 9728: the challenge tells an OAuth client where to start, and that its token was refused. */
+function challengeOf(oauth: OAuthServer | undefined, tokenProblem?: string): string {
+  return oauth
     ? `Bearer realm="crm-mcp", resource_metadata="${oauth.resourceMetadataUrl}"${
         tokenProblem ? ', error="invalid_token"' : ""
       }`
     : 'Bearer realm="crm-mcp"';
-  sendJson(res, 401, { error }, { "www-authenticate": challenge });
+}
+
+function unauthorized(res: ServerResponse, sent: boolean, oauth?: OAuthServer, tokenProblem?: string) {
+  sendJson(
+    res,
+    401,
+    { error: unauthorizedText(sent, tokenProblem) },
+    { "www-authenticate": challengeOf(oauth, tokenProblem) },
+  );
 }
 
 interface Caller {
@@ -190,11 +197,11 @@ export async function startHttpServer(
     return { actor: check.info.actor, selection: selectionForScopes(check.info.scopes, options.selection) };
   };
   const api = apiHandler(app, {
-    authenticate: async (req) => {
-      const caller = await authenticate(req);
-      return "actor" in caller ? caller : null;
-    },
-    unauthorized: (req) => unauthorizedText(keyOf(req) !== null),
+    authenticate,
+    unauthorized: (req, tokenProblem) => ({
+      detail: unauthorizedText(keyOf(req) !== null, tokenProblem),
+      challenge: challengeOf(oauth, tokenProblem),
+    }),
     selection: options.selection,
     log: options.log,
   });

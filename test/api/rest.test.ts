@@ -1,10 +1,13 @@
 import { createHash } from "node:crypto";
 import createClient, { type Client } from "openapi-fetch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openApp } from "../../src/app.js";
 import { openApiDocument } from "../../src/http/api/openapi.js";
 import { startHttpServer } from "../../src/http/server.js";
 import { call, connect, openTestApp, type TestApp } from "../support/app.js";
+import { createPgDatabase, dropPgDatabase, ENGINE } from "../support/engine.js";
 import { type Receiver, startReceiver } from "../support/https-receiver.js";
+import { startTcpProxy } from "../support/tcp-proxy.js";
 import { until } from "../support/wait.js";
 import type { paths } from "./openapi.gen.js";
 
@@ -82,6 +85,74 @@ describe("REST API: the document and credentials", () => {
     const b = await wrong.GET("/contacts");
     expect(b.response.status).toBe(401);
     expect((await problemOf(b.response, b.error)).detail).toMatch(/not valid/);
+  });
+
+  it("answers a refused OAuth token with the challenge /mcp gives and why it was refused", async () => {
+    const r = await fetch(`${http.url}/api/v1/contacts`, {
+      headers: { authorization: "Bearer not-a-token-at-all" },
+    });
+    expect(r.status).toBe(401);
+    expect(r.headers.get("content-type")).toBe("application/problem+json");
+    const challenge = r.headers.get("www-authenticate") ?? "";
+    expect(challenge).toContain(`resource_metadata="${http.url}/.well-known/oauth-protected-resource/mcp"`);
+    expect(challenge).toContain('error="invalid_token"');
+    expect(((await r.json()) as { detail: string }).detail).toMatch(/unknown, expired or revoked/);
+    const none = await fetch(`${http.url}/api/v1/contacts`);
+    expect(none.headers.get("www-authenticate")).toContain("resource_metadata=");
+    expect(none.headers.get("www-authenticate")).not.toContain("invalid_token");
+  });
+
+  it("answers an unexpected failure as a problem too, not as bare JSON", async () => {
+    const own = await openTestApp({ dispatch: false });
+    const server = await startHttpServer(own.app, { host: "127.0.0.1", port: 0 });
+    try {
+      const apiKey = (await own.app.tenants.createApiKey(own.owner, "k")).key;
+      await own.app.store.close();
+      const r = await fetch(`${server.url}/api/v1/contacts`, { headers: { "x-api-key": apiKey } });
+      expect(r.status).toBe(500);
+      expect(r.headers.get("content-type")).toBe("application/problem+json");
+      const body = (await r.json()) as { status: number; detail: string };
+      expect(body.status).toBe(500);
+      expect(body.detail).not.toMatch(/store is closed/);
+    } finally {
+      await server.close();
+      await own.close().catch(() => undefined);
+    }
+  });
+
+  it.runIf(ENGINE === "postgres")("answers 503 as a problem while the database is unreachable", async () => {
+    const url = new URL(await createPgDatabase());
+    const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+    const through = new URL(url);
+    through.port = String(proxy.port);
+    const app = await openApp(
+      {
+        dbPath: "",
+        databaseUrl: through.toString(),
+        poolSize: 4,
+        apiKey: undefined,
+        allowPrivate: true,
+        timeoutMs: 2000,
+      },
+      { dispatch: false },
+    );
+    const server = await startHttpServer(app, { host: "127.0.0.1", port: 0 });
+    try {
+      const owner = await app.tenants.localOwner();
+      const apiKey = (await app.tenants.createApiKey(owner, "k")).key;
+      const up = await fetch(`${server.url}/api/v1/contacts`, { headers: { "x-api-key": apiKey } });
+      expect(up.status).toBe(200);
+      await proxy.down();
+      const down = await fetch(`${server.url}/api/v1/contacts`, { headers: { "x-api-key": apiKey } });
+      expect(down.status).toBe(503);
+      expect(down.headers.get("content-type")).toBe("application/problem+json");
+      expect(((await down.json()) as { detail: string }).detail).toMatch(/database is unavailable/);
+    } finally {
+      await server.close();
+      await app.close().catch(() => undefined);
+      await proxy.close();
+      await dropPgDatabase(url.toString());
+    }
   });
 
   it("takes the key as x-api-key too", async () => {

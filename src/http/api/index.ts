@@ -20,9 +20,14 @@ export interface ApiOptions {
    * The user and company of a request's credentials, as /mcp decides them, with what an OAuth
    * token's scopes allow; null without valid ones.
    */
-  authenticate(req: IncomingMessage): Promise<{ actor: Actor; selection?: ToolSelection } | null>;
-  /** What a 401 tells the caller. */
-  unauthorized(req: IncomingMessage): string;
+  authenticate(
+    req: IncomingMessage,
+  ): Promise<{ actor: Actor; selection?: ToolSelection } | { problem?: string }>;
+  /**
+   * What a 401 tells the caller, as /mcp does: its text and its WWW-Authenticate challenge;
+   * `tokenProblem` is why an OAuth token was refused.
+   */
+  unauthorized(req: IncomingMessage, tokenProblem?: string): { detail: string; challenge: string };
   /** The server's toolsets and read-only flag. */
   selection?: ToolSelection;
   log?: (message: string) => void;
@@ -124,40 +129,37 @@ export function apiHandler(
 ): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> {
   const idempotency = new Idempotency(app.store);
   let document: string | undefined;
-  return async (req, res, url) => {
-    const { pathname } = url;
-    if (pathname !== API_BASE && !pathname.startsWith(`${API_BASE}/`)) return false;
-    const sub = pathname.slice(API_BASE.length) || "/";
+  const handle = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
+    const sub = url.pathname.slice(API_BASE.length) || "/";
     const method = req.method ?? "GET";
     if (sub === "/openapi.json" && method === "GET") {
       document ??= JSON.stringify(openApiDocument());
       sendAnswer(res, { status: 200, body: document, type: "application/json" });
-      return true;
+      return;
     }
     const caller = await options.authenticate(req);
-    if (!caller) {
-      sendProblem(res, problem(401, options.unauthorized(req)), {
-        "www-authenticate": 'Bearer realm="crm-mcp"',
-      });
-      return true;
+    if (!("actor" in caller)) {
+      const { detail, challenge } = options.unauthorized(req, caller.problem);
+      sendProblem(res, problem(401, detail), { "www-authenticate": challenge });
+      return;
     }
     const found = match(method, sub);
     if (!found) {
       sendProblem(res, problem(404, `No route ${method} ${API_BASE}${sub}; see ${API_BASE}/openapi.json`));
-      return true;
+      return;
     }
     if ("allowed" in found) {
       sendProblem(res, problem(405, `${API_BASE}${sub} takes ${found.allowed.join(", ")}, not ${method}`), {
         allow: found.allowed.join(", "),
       });
-      return true;
+      return;
     }
     const { route, params } = found;
     const { actor } = caller;
     const refusal = refusalOf(route.tool, scopeOf(caller, options.selection));
     if (refusal) {
       sendProblem(res, problem(403, refusal));
-      return true;
+      return;
     }
     let raw: Buffer;
     try {
@@ -165,7 +167,7 @@ export function apiHandler(
     } catch (error) {
       if (!(error instanceof BodyTooLarge)) throw error;
       sendProblem(res, problem(413, `body: larger than ${MAX_BODY_BYTES} bytes; send fewer records at once`));
-      return true;
+      return;
     }
     let input: RouteInput;
     try {
@@ -174,17 +176,17 @@ export function apiHandler(
       const p = problemOf(error);
       if (!p) throw error;
       sendProblem(res, p);
-      return true;
+      return;
     }
     const key = method === "POST" ? req.headers["idempotency-key"] : undefined;
     if (typeof key !== "string") {
       sendAnswer(res, await answer(app, route, actor, input, options.log));
-      return true;
+      return;
     }
     const bad = checkKey(key);
     if (bad) {
       sendProblem(res, bad);
-      return true;
+      return;
     }
     const outcome = await idempotency.begin(actor, key, method, `${sub}${url.search}`, raw);
     if (outcome.kind === "refused") {
@@ -204,6 +206,21 @@ export function apiHandler(
       }
       await outcome.finish(result);
       sendAnswer(res, result);
+    }
+    return;
+  };
+  return async (req, res, url) => {
+    const { pathname } = url;
+    if (pathname !== API_BASE && !pathname.startsWith(`${API_BASE}/`)) return false;
+    try {
+      await handle(req, res, url);
+    } catch (error) {
+      // Every answer of the API is problem+json, an unexpected failure too: the store being
+      // unavailable is 503 as on /mcp, anything else 500 without its details.
+      const p = problemOf(error);
+      if (!p || p.status >= 500) options.log?.(`api: ${(error as Error).stack ?? error}`);
+      if (res.headersSent) res.end();
+      else sendProblem(res, p ?? problem(500, "Internal error; the server log has the details"));
     }
     return true;
   };
