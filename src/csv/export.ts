@@ -3,11 +3,12 @@ import type { CrmService } from "../crm/service.js";
 import type { EntityRecord, EntityType } from "../domain/model.js";
 import type { Actor } from "../events/recorder.js";
 import { notes as loadNotes } from "../notes/lazy.js";
-import { CSV_FIELDS, customText, LIST_SEPARATOR } from "./fields.js";
+import { CSV_FIELDS, customText, guardCell, LIST_SEPARATOR } from "./fields.js";
 
 /**
  * CSV export: every record of a type, oldest first, with the headers import reads and
- * each custom column as a column under its label. Written a chunk at a time, so a large
+ * each custom column as a column under its label; a cell that a spreadsheet would take
+ * for a formula is written after a `'` (import takes it off again). Written a chunk at a time, so a large
  * company streams rather than waits.
  */
 export async function exportCsv(
@@ -43,13 +44,17 @@ export async function exportCsv(
     }
   };
 
-  await write(stringify([[...fields.map((f) => f.header), ...columns.map((c) => c.label)]]));
+  // Every cell and header passes through guardCell, so none opens as a formula.
+  const line = (cells: string[]) => cells.map(guardCell);
+  await write(stringify([line([...fields.map((f) => f.header), ...columns.map((c) => c.label)])]));
   let count = 0;
   for await (const chunk of crm.scan(actor, type)) {
-    const rows = chunk.map((record) => [
-      ...fields.map((f) => cell(record, f.key)),
-      ...columns.map((c) => customText(record.customFieldValues.find((v) => v.columnId === c.id)?.value)),
-    ]);
+    const rows = chunk.map((record) =>
+      line([
+        ...fields.map((f) => cell(record, f.key)),
+        ...columns.map((c) => customText(record.customFieldValues.find((v) => v.columnId === c.id)?.value)),
+      ]),
+    );
     await write(stringify(rows));
     count += chunk.length;
   }

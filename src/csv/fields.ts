@@ -266,3 +266,21 @@ export function splitList(text: string, pattern: RegExp): string[] {
     .map((s) => s.trim())
     .filter(Boolean);
 }
+
+/**
+ * What a spreadsheet would read as the start of a formula: `=`, `+`, `-`, `@`, a tab or a
+ * carriage return. An exported cell that starts so is written after a `'` (the OWASP
+ * advice for CSV injection), and so is one that already starts with `'` and then one of
+ * these, so the importer can take exactly one `'` off and get the value back unchanged.
+ */
+const FORMULA_START = /^'*[=+\-@\t\r]/;
+
+/** A cell as export writes it: see FORMULA_START. */
+export function guardCell(text: string): string {
+  return FORMULA_START.test(text) ? `'${text}` : text;
+}
+
+/** A cell as import reads it: the `'` that guardCell added, taken off again. */
+export function unguardCell(text: string): string {
+  return text.startsWith("'") && FORMULA_START.test(text.slice(1)) ? text.slice(1) : text;
+}

@@ -15,7 +15,15 @@ import { normalizeDomain, normalizeWebsite } from "../domain/web.js";
 import { deepEqual } from "../events/diff.js";
 import type { Actor } from "../events/recorder.js";
 import { notes as loadNotes } from "../notes/lazy.js";
-import { type ColumnTarget, CSV_FIELDS, customCell, mapColumns, parseNumber, splitList } from "./fields.js";
+import {
+  type ColumnTarget,
+  CSV_FIELDS,
+  customCell,
+  mapColumns,
+  parseNumber,
+  splitList,
+  unguardCell,
+} from "./fields.js";
 import { CSV_LIMITS, readCsv } from "./read.js";
 
 /**
@@ -109,7 +117,7 @@ export class CsvImporter {
     text: string,
     options: ImportOptions = {},
   ): Promise<ImportReport> {
-    const table = readCsv(text, { ...CSV_LIMITS, maxBytes: options.maxBytes ?? CSV_LIMITS.maxBytes });
+    const table = await readCsv(text, { ...CSV_LIMITS, maxBytes: options.maxBytes ?? CSV_LIMITS.maxBytes });
     const columns = await this.crm.listColumns(actor, type);
     const targets = mapColumns(type, table.header, columns, options.mapping);
     const usesOrganizations = targets.some((t) => t.kind === "field" && t.field.key === "organization");
@@ -493,7 +501,7 @@ function readRow(
   }
   const emails: string[] = [];
   targets.forEach((target, i) => {
-    const text = (cells[i] ?? "").trim();
+    const text = unguardCell((cells[i] ?? "").trim()).trim();
     const column = header[i]!;
     if (target.kind === "ignored" || text === "") return;
     if (text.length > CSV_LIMITS.maxCellChars) {

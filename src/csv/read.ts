@@ -1,9 +1,10 @@
-import { parse } from "csv-parse/sync";
+import { parse } from "csv-parse";
 import { ValidationError } from "../domain/errors.js";
+import { unguardCell } from "./fields.js";
 
 /**
  * Bounds of one CSV file, checked before the work they limit: the bytes before parsing,
- * the rows and the record size while parsing, the columns and cells before mapping.
+ * the rows, the record size and the columns while parsing, the cells before mapping.
  */
 export const CSV_LIMITS = {
   /** What the command line reads. The MCP tool and the UI take less (see their callers). */
@@ -52,12 +53,17 @@ export function decodeUtf8(bytes: Uint8Array): string {
   }
 }
 
+/** How much text the parser takes at a time; the event loop runs between slices. */
+const SLICE_CHARS = 256 * 1024;
+
 /**
  * Parses CSV text: quoted fields, embedded newlines, a byte order mark, `,` `;` or tab
- * separators. Whole-file problems (size, broken quoting, no header) throw a
- * ValidationError on `file`; row problems are left to the importer, which reports them.
+ * separators. Whole-file problems (size, broken quoting, no header, too many columns)
+ * throw a ValidationError on `file`; row problems are left to the importer, which reports
+ * them. The text is parsed a slice at a time, so a large file does not hold up other
+ * requests, and a record wider than the column bound stops the parse where it is found.
  */
-export function readCsv(text: string, limits = CSV_LIMITS): CsvTable {
+export async function readCsv(text: string, limits = CSV_LIMITS): Promise<CsvTable> {
   const bytes = Buffer.byteLength(text);
   if (bytes > limits.maxBytes)
     throw new ValidationError(
@@ -66,30 +72,54 @@ export function readCsv(text: string, limits = CSV_LIMITS): CsvTable {
     );
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const delimiter = detectDelimiter(body);
-  let records: string[][];
+  const parser = parse({
+    delimiter,
+    bom: true,
+    relax_column_count: true,
+    skip_empty_lines: true,
+    max_record_size: limits.maxCellChars * 4,
+  });
+  // A slice at a time, with a turn of the event loop between slices; the loop below
+  // takes each slice's records before the next is written.
+  const feed = async () => {
+    for (let at = 0; at < body.length; at += SLICE_CHARS) {
+      if (parser.destroyed) return;
+      parser.write(body.slice(at, at + SLICE_CHARS));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (!parser.destroyed) parser.end();
+  };
+  void feed();
+  const records: string[][] = [];
   try {
-    records = parse(body, {
-      delimiter,
-      bom: true,
-      relax_column_count: true,
-      skip_empty_lines: true,
-      max_record_size: limits.maxCellChars * 4,
-      // One more than allowed, so a file past the bound is told so rather than cut.
-      to: limits.maxRows + 2,
-    }) as string[][];
+    for await (const record of parser as AsyncIterable<string[]>) {
+      if (record.length > limits.maxColumns) {
+        throw records.length === 0
+          ? new ValidationError(
+              "file",
+              `has ${record.length} columns; the limit is ${limits.maxColumns}. Remove the columns you do not import`,
+            )
+          : new ValidationError(
+              "file",
+              `row ${records.length + 1} has ${record.length} cells; the limit is ${limits.maxColumns} columns. Quote cells that hold the separator, or remove the extra cells`,
+            );
+      }
+      // The header and one row more than allowed, so a file past the bound is told so rather than cut.
+      if (records.length > limits.maxRows)
+        throw new ValidationError(
+          "file",
+          `has more than ${limits.maxRows} rows; split it into smaller files`,
+        );
+      records.push(record);
+    }
   } catch (error) {
-    const message = (error as Error).message;
-    throw new ValidationError("file", `is not valid CSV: ${message}`);
+    if (error instanceof ValidationError) throw error;
+    throw new ValidationError("file", `is not valid CSV: ${(error as Error).message}`);
+  } finally {
+    parser.destroy();
   }
   const [header, ...rows] = records;
   if (!header || header.every((h) => h.trim() === ""))
     throw new ValidationError("file", "has no header row; the first line must name the columns");
-  if (rows.length > limits.maxRows)
-    throw new ValidationError("file", `has more than ${limits.maxRows} rows; split it into smaller files`);
-  if (header.length > limits.maxColumns)
-    throw new ValidationError(
-      "file",
-      `has ${header.length} columns; the limit is ${limits.maxColumns}. Remove the columns you do not import`,
-    );
-  return { header: header.map((h) => h.trim()), rows, delimiter };
+  return { header: header.map((h) => unguardCell(h.trim()).trim()), rows, delimiter };
 }

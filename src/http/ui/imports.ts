@@ -8,6 +8,11 @@ import { csrfField } from "./layout.js";
 
 /** What one upload may hold: room for some tens of thousands of rows; larger files go through the command line. */
 export const UI_CSV_MAX_BYTES = 16 * 1024 * 1024;
+/** The most an upload's request may declare: the file, and room for the form's other fields. */
+export const UI_UPLOAD_MAX_BYTES = UI_CSV_MAX_BYTES + 64 * 1024;
+/** Why an upload too large for the UI was refused, and where to take it instead. */
+export const uploadTooLarge = () =>
+  `The file is larger than ${UI_CSV_MAX_BYTES / (1024 * 1024)} MiB; import it with the command line (crm-mcp import).`;
 /** Rows the report page lists (unchanged rows are only counted). */
 const LISTED_ROWS = 1000;
 

@@ -8,7 +8,14 @@ import { listDeliveries, resendDelivery, resendFailed, showDelivery } from "./de
 import { eventCatalog } from "./events.js";
 import { FormTooLarge, readForm, readMultipart } from "./forms.js";
 import { html } from "./html.js";
-import { exportDownload, importPage, runImport, UI_CSV_MAX_BYTES } from "./imports.js";
+import {
+  exportDownload,
+  importPage,
+  runImport,
+  UI_CSV_MAX_BYTES,
+  UI_UPLOAD_MAX_BYTES,
+  uploadTooLarge,
+} from "./imports.js";
 import { page } from "./layout.js";
 import { safeNext, showLogin, signIn } from "./login.js";
 import { showRecord } from "./records.js";
@@ -117,6 +124,14 @@ export function uiHandler(app: App, oauth: () => OAuthServer | undefined = () =>
       return true;
     }
 
+    // Who is asking is known before any body is read: a POST from no one signed in (but
+    // the sign-in form itself) is sent to sign in with its body unread, and an upload
+    // that declares more than the bound is refused before a byte of it is taken.
+    const session = await sessions.fromRequest(req);
+    const staleCookie = !session && cookieValue(req.headers.cookie, SESSION_COOKIE) !== null;
+    const toLogin = (extra: Record<string, string> = {}) =>
+      redirect(res, "/login", { ...(staleCookie ? { "set-cookie": clearedCookie() } : {}), ...extra });
+
     let form = new URLSearchParams();
     let upload: Ctx["upload"];
     if (method === "POST") {
@@ -125,8 +140,18 @@ export function uiHandler(app: App, oauth: () => OAuthServer | undefined = () =>
         plainPage(res, 403, "Forbidden", "This form was sent from another site, so it was refused.");
         return true;
       }
+      if (!session && path !== "/login") {
+        // The body is never read, so the connection is not kept for another request.
+        toLogin({ connection: "close" });
+        return true;
+      }
       try {
         if (path === "/import" && /^multipart\/form-data/i.test(req.headers["content-type"] ?? "")) {
+          const declared = Number(req.headers["content-length"] ?? 0);
+          if (declared > UI_UPLOAD_MAX_BYTES) {
+            res.setHeader("connection", "close");
+            throw new FormTooLarge(uploadTooLarge());
+          }
           ({ form, upload } = await readMultipart(req, UI_CSV_MAX_BYTES));
         } else form = await readForm(req);
       } catch (error) {
@@ -135,10 +160,6 @@ export function uiHandler(app: App, oauth: () => OAuthServer | undefined = () =>
         return true;
       }
     }
-
-    const session = await sessions.fromRequest(req);
-    const staleCookie = !session && cookieValue(req.headers.cookie, SESSION_COOKIE) !== null;
-    const toLogin = () => redirect(res, "/login", staleCookie ? { "set-cookie": clearedCookie() } : {});
 
     if (path === "/") {
       if (session) redirect(res, "/webhooks");
