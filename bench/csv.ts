@@ -1,10 +1,9 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { PACKAGE_ROOT } from "../src/paths.js";
-import { percentile, startReceiverProcess, tempDir } from "./support.js";
+import { firstStartBanner, percentile, startReceiverProcess, tempDir } from "./support.js";
 
 const CLI = join(PACKAGE_ROOT, "dist", "bin", "cli.js");
 
@@ -58,17 +57,7 @@ export async function benchCsvImport(opts: { quick: boolean }) {
       },
       stdio: ["ignore", "pipe", "inherit"],
     });
-    const { url, key } = await new Promise<{ url: string; key: string }>((resolve, reject) => {
-      let url = "";
-      const rl = createInterface({ input: server!.stdout! });
-      rl.on("line", (line) => {
-        const m = /listening on (\S+)/.exec(line);
-        if (m) url = m[1]!;
-        const k = /^\s+(crm_\S+)/.exec(line);
-        if (k) resolve({ url, key: k[1]! });
-      });
-      server!.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-    });
+    const { url, key } = await firstStartBanner(server!);
     const mcp = new Client({ name: "bench", version: "1" });
     await mcp.connect(
       new StreamableHTTPClientTransport(new URL(`${url}/mcp`), {

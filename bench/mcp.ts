@@ -8,7 +8,7 @@ import { type App, openApp } from "../src/app.js";
 import type { Actor } from "../src/events/recorder.js";
 import { buildMcpServer } from "../src/mcp/server.js";
 import { PACKAGE_ROOT } from "../src/paths.js";
-import { cpuMs, percentile, tempDir } from "./support.js";
+import { cpuMs, firstStartBanner, percentile, tempDir } from "./support.js";
 
 const CLI = join(PACKAGE_ROOT, "dist", "bin", "cli.js");
 const MEMORY_SERVER = join(
@@ -260,17 +260,7 @@ export async function benchSearchAndMemory(opts: { quick: boolean }) {
       env: { PATH: process.env.PATH, HOME: dir, CRM_DB: dbPath },
       stdio: ["ignore", "pipe", "inherit"],
     });
-    const { url, key } = await new Promise<{ url: string; key: string }>((resolve, reject) => {
-      let url = "";
-      const rl = createInterface({ input: server!.stdout! });
-      rl.on("line", (line) => {
-        const m = /listening on (\S+)/.exec(line);
-        if (m) url = m[1]!;
-        const k = /^\s+(crm_\S+)/.exec(line);
-        if (k) resolve({ url, key: k[1]! });
-      });
-      server!.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-    });
+    const { url, key } = await firstStartBanner(server!);
     const http = new Client({ name: "bench", version: "1" });
     await http.connect(
       new StreamableHTTPClientTransport(new URL(`${url}/mcp`), {
@@ -306,17 +296,7 @@ async function startServe(
     // Its log (one line per request at the default level) is written, as a user runs it, and dropped.
     stdio: ["ignore", "pipe", "ignore"],
   });
-  const { url, key } = await new Promise<{ url: string; key: string }>((resolve, reject) => {
-    let url = "";
-    const rl = createInterface({ input: child.stdout! });
-    rl.on("line", (line) => {
-      const m = /listening on (\S+)/.exec(line);
-      if (m) url = m[1]!;
-      const k = /^\s+(crm_\S+)/.exec(line);
-      if (k) resolve({ url, key: k[1]! });
-    });
-    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
-  });
+  const { url, key } = await firstStartBanner(child);
   return { child, url, key };
 }
 

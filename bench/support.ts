@@ -9,6 +9,21 @@ export function tempDir(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `crm-bench-${prefix}-`));
 }
 
+/** The address and the owner's key that `crm-mcp serve` prints on a fresh database's first start. */
+export function firstStartBanner(child: ChildProcess): Promise<{ url: string; key: string }> {
+  return new Promise((resolve, reject) => {
+    let url = "";
+    const rl = createInterface({ input: child.stdout! });
+    rl.on("line", (line) => {
+      const m = /listening on (\S+)/.exec(line);
+      if (m) url = m[1]!;
+      const k = /^\s+(crm_\S+)/.exec(line);
+      if (k) resolve({ url, key: k[1]! });
+    });
+    child.once("exit", (code) => reject(new Error(`server exited with ${code}`)));
+  });
+}
+
 export function percentile(values: number[], p: number): number {
   if (values.length === 0) return Number.NaN;
   const sorted = [...values].sort((a, b) => a - b);
