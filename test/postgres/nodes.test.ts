@@ -175,6 +175,41 @@ describe.skipIf(!reachable)("nodes on one PostgreSQL database", () => {
     expect(ids.length - new Set(ids).size).toBeLessThanOrEqual(64);
   }, 150_000);
 
+  it("every connection to the database cut mid-burst: nothing committed is lost, and the nodes go on", async () => {
+    const s = await setup();
+    const nodes = await Promise.all([startNode(s), startNode(s)]);
+    const writing = Promise.allSettled([
+      writeThrough(nodes[0]!, QUARTER, "A"),
+      writeThrough(nodes[1]!, QUARTER, "B"),
+      writeDirect(s.app, s.owner, QUARTER),
+    ]);
+    await until(() => s.receiver.requests.length >= QUARTER / 2, 60_000, "the first deliveries");
+    // Pool connections, LISTEN connections and the test's own: every backend of the database ends.
+    const name = new URL(s.url).pathname.slice(1);
+    const cut = await adminQuery(
+      `select count(pg_terminate_backend(pid))::int as n from pg_stat_activity where datname = '${name}' and pid <> pg_backend_pid()`,
+    );
+    expect(cut.rows[0].n).toBeGreaterThanOrEqual(4);
+    // A write caught by the cut may fail; every one that committed must be delivered.
+    await writing;
+    // The nodes go on: each takes writes again and sends them.
+    await writeThrough(nodes[0]!, 100, "AfterA");
+    await writeThrough(nodes[1]!, 100, "AfterB");
+    await until(
+      async () => (await s.app.store.read((tx) => tx.webhooks.pendingCount())) === 0,
+      60_000,
+      "an empty outbox",
+    );
+    const total = (await s.app.deliveries.list(s.owner, { limit: 1 })).total;
+    expect(total).toBeGreaterThanOrEqual(200);
+    await until(() => new Set(deliveryIds(s.receiver)).size >= total, 30_000, `${total} distinct deliveries`);
+    const ids = deliveryIds(s.receiver);
+    expect(new Set(ids).size).toBe(total);
+    expect(ids.length - new Set(ids).size).toBeLessThanOrEqual(64);
+    const after = s.receiver.requests.filter((r) => /"firstName":"After[AB]\d+"/.test(r.body));
+    expect(new Set(after.map((r) => r.headers["x-webhook-delivery"])).size).toBe(200);
+  }, 150_000);
+
   it("a delivery written where no dispatcher runs goes out at once, not at the next poll", async () => {
     const s = await setup();
     await startNode(s);
