@@ -184,7 +184,7 @@ export async function startHttpServer(
   const sessions = new Map<string, { transport: SSEServerTransport; owner: string }>();
   const ownerOf = (caller: Caller) =>
     poolKey("sse", caller.actor, caller.selection ?? options.selection, undefined);
-  const ui = uiHandler(app, () => oauth);
+  const ui = uiHandler(app, () => oauth, options.selection);
 
   /** An API key, or an OAuth access token for this server; a refusal says why. */
   const authenticate = async (req: IncomingMessage): Promise<Caller | { problem?: string }> => {
