@@ -3,11 +3,14 @@
  * /crm off before the request reaches the server: every address OAuth hands out carries the
  * prefix, and the metadata answers at each place a client looks for it.
  */
+import { createServer, request, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Client, StreamableHTTPClientTransport, UnauthorizedError } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHttpServer } from "../../src/http/server.js";
 import { openTestApp, type TestApp } from "../support/app.js";
 import { ENGINE } from "../support/engine.js";
-import { CALLBACK, pkcePair } from "../support/oauth.js";
+import { CALLBACK, consent, MemoryOAuthClient, pkcePair } from "../support/oauth.js";
 
 const PUBLIC = "https://crm.example.com/crm";
 /** What the proxy adds to each request it forwards. */
@@ -131,5 +134,71 @@ describe(`OAuth under a path prefix on ${ENGINE}`, () => {
     // The interaction's cookie is scoped to the consent page the browser opens: under the prefix.
     const cookies = r.headers.getSetCookie().join("\n");
     expect(cookies).toMatch(/path=\/crm\/oauth\/consent\//i);
+  });
+});
+
+/**
+ * A reverse proxy as one is set up for a prefix: `/crm/...` goes to the server with `/crm`
+ * taken off, the root's `/.well-known/...` as it is, anything else is not the server's.
+ */
+async function strippingProxy(target: () => string): Promise<{ url: string; server: Server }> {
+  const server = createServer((req, res) => {
+    const path = req.url ?? "/";
+    const forwarded = path.startsWith("/crm/")
+      ? path.slice(4)
+      : path.startsWith("/.well-known/")
+        ? path
+        : null;
+    if (forwarded === null) {
+      res.writeHead(404, { "content-type": "text/plain" }).end(`not behind this proxy: ${path}`);
+      return;
+    }
+    const upstream = request(
+      `${target()}${forwarded}`,
+      { method: req.method, headers: req.headers },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    upstream.on("error", () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
+}
+
+describe(`the SDK client through a proxy that takes the prefix off, on ${ENGINE}`, () => {
+  it("discovers, signs in on the consent page under the prefix, approves, and calls tools", async () => {
+    let target = "";
+    const proxy = await strippingProxy(() => target);
+    const publicUrl = `${proxy.url}/crm`;
+    const app = { ...t.app, config: { ...t.app.config, publicUrl } };
+    const server = await startHttpServer(app, { host: "127.0.0.1", port: 0 });
+    target = server.url;
+    try {
+      const key = (await t.app.tenants.createApiKey(t.owner, "prefixed")).key;
+      const oauth = new MemoryOAuthClient("crm:read");
+      const endpoint = new URL(`${publicUrl}/mcp`);
+      const transport = new StreamableHTTPClientTransport(endpoint, { authProvider: oauth });
+      await expect(new Client({ name: "prefix-test", version: "1" }).connect(transport)).rejects.toThrow(
+        UnauthorizedError,
+      );
+      expect(oauth.authorizationUrl!.href.startsWith(`${publicUrl}/oauth/authorize?`)).toBe(true);
+      // The browser's whole way, sign-in included, stays below the prefix.
+      const { page, callback } = await consent(oauth.authorizationUrl!, key);
+      expect(page).toContain("Connect Test client?");
+      expect(page).toContain(`action="/crm/oauth/consent/`);
+      expect(page).toContain(`href="/crm/apps"`);
+      await transport.finishAuth(callback.searchParams);
+      const client = new Client({ name: "prefix-test", version: "1" });
+      await client.connect(new StreamableHTTPClientTransport(endpoint, { authProvider: oauth }));
+      expect((await client.listTools()).tools.map((x) => x.name)).toContain("get_entities");
+      await client.close();
+    } finally {
+      await server.close();
+      proxy.server.closeAllConnections();
+      await new Promise((r) => proxy.server.close(r));
+    }
   });
 });

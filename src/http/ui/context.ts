@@ -62,6 +62,37 @@ export function offers(ctx: Ctx, tool: UiTool): boolean {
   return uiRefusal(tool, ctx.selection) === null;
 }
 
+/**
+ * The path of the public URL (`/crm` for `CRM_PUBLIC_URL=https://host/crm`), which the proxy in
+ * front takes off each request: the UI's own addresses, written from the root, get it back.
+ */
+const mounts = new WeakMap<ServerResponse, string>();
+
+/** Answers on `res` address the UI below `prefix` ("" at the root). */
+export function mountAt(res: ServerResponse, prefix: string): void {
+  if (prefix) mounts.set(res, prefix);
+}
+
+/** The UI's path prefix of a public URL: "" when it has none. */
+export function prefixOf(publicUrl: string | undefined): string {
+  return publicUrl ? new URL(publicUrl).pathname.replace(/\/+$/, "") : "";
+}
+
+/** A root-relative address (`/webhooks`) below the prefix; any other left as it is. */
+function below(res: ServerResponse, location: string): string {
+  const prefix = mounts.get(res);
+  return prefix && location.startsWith("/") && !location.startsWith("//") ? `${prefix}${location}` : location;
+}
+
+/**
+ * A page's links, forms and sources below the prefix. Values written into a page are escaped,
+ * so an attribute opening `="/` is always one of the page's own addresses.
+ */
+function pageBelow(res: ServerResponse, text: string): string {
+  const prefix = mounts.get(res);
+  return prefix ? text.replace(/(\s(?:href|action|src)=")\/(?!\/)/g, `$1${prefix}/`) : text;
+}
+
 export function newNonce(): string {
   return randomBytes(16).toString("base64");
 }
@@ -94,7 +125,7 @@ export function sendPage(
   extra: Record<string, string> = {},
   formActions: readonly string[] = [],
 ) {
-  const text = body.toString();
+  const text = pageBelow(res, body.toString());
   res.writeHead(status, {
     ...htmlHeaders(nonce, formActions),
     "content-length": String(Buffer.byteLength(text)),
@@ -105,7 +136,12 @@ export function sendPage(
 
 /** 303 after a POST (and for sign-in redirects), so the browser follows with a GET. */
 export function redirect(res: ServerResponse, location: string, extra: Record<string, string> = {}) {
-  res.writeHead(303, { location, "cache-control": "no-store", "content-length": "0", ...extra });
+  res.writeHead(303, {
+    location: below(res, location),
+    "cache-control": "no-store",
+    "content-length": "0",
+    ...extra,
+  });
   res.end();
 }
 

@@ -4,7 +4,17 @@ import { ConflictError, NotFoundError, ValidationError } from "../../domain/erro
 import type { ToolSelection } from "../../mcp/registry.js";
 import type { OAuthServer } from "../oauth/provider.js";
 import { decideConsent, listApps, revokeApp, showConsent } from "./apps.js";
-import { type Ctx, newNonce, redirect, render, sendPage, type UiTool, uiRefusal } from "./context.js";
+import {
+  type Ctx,
+  mountAt,
+  newNonce,
+  prefixOf,
+  redirect,
+  render,
+  sendPage,
+  type UiTool,
+  uiRefusal,
+} from "./context.js";
 import { listDeliveries, resendDelivery, resendFailed, showDelivery } from "./deliveries.js";
 import { eventCatalog } from "./events.js";
 import { FormTooLarge, readForm, readMultipart } from "./forms.js";
@@ -150,11 +160,13 @@ export function uiHandler(
   selection: ToolSelection = {},
 ) {
   const sessions = new SessionStore(app.store);
+  const prefix = prefixOf(app.config.publicUrl);
 
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const path = url.pathname;
     const routes = ROUTES.filter((r) => r.pattern.test(path));
     if (routes.length === 0 && !OWN_PATHS.some((p) => p.test(path))) return false;
+    mountAt(res, prefix);
 
     const method = methodOf(req);
     const allowed = routes.map((r) => r.method);
