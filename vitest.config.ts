@@ -22,6 +22,7 @@ const BOTH_ENGINES = [
   "test/tenants.test.ts",
   "test/webhooks/processes.test.ts",
   "test/ui/sessions.test.ts",
+  "test/ui/read-only.test.ts",
   "test/oauth/**/*.test.ts",
   "test/api/rest.test.ts",
   "test/ui/health-a11y.test.ts",

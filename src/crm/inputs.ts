@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { CUSTOM_COLUMN_TYPES, ENTITIES, ENTITY_TYPES, type EntityType } from "../domain/model.js";
 import { quote } from "../domain/quote.js";
-import { idInput, NAME_MAX_LENGTH } from "../domain/validate.js";
+import { idInput, NAME_MAX_LENGTH, SEARCH_TERM_MAX_LENGTH } from "../domain/validate.js";
 import { MAX_WEBSITE } from "../domain/web.js";
 import { NOTES_MARKDOWN_MAX_BYTES } from "../notes/limits.js";
 
@@ -33,7 +33,6 @@ export const MAX_FILTERS = 50;
 export const MAX_FILTER_VALUES = 1000;
 /** A filter's text: the longest text a record holds (a custom text value). */
 export const MAX_FILTER_TEXT = 10_000;
-export const MAX_SEARCH_TERM = 200;
 /** Labels and options of custom columns. */
 export const MAX_LABEL = 100;
 export const MAX_OPTIONS = 100;
@@ -243,7 +242,7 @@ export const filterInput = z.strictObject({
 export type FilterInput = z.infer<typeof filterInput>;
 
 export const filtersInput = z.array(filterInput).max(MAX_FILTERS);
-export const searchTermInput = z.string().max(MAX_SEARCH_TERM);
+export const searchTermInput = z.string().max(SEARCH_TERM_MAX_LENGTH);
 
 export const sortInput = z.strictObject({
   field: z.string().min(1).max(NAME_MAX_LENGTH),

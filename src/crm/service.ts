@@ -15,7 +15,7 @@ import {
 import { decodeCursor, type Page, pageLimit, pageOf } from "../domain/paging.js";
 import { quote } from "../domain/quote.js";
 import { searchText } from "../domain/search.js";
-import { idInput, parse } from "../domain/validate.js";
+import { idInput, parse, SEARCH_TERM_MAX_LENGTH } from "../domain/validate.js";
 import { normalizeDomain, normalizeWebsite } from "../domain/web.js";
 import { type Actor, ChangeRecorder } from "../events/recorder.js";
 import { notes as loadNotes } from "../notes/lazy.js";
@@ -32,7 +32,6 @@ import {
   derivedFieldProblem,
   type FilterInput,
   filtersInput,
-  MAX_SEARCH_TERM,
   PHONE,
   searchTermInput,
   sortInput,
@@ -373,7 +372,7 @@ export class CrmService {
     limitPerEntity = 5,
   ) {
     const term = parse(
-      z.string().max(MAX_SEARCH_TERM).trim().min(1, "must not be empty"),
+      z.string().max(SEARCH_TERM_MAX_LENGTH).trim().min(1, "must not be empty"),
       searchTerm,
       "searchTerm",
     );

@@ -13,6 +13,8 @@ export const ID_MAX_LENGTH = 64;
 export const NAME_MAX_LENGTH = 64;
 /** Cursors this server hands out are about 20 characters. */
 export const CURSOR_MAX_LENGTH = 100;
+/** A search term, of records, webhooks or deliveries: longer than any name, email, URL or event it matches. */
+export const SEARCH_TERM_MAX_LENGTH = 200;
 
 export const idInput = z.string().min(1).max(ID_MAX_LENGTH);
 export const cursorInput = z.string().max(CURSOR_MAX_LENGTH).describe("The last page's nextCursor");

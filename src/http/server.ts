@@ -143,11 +143,6 @@ interface Caller {
   selection?: ToolSelection;
 }
 
-const PROTECTED_RESOURCE_PATHS = new Set([
-  "/.well-known/oauth-protected-resource",
-  "/.well-known/oauth-protected-resource/mcp",
-]);
-
 /**
  * The HTTP face: Streamable HTTP MCP at /mcp, the legacy HTTP+SSE transport at /sse and
  * /messages, the REST API at /api/v1, the web UI at /, and /healthz. Every MCP request needs an API key, and the
@@ -184,7 +179,7 @@ export async function startHttpServer(
   const sessions = new Map<string, { transport: SSEServerTransport; owner: string }>();
   const ownerOf = (caller: Caller) =>
     poolKey("sse", caller.actor, caller.selection ?? options.selection, undefined);
-  const ui = uiHandler(app, () => oauth);
+  const ui = uiHandler(app, () => oauth, options.selection);
 
   /** An API key, or an OAuth access token for this server; a refusal says why. */
   const authenticate = async (req: IncomingMessage): Promise<Caller | { problem?: string }> => {
@@ -216,7 +211,7 @@ export async function startHttpServer(
       const refusal = foreignHostRefusal(req.headers, boundLocal);
       if (refusal) return sendJson(res, 403, { error: `Forbidden: ${refusal}` });
 
-      if (oauth && PROTECTED_RESOURCE_PATHS.has(url.pathname)) {
+      if (oauth?.resourceMetadataPaths.has(url.pathname)) {
         return sendJson(res, 200, oauth.resourceMetadata(), { "access-control-allow-origin": "*" });
       }
       if (oauth?.owns(url.pathname)) return await oauth.handle(req, res);

@@ -381,10 +381,24 @@ export interface IdempotencyRepository {
    */
   reserve(row: IdempotencyRow, expiredBefore: number): Promise<boolean>;
   get(companyId: string, userId: string, key: string): Promise<IdempotencyRow | undefined>;
-  /** Keeps the answer of a reserved key. */
-  complete(companyId: string, userId: string, key: string, status: number, response: string): Promise<void>;
-  /** Frees a reserved key whose request failed, so that it may be sent again. */
-  release(companyId: string, userId: string, key: string): Promise<void>;
+  /**
+   * Keeps the answer of a reservation: the one of this key created at `createdAt` and still
+   * unanswered. A request that outlived its lease finds another request's reservation in its
+   * place, or none, and changes nothing; false then.
+   */
+  complete(
+    companyId: string,
+    userId: string,
+    key: string,
+    createdAt: number,
+    status: number,
+    response: string,
+  ): Promise<boolean>;
+  /**
+   * Frees a reservation whose request failed, so that the key may be sent again: only the
+   * one created at `createdAt` and still unanswered, never a later request's.
+   */
+  release(companyId: string, userId: string, key: string, createdAt: number): Promise<void>;
   deleteExpired(before: number): Promise<void>;
 }
 

@@ -3,7 +3,7 @@ import { ConflictError, NotFoundError, ValidationError } from "../domain/errors.
 import { newId } from "../domain/ids.js";
 import { decodeCursor, type Page, pageLimit, pageOf } from "../domain/paging.js";
 import { quote } from "../domain/quote.js";
-import { cursorInput, idInput, NAME_MAX_LENGTH, parse } from "../domain/validate.js";
+import { cursorInput, idInput, NAME_MAX_LENGTH, parse, SEARCH_TERM_MAX_LENGTH } from "../domain/validate.js";
 import { EVENT_NAMES, isEventName } from "../events/catalog.js";
 import type { Actor } from "../events/recorder.js";
 import type { DeliveryRow, Store, Tx } from "../store/index.js";
@@ -83,7 +83,12 @@ export function windowStart(
 }
 
 export const deliveryListInput = z.strictObject({
-  searchTerm: z.string().trim().max(200).optional().describe("Matches the url or the event name"),
+  searchTerm: z
+    .string()
+    .trim()
+    .max(SEARCH_TERM_MAX_LENGTH)
+    .optional()
+    .describe("Matches the url or the event name"),
   webhookId: idInput.optional(),
   status: z.enum(["pending", "scheduled", "sending", "succeeded", "failed"]).optional(),
   unresolved: z.boolean().optional().describe("Only failures no later attempt fixed"),

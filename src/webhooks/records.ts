@@ -3,7 +3,7 @@ import { NotFoundError } from "../domain/errors.js";
 import { newId } from "../domain/ids.js";
 import { decodeCursor, type Page, pageLimit, pageOf } from "../domain/paging.js";
 import { quote } from "../domain/quote.js";
-import { cursorInput, idInput, NAME_MAX_LENGTH, parse } from "../domain/validate.js";
+import { cursorInput, idInput, NAME_MAX_LENGTH, parse, SEARCH_TERM_MAX_LENGTH } from "../domain/validate.js";
 import { EVENT_NAMES, isEventName } from "../events/catalog.js";
 import type { Actor } from "../events/recorder.js";
 import type { DeliveryStatus, Store, WebhookRow } from "../store/index.js";
@@ -96,7 +96,11 @@ export const rotateSecretInput = z.strictObject({
 export const webhookUpdateInput = webhookCreateInput.partial().extend({ id: idInput });
 
 export const webhookListInput = z.strictObject({
-  searchTerm: z.string().max(200).optional().describe("Matches the url and the description"),
+  searchTerm: z
+    .string()
+    .max(SEARCH_TERM_MAX_LENGTH)
+    .optional()
+    .describe("Matches the url and the description"),
   limit: z.number().int().min(1).max(100).optional(),
   cursor: cursorInput.optional(),
 });

@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type Answer, Idempotency } from "../../src/http/api/idempotency.js";
 import type { IdempotencyRow } from "../../src/store/rows.js";
 import { openWorld, type World } from "../support/crm.js";
 import { ENGINE } from "../support/engine.js";
@@ -36,7 +37,9 @@ describe(`idempotency keys on ${ENGINE}`, () => {
     expect(await w.store.read((tx) => tx.idempotency.get(w.actor.companyId, w.actor.userId, "k1"))).toEqual(
       row(),
     );
-    await w.store.write((tx) => tx.idempotency.complete(w.actor.companyId, w.actor.userId, "k1", 201, "{}"));
+    await w.store.write((tx) =>
+      tx.idempotency.complete(w.actor.companyId, w.actor.userId, "k1", 1_000 * HOUR, 201, "{}"),
+    );
     expect(await w.store.read((tx) => tx.idempotency.get(w.actor.companyId, w.actor.userId, "k1"))).toEqual(
       row({ status: 201, response: "{}" }),
     );
@@ -67,7 +70,9 @@ describe(`idempotency keys on ${ENGINE}`, () => {
     expect(await w.store.read((tx) => tx.idempotency.get(w.actor.companyId, w.actor.userId, "k1"))).toEqual(
       later,
     );
-    await w.store.write((tx) => tx.idempotency.release(w.actor.companyId, w.actor.userId, "k1"));
+    await w.store.write((tx) =>
+      tx.idempotency.release(w.actor.companyId, w.actor.userId, "k1", 1_025 * HOUR),
+    );
     expect(
       await w.store.read((tx) => tx.idempotency.get(w.actor.companyId, w.actor.userId, "k1")),
     ).toBeUndefined();
@@ -82,5 +87,76 @@ describe(`idempotency keys on ${ENGINE}`, () => {
       await tx.idempotency.get(w.actor.companyId, w.actor.userId, "new"),
     ]);
     expect(left.map((r) => r?.key)).toEqual([undefined, "new"]);
+  });
+
+  it("answers and frees only the reservation it names: not another request's, not an answered one", async () => {
+    const { companyId, userId } = w.actor;
+    const get = () => w.store.read((tx) => tx.idempotency.get(companyId, userId, "k1"));
+    await w.store.write((tx) => tx.idempotency.reserve(row({ createdAt: 1_025 * HOUR }), 0));
+    // A request whose reservation was taken over (created at hour 1000) changes nothing.
+    expect(
+      await w.store.write((tx) => tx.idempotency.complete(companyId, userId, "k1", 1_000 * HOUR, 201, "old")),
+    ).toBe(false);
+    await w.store.write((tx) => tx.idempotency.release(companyId, userId, "k1", 1_000 * HOUR));
+    expect(await get()).toEqual(row({ createdAt: 1_025 * HOUR }));
+    // The owner answers once; a second answer, or a release, leaves the kept one alone.
+    expect(
+      await w.store.write((tx) => tx.idempotency.complete(companyId, userId, "k1", 1_025 * HOUR, 201, "new")),
+    ).toBe(true);
+    expect(
+      await w.store.write((tx) =>
+        tx.idempotency.complete(companyId, userId, "k1", 1_025 * HOUR, 200, "again"),
+      ),
+    ).toBe(false);
+    await w.store.write((tx) => tx.idempotency.release(companyId, userId, "k1", 1_025 * HOUR));
+    expect(await get()).toEqual(row({ createdAt: 1_025 * HOUR, status: 201, response: "new" }));
+  });
+
+  describe("a request that outlives its lease", () => {
+    const LEASE_MS = 50;
+    const body = Buffer.from('{"name":"Ada"}');
+    const answerOf = (name: string): Answer => ({
+      status: 201,
+      body: `{"name":"${name}"}`,
+      type: "application/json",
+    });
+    const begin = (idem: Idempotency) => idem.begin(w.actor, "k1", "POST", "/contacts", body);
+    const lapse = () => new Promise((r) => setTimeout(r, LEASE_MS + 20));
+
+    it("does not answer the key in place of the request that took it over", async () => {
+      const idem = new Idempotency(w.store, { leaseMs: LEASE_MS });
+      const slow = await begin(idem);
+      expect(slow.kind).toBe("fresh");
+      await lapse();
+      const repeat = await begin(idem);
+      expect(repeat.kind).toBe("fresh");
+      if (slow.kind !== "fresh" || repeat.kind !== "fresh") return;
+      await slow.finish(answerOf("slow"));
+      // The repeat still holds the key: a third request waits rather than replaying the slow answer.
+      const third = await begin(idem);
+      expect(third.kind).toBe("refused");
+      await repeat.finish(answerOf("repeat"));
+      expect(await begin(idem)).toEqual({ kind: "replay", answer: answerOf("repeat") });
+    });
+
+    it("does not free the key another request took over, on failure or abandon", async () => {
+      const idem = new Idempotency(w.store, { leaseMs: LEASE_MS });
+      const failing = await begin(idem);
+      await lapse();
+      const repeat = await begin(idem);
+      if (failing.kind !== "fresh" || repeat.kind !== "fresh") throw new Error("expected fresh reservations");
+      await failing.finish({ status: 503, body: "{}", type: "application/problem+json" });
+      await failing.abandon();
+      expect(
+        await w.store.read((tx) => tx.idempotency.get(w.actor.companyId, w.actor.userId, "k1")),
+      ).toMatchObject({
+        status: null,
+        createdAt: expect.any(Number),
+      });
+      const third = await begin(idem);
+      expect(third.kind).toBe("refused");
+      await repeat.finish(answerOf("repeat"));
+      expect(await begin(idem)).toEqual({ kind: "replay", answer: answerOf("repeat") });
+    });
   });
 });

@@ -48,8 +48,15 @@ export function checkKey(key: string): Problem | null {
  */
 export class Idempotency {
   private lastPurge = 0;
+  private readonly leaseMs: number;
 
-  constructor(private readonly store: Store) {}
+  /** `leaseMs`: IDEMPOTENCY_LEASE_MS unless a test needs a lease that lapses sooner. */
+  constructor(
+    private readonly store: Store,
+    options: { leaseMs?: number } = {},
+  ) {
+    this.leaseMs = options.leaseMs ?? IDEMPOTENCY_LEASE_MS;
+  }
 
   async begin(actor: Actor, key: string, method: string, path: string, body: Buffer): Promise<Outcome> {
     const fingerprint = createHash("sha256").update(`${method} ${path}\n`).update(body).digest("hex");
@@ -61,7 +68,7 @@ export class Idempotency {
     const seen = await this.store.read((tx) => tx.idempotency.get(companyId, userId, key));
     const row = { companyId, userId, key, fingerprint, status: null, response: null, createdAt: now };
     const lapsed = (r: { status: number | null; createdAt: number }) =>
-      r.status === null && r.createdAt < now - IDEMPOTENCY_LEASE_MS;
+      r.status === null && r.createdAt < now - this.leaseMs;
     const held =
       seen && seen.createdAt >= expiredBefore && !lapsed(seen)
         ? seen
@@ -73,16 +80,19 @@ export class Idempotency {
             return (await tx.idempotency.get(companyId, userId, key)) ?? null;
           });
     if (!held) {
+      // This request's reservation is the row created now: past its lease another request may
+      // hold the key, and only the row that is still this one's is answered or freed.
+      const release = () => this.store.write((tx) => tx.idempotency.release(companyId, userId, key, now));
       return {
         kind: "fresh",
         finish: async (answer) => {
-          if (answer.status >= 500) return this.release(actor, key);
+          if (answer.status >= 500) return release();
           const stored = JSON.stringify(answer);
           await this.store.write((tx) =>
-            tx.idempotency.complete(companyId, userId, key, answer.status, stored),
+            tx.idempotency.complete(companyId, userId, key, now, answer.status, stored),
           );
         },
-        abandon: () => this.release(actor, key),
+        abandon: release,
       };
     }
     if (held.fingerprint !== fingerprint) {
@@ -92,18 +102,14 @@ export class Idempotency {
     }
     if (held.status === null || held.response === null) {
       const message = "a request with this key is still being answered; send it again in a moment";
-      const left = Math.max(1, Math.ceil((held.createdAt + IDEMPOTENCY_LEASE_MS - now) / 1000));
+      const left = Math.max(1, Math.ceil((held.createdAt + this.leaseMs - now) / 1000));
       return {
         kind: "refused",
         problem: problem(409, `${FIELD}: ${message}`, [{ field: FIELD, message }]),
-        retryAfter: Math.min(left, Math.ceil(IDEMPOTENCY_LEASE_MS / 1000)),
+        retryAfter: Math.min(left, Math.ceil(this.leaseMs / 1000)),
       };
     }
     return { kind: "replay", answer: JSON.parse(held.response) as Answer };
-  }
-
-  private async release(actor: Actor, key: string): Promise<void> {
-    await this.store.write((tx) => tx.idempotency.release(actor.companyId, actor.userId, key));
   }
 
   private async purge(now: number, before: number): Promise<void> {

@@ -51,6 +51,17 @@ export interface OAuthServer {
   provider: Provider;
   /** Whether a path belongs to the authorization server or its metadata. */
   owns(path: string): boolean;
+  /**
+   * The paths the Protected Resource Metadata is served at: below this server, and at the
+   * host's root in the form RFC 9728 builds from the resource (`/.well-known/oauth-protected-resource/crm/mcp`
+   * for `https://host/crm/mcp`).
+   */
+  resourceMetadataPaths: ReadonlySet<string>;
+  /**
+   * Tells the provider the path prefix of the public URL that the proxy in front took off, so
+   * that the addresses it builds from a request (endpoints, redirects, cookie paths) keep it.
+   */
+  mount(req: IncomingMessage): void;
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
   /** The Protected Resource Metadata document (RFC 9728). */
   resourceMetadata(): Record<string, unknown>;
@@ -126,6 +137,8 @@ async function withNotices<T>(notice: (line: string) => void, work: () => Promis
 export async function createOAuthServer(app: App, options: OAuthOptions): Promise<OAuthServer> {
   const issuer = options.baseUrl;
   const resource = `${issuer}/mcp`;
+  // `https://host/crm` behind a proxy that takes `/crm` off: every address handed out carries it.
+  const prefix = new URL(issuer).pathname.replace(/\/+$/, "");
   // Loaded only where OAuth is served: stdio and API-key-only servers never load it. On Node
   // 20 it notes that it prefers 22; it runs on 20 (the tests do).
   const { default: Provider, errors } = await withNotices(
@@ -169,7 +182,7 @@ export async function createOAuthServer(app: App, options: OAuthOptions): Promis
     rotateRefreshToken: true,
     issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed("refresh_token"),
     expiresWithSession: async () => false,
-    interactions: { url: (_ctx, interaction) => `${CONSENT_PATH}${interaction.uid}` },
+    interactions: { url: (_ctx, interaction) => `${prefix}${CONSENT_PATH}${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
       registration: { enabled: true, initialAccessToken: false },
@@ -212,26 +225,39 @@ export async function createOAuthServer(app: App, options: OAuthOptions): Promis
   const callback = provider.callback();
 
   const resourceMetadataUrl = `${issuer}/.well-known/oauth-protected-resource/mcp`;
+  const resourceMetadataPaths = new Set([
+    "/.well-known/oauth-protected-resource",
+    "/.well-known/oauth-protected-resource/mcp",
+    `/.well-known/oauth-protected-resource${prefix}/mcp`,
+  ]);
+  // The authorization server's metadata: below this server, and (RFC 8414, for an issuer with
+  // a path) at the host's root with the path after the well-known name.
+  const metadataPaths = new Map<string, string>();
+  for (const name of ["/.well-known/oauth-authorization-server", "/.well-known/openid-configuration"]) {
+    metadataPaths.set(name, name);
+    if (prefix) metadataPaths.set(`${name}${prefix}`, name);
+  }
+  const mount = (req: IncomingMessage) => {
+    // oidc-provider takes the part of `originalUrl` before `url` as where it is mounted.
+    if (prefix)
+      (req as IncomingMessage & { originalUrl?: string }).originalUrl = `${prefix}${req.url ?? "/"}`;
+  };
   return {
     issuer,
     resource,
     provider,
     resourceMetadataUrl,
+    resourceMetadataPaths,
+    mount,
     owns(path) {
-      return (
-        (path.startsWith("/oauth/") && !path.startsWith(CONSENT_PATH)) ||
-        path === "/.well-known/oauth-authorization-server" ||
-        path === "/.well-known/openid-configuration"
-      );
+      return (path.startsWith("/oauth/") && !path.startsWith(CONSENT_PATH)) || metadataPaths.has(path);
     },
     async handle(req, res) {
+      const url = new URL(req.url ?? "/", "http://localhost");
+      const metadata = metadataPaths.get(url.pathname);
       // RFC 8414's name for the document oidc-provider serves as OpenID discovery.
-      if (req.url?.startsWith("/.well-known/oauth-authorization-server")) {
-        req.url = req.url.replace(
-          "/.well-known/oauth-authorization-server",
-          "/.well-known/openid-configuration",
-        );
-      }
+      if (metadata) req.url = `/.well-known/openid-configuration${url.search}`;
+      mount(req);
       await callback(req, res);
     },
     resourceMetadata() {

@@ -14,6 +14,8 @@ function oauthOf(ctx: Ctx): OAuthServer {
 /** The pending authorization request this browser holds, from the provider's own cookie. */
 async function interaction(ctx: Ctx, oauth: OAuthServer, uid: string) {
   let details: Awaited<ReturnType<OAuthServer["provider"]["interactionDetails"]>>;
+  // The provider answers with addresses below the public URL's path, when it has one.
+  oauth.mount(ctx.req);
   try {
     details = await oauth.provider.interactionDetails(ctx.req, ctx.res);
   } catch {

@@ -1,6 +1,8 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "../../app.js";
+import { selectTools, type ToolDefinition, type ToolSelection } from "../../mcp/registry.js";
+import { ALL_TOOLS } from "../../mcp/server.js";
 import type { OAuthServer } from "../oauth/provider.js";
 import type { Upload } from "./forms.js";
 import type { Html } from "./html.js";
@@ -21,6 +23,74 @@ export interface Ctx {
   oauth?: OAuthServer;
   /** The file of a multipart form (the CSV import). */
   upload?: Upload;
+  /** The server's toolsets and read-only flag (`--toolsets`, `--read-only`). */
+  selection: ToolSelection;
+}
+
+/** The MCP tool a form of the UI does the work of: the UI changes nothing its tool may not. */
+export type UiTool =
+  | "create_webhook"
+  | "update_webhook"
+  | "rotate_webhook_secret"
+  | "delete_webhook"
+  | "resend_webhook_delivery"
+  | "resend_failed_webhook_deliveries"
+  | "import_records";
+
+function toolNamed(name: UiTool): ToolDefinition {
+  const tool = ALL_TOOLS.find((t) => t.name === name);
+  // Stryker disable next-line all: unreachable, UiTool names only tools that exist
+  if (!tool) throw new Error(`no tool named ${name}`);
+  return tool;
+}
+
+/**
+ * Why the server's selection keeps the UI from what `tool` does, or null when it does not.
+ * The rule is MCP's own (`selectTools`, read-only by readOnlyHint); only the words are the UI's.
+ */
+export function uiRefusal(name: UiTool, selection: ToolSelection): string | null {
+  const tool = toolNamed(name);
+  if (selectTools([tool], selection).length === 1) return null;
+  if (selection.toolsets && !selection.toolsets.includes(tool.toolset)) {
+    return `This server serves only the ${selection.toolsets.join(", ")} toolset${selection.toolsets.length === 1 ? "" : "s"} (--toolsets), and this form belongs to ${tool.toolset} (the ${tool.name} tool), so the web UI does not do it either. Serve ${tool.toolset} too to use it.`;
+  }
+  return `This server is read-only (--read-only): the web UI shows data but changes nothing, as MCP and the REST API do (the ${tool.name} tool is not served). Start the server without --read-only to use this form.`;
+}
+
+/** Whether the page should offer the form that does what `tool` does. */
+export function offers(ctx: Ctx, tool: UiTool): boolean {
+  return uiRefusal(tool, ctx.selection) === null;
+}
+
+/**
+ * The path of the public URL (`/crm` for `CRM_PUBLIC_URL=https://host/crm`), which the proxy in
+ * front takes off each request: the UI's own addresses, written from the root, get it back.
+ */
+const mounts = new WeakMap<ServerResponse, string>();
+
+/** Answers on `res` address the UI below `prefix` ("" at the root). */
+export function mountAt(res: ServerResponse, prefix: string): void {
+  if (prefix) mounts.set(res, prefix);
+}
+
+/** The UI's path prefix of a public URL: "" when it has none. */
+export function prefixOf(publicUrl: string | undefined): string {
+  return publicUrl ? new URL(publicUrl).pathname.replace(/\/+$/, "") : "";
+}
+
+/** A root-relative address (`/webhooks`) below the prefix; any other left as it is. */
+function below(res: ServerResponse, location: string): string {
+  const prefix = mounts.get(res);
+  return prefix && location.startsWith("/") && !location.startsWith("//") ? `${prefix}${location}` : location;
+}
+
+/**
+ * A page's links, forms and sources below the prefix. Values written into a page are escaped,
+ * so an attribute opening `="/` is always one of the page's own addresses.
+ */
+function pageBelow(res: ServerResponse, text: string): string {
+  const prefix = mounts.get(res);
+  return prefix ? text.replace(/(\s(?:href|action|src)=")\/(?!\/)/g, `$1${prefix}/`) : text;
 }
 
 export function newNonce(): string {
@@ -55,7 +125,7 @@ export function sendPage(
   extra: Record<string, string> = {},
   formActions: readonly string[] = [],
 ) {
-  const text = body.toString();
+  const text = pageBelow(res, body.toString());
   res.writeHead(status, {
     ...htmlHeaders(nonce, formActions),
     "content-length": String(Buffer.byteLength(text)),
@@ -66,7 +136,12 @@ export function sendPage(
 
 /** 303 after a POST (and for sign-in redirects), so the browser follows with a GET. */
 export function redirect(res: ServerResponse, location: string, extra: Record<string, string> = {}) {
-  res.writeHead(303, { location, "cache-control": "no-store", "content-length": "0", ...extra });
+  res.writeHead(303, {
+    location: below(res, location),
+    "cache-control": "no-store",
+    "content-length": "0",
+    ...extra,
+  });
   res.end();
 }
 

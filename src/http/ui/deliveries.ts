@@ -2,7 +2,7 @@ import { ConflictError, ValidationError } from "../../domain/errors.js";
 import { EVENT_NAMES } from "../../events/catalog.js";
 import type { DeliveryDetail, DeliverySummary } from "../../webhooks/deliveries.js";
 import type { WebhookView } from "../../webhooks/records.js";
-import { type Ctx, redirectWithFlash, render } from "./context.js";
+import { type Ctx, offers, redirectWithFlash, render } from "./context.js";
 import {
   errorFor,
   type FieldErrors,
@@ -157,7 +157,17 @@ ${
   </span>
 </div>
 
-<h2 id="resend-failed">Resend failed deliveries</h2>
+${offers(ctx, "resend_failed_webhook_deliveries") ? bulkResendForm(ctx, webhooks, bulkValues, bulkErrors) : ""}`;
+  await render(ctx, bulk ? 422 : 200, { title: "Webhook Deliveries", active: "deliveries", body });
+}
+
+function bulkResendForm(
+  ctx: Ctx,
+  webhooks: WebhookView[],
+  bulkValues: BulkForm,
+  bulkErrors: FieldErrors,
+): Html {
+  return html`<h2 id="resend-failed">Resend failed deliveries</h2>
 ${formError(bulkErrors)}
 <form class="card filters" method="post" action="/deliveries/resend-failed" novalidate>
   ${csrfField(ctx.session.csrf)}
@@ -178,7 +188,6 @@ ${formError(bulkErrors)}
 </form>
 <p class="hint">Times are read as UTC, whatever your browser's time zone. Each event whose latest delivery in the window
 failed is sent once more, as a new delivery; disabled and deleted webhooks are skipped.</p>`;
-  await render(ctx, bulk ? 422 : 200, { title: "Webhook Deliveries", active: "deliveries", body });
 }
 
 export async function resendFailed(ctx: Ctx) {
@@ -233,11 +242,15 @@ export async function showDelivery(ctx: Ctx, id: string) {
   const inFlight = d.status === "pending" || d.status === "sending";
   const body = html`<div class="head">
   <h1>Delivery <code>${d.id}</code> ${statusBadge(d.status)}</h1>
-  <form method="post" action="/deliveries/${d.id}/resend" class="actions">
+  ${
+    offers(ctx, "resend_webhook_delivery")
+      ? html`<form method="post" action="/deliveries/${d.id}/resend" class="actions">
     ${csrfField(ctx.session.csrf)}
     <a class="btn secondary" href="/deliveries">All deliveries</a>
     <button class="btn" type="submit">Resend</button>
-  </form>
+  </form>`
+      : html`<div class="actions"><a class="btn secondary" href="/deliveries">All deliveries</a></div>`
+  }
 </div>
 <div class="card">
   <dl class="meta">

@@ -2,7 +2,7 @@ import { exportCsvText } from "../../csv/export.js";
 import { CsvImporter, type ImportReport } from "../../csv/import.js";
 import { ValidationError } from "../../domain/errors.js";
 import { ENTITIES, ENTITY_TYPES, type EntityType } from "../../domain/model.js";
-import { type Ctx, render } from "./context.js";
+import { type Ctx, render, uiRefusal } from "./context.js";
 import { type Html, html } from "./html.js";
 import { csrfField } from "./layout.js";
 
@@ -25,6 +25,8 @@ function uploadForm(
   createOrganizations: boolean,
   error?: string,
 ): Html {
+  const refusal = uiRefusal("import_records", ctx.selection);
+  if (refusal) return html`<div class="card"><p id="import-off">${refusal}</p></div>`;
   return html`<form class="card" method="post" action="/import" enctype="multipart/form-data">
   ${csrfField(ctx.session.csrf)}
   ${error ? html`<div class="flash error" role="alert">${error}</div>` : ""}

@@ -1,9 +1,20 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "../../app.js";
 import { ConflictError, NotFoundError, ValidationError } from "../../domain/errors.js";
+import type { ToolSelection } from "../../mcp/registry.js";
 import type { OAuthServer } from "../oauth/provider.js";
 import { decideConsent, listApps, revokeApp, showConsent } from "./apps.js";
-import { type Ctx, newNonce, redirect, render, sendPage } from "./context.js";
+import {
+  type Ctx,
+  mountAt,
+  newNonce,
+  prefixOf,
+  redirect,
+  render,
+  sendPage,
+  type UiTool,
+  uiRefusal,
+} from "./context.js";
 import { listDeliveries, resendDelivery, resendFailed, showDelivery } from "./deliveries.js";
 import { eventCatalog } from "./events.js";
 import { FormTooLarge, readForm, readMultipart } from "./forms.js";
@@ -47,6 +58,11 @@ interface Route {
   method: Method;
   pattern: RegExp;
   handle: (ctx: Ctx, id: string) => Promise<void>;
+  /**
+   * The MCP tool whose work the route does (or whose form it shows): refused, page and form
+   * alike, when the server's toolsets or read-only flag would refuse that tool.
+   */
+  tool?: UiTool;
 }
 
 const ID = "([A-Za-z0-9_-]{1,100})";
@@ -54,19 +70,54 @@ const ID = "([A-Za-z0-9_-]{1,100})";
 /** The signed-in routes. Sign-in, sign-out and `/` are handled before these. */
 const ROUTES: Route[] = [
   { method: "GET", pattern: /^\/webhooks$/, handle: listWebhooks },
-  { method: "POST", pattern: /^\/webhooks$/, handle: createWebhook },
-  { method: "GET", pattern: /^\/webhooks\/new$/, handle: newWebhookForm },
+  { method: "POST", pattern: /^\/webhooks$/, handle: createWebhook, tool: "create_webhook" },
+  { method: "GET", pattern: /^\/webhooks\/new$/, handle: newWebhookForm, tool: "create_webhook" },
   { method: "GET", pattern: new RegExp(`^/webhooks/${ID}$`), handle: showWebhook },
-  { method: "GET", pattern: new RegExp(`^/webhooks/${ID}/edit$`), handle: editWebhookForm },
-  { method: "POST", pattern: new RegExp(`^/webhooks/${ID}$`), handle: updateWebhook },
-  { method: "POST", pattern: new RegExp(`^/webhooks/${ID}/toggle$`), handle: toggleWebhook },
-  { method: "POST", pattern: new RegExp(`^/webhooks/${ID}/rotate$`), handle: rotateWebhookSecret },
-  { method: "GET", pattern: new RegExp(`^/webhooks/${ID}/delete$`), handle: confirmDeleteWebhook },
-  { method: "POST", pattern: new RegExp(`^/webhooks/${ID}/delete$`), handle: deleteWebhook },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/webhooks/${ID}/edit$`),
+    handle: editWebhookForm,
+    tool: "update_webhook",
+  },
+  { method: "POST", pattern: new RegExp(`^/webhooks/${ID}$`), handle: updateWebhook, tool: "update_webhook" },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/webhooks/${ID}/toggle$`),
+    handle: toggleWebhook,
+    tool: "update_webhook",
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/webhooks/${ID}/rotate$`),
+    handle: rotateWebhookSecret,
+    tool: "rotate_webhook_secret",
+  },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/webhooks/${ID}/delete$`),
+    handle: confirmDeleteWebhook,
+    tool: "delete_webhook",
+  },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/webhooks/${ID}/delete$`),
+    handle: deleteWebhook,
+    tool: "delete_webhook",
+  },
   { method: "GET", pattern: /^\/deliveries$/, handle: (ctx) => listDeliveries(ctx) },
-  { method: "POST", pattern: /^\/deliveries\/resend-failed$/, handle: resendFailed },
+  {
+    method: "POST",
+    pattern: /^\/deliveries\/resend-failed$/,
+    handle: resendFailed,
+    tool: "resend_failed_webhook_deliveries",
+  },
   { method: "GET", pattern: new RegExp(`^/deliveries/${ID}$`), handle: showDelivery },
-  { method: "POST", pattern: new RegExp(`^/deliveries/${ID}/resend$`), handle: resendDelivery },
+  {
+    method: "POST",
+    pattern: new RegExp(`^/deliveries/${ID}/resend$`),
+    handle: resendDelivery,
+    tool: "resend_webhook_delivery",
+  },
   { method: "GET", pattern: /^\/events$/, handle: eventCatalog },
   { method: "GET", pattern: new RegExp(`^/records/${ID}$`), handle: showRecord },
   { method: "GET", pattern: /^\/search$/, handle: (ctx) => searchRecords(ctx) },
@@ -75,7 +126,7 @@ const ROUTES: Route[] = [
   { method: "GET", pattern: /^\/apps$/, handle: (ctx) => listApps(ctx) },
   { method: "POST", pattern: new RegExp(`^/apps/${ID}/revoke$`), handle: revokeApp },
   { method: "GET", pattern: /^\/import$/, handle: importPage },
-  { method: "POST", pattern: /^\/import$/, handle: runImport },
+  { method: "POST", pattern: /^\/import$/, handle: runImport, tool: "import_records" },
   { method: "GET", pattern: new RegExp(`^/export/${ID}$`), handle: exportDownload },
 ];
 
@@ -103,13 +154,19 @@ async function problemPage(ctx: Ctx, status: number, title: string, message: str
  * catalog. A thin layer: it routes, parses forms and renders; the services hold the rules.
  * Answers true when the request was one of its routes.
  */
-export function uiHandler(app: App, oauth: () => OAuthServer | undefined = () => undefined) {
+export function uiHandler(
+  app: App,
+  oauth: () => OAuthServer | undefined = () => undefined,
+  selection: ToolSelection = {},
+) {
   const sessions = new SessionStore(app.store);
+  const prefix = prefixOf(app.config.publicUrl);
 
   return async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> => {
     const path = url.pathname;
     const routes = ROUTES.filter((r) => r.pattern.test(path));
     if (routes.length === 0 && !OWN_PATHS.some((p) => p.test(path))) return false;
+    mountAt(res, prefix);
 
     const method = methodOf(req);
     const allowed = routes.map((r) => r.method);
@@ -132,8 +189,18 @@ export function uiHandler(app: App, oauth: () => OAuthServer | undefined = () =>
     const toLogin = (extra: Record<string, string> = {}) =>
       redirect(res, "/login", { ...(staleCookie ? { "set-cookie": clearedCookie() } : {}), ...extra });
 
+    const route = routes.find((r) => r.method === method);
+    const refusal = session && route?.tool ? uiRefusal(route.tool, selection) : null;
+
     let form = new URLSearchParams();
     let upload: Ctx["upload"];
+    if (refusal && session) {
+      // What the server does not serve is refused before its form is read: nothing is written.
+      const ctx: Ctx = { app, req, res, url, session, sessions, form, oauth: oauth(), selection };
+      if (method === "POST") res.setHeader("connection", "close");
+      await problemPage(ctx, 403, "Not on this server", refusal);
+      return true;
+    }
     if (method === "POST") {
       // Cookies are SameSite=Strict already; this also stops a page elsewhere that posts a key of its own.
       if (!originAllowed(req)) {
@@ -198,11 +265,11 @@ export function uiHandler(app: App, oauth: () => OAuthServer | undefined = () =>
       return true;
     }
 
-    const route = routes.find((r) => r.method === method)!;
-    const id = route.pattern.exec(path)?.[1] ?? "";
-    const ctx: Ctx = { app, req, res, url, session, sessions, form, upload, oauth: oauth() };
+    // Every path but the three handled above has a route for the method, or was a 405.
+    const id = route!.pattern.exec(path)?.[1] ?? "";
+    const ctx: Ctx = { app, req, res, url, session, sessions, form, upload, oauth: oauth(), selection };
     try {
-      await route.handle(ctx, id);
+      await route!.handle(ctx, id);
     } catch (error) {
       if (res.headersSent) throw error;
       if (error instanceof NotFoundError) {

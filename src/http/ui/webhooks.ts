@@ -3,7 +3,7 @@ import { ENTITY_TYPES } from "../../domain/model.js";
 import { EVENT_ACTIONS, EVENT_CATALOG } from "../../events/catalog.js";
 import { successRate, type Tally, type WebhookFigures, type WebhookHealth } from "../../webhooks/health.js";
 import type { WebhookView } from "../../webhooks/records.js";
-import { type Ctx, redirectWithFlash, render } from "./context.js";
+import { type Ctx, offers, redirectWithFlash, render } from "./context.js";
 import { errorFor, type FieldErrors, fieldErrors, formError, invalidAttrs } from "./forms.js";
 import { type Html, html } from "./html.js";
 import { csrfField, formatTime, statusBadge } from "./layout.js";
@@ -126,6 +126,22 @@ export async function listWebhooks(ctx: Ctx) {
   );
   const query = (extra: Record<string, string>) =>
     `/webhooks?${new URLSearchParams({ ...(q ? { q } : {}), ...(limit ? { limit: String(limit) } : {}), ...extra })}`;
+  // A read-only server (or one without the webhooks toolset) offers no form that it would refuse.
+  const canEdit = offers(ctx, "update_webhook");
+  const canDelete = offers(ctx, "delete_webhook");
+  const actions = (w: WebhookView): Html =>
+    html`<td data-label="Actions"><div class="actions">
+    ${
+      canEdit
+        ? html`<a class="btn secondary small" href="/webhooks/${w.id}/edit">Edit</a>
+    <form method="post" action="/webhooks/${w.id}/toggle">${csrfField(ctx.session.csrf)}
+      <input type="hidden" name="enabled" value="${w.enabled ? "false" : "true"}">
+      <button class="btn secondary small" type="submit">${w.enabled ? "Disable" : "Enable"}</button>
+    </form>`
+        : ""
+    }
+    ${canDelete ? html`<a class="btn secondary small" href="/webhooks/${w.id}/delete">Delete</a>` : ""}
+  </div></td>`;
   const rows = page.items.map(
     (w) => html`<tr>
   <td class="url" data-label="URL"><a href="/webhooks/${w.id}" title="This webhook's health">${w.url}</a></td>
@@ -138,19 +154,12 @@ export async function listWebhooks(ctx: Ctx) {
   <td data-label="Description">${w.description || html`<span class="muted">—</span>`}</td>
   <td data-label="Last delivery"><a href="/deliveries?webhookId=${w.id}" title="This webhook's deliveries">${statusBadge(w.lastDeliveryStatus)}</a></td>
   <td data-label="Health">${healthCell(health.get(w.id))}</td>
-  <td data-label="Actions"><div class="actions">
-    <a class="btn secondary small" href="/webhooks/${w.id}/edit">Edit</a>
-    <form method="post" action="/webhooks/${w.id}/toggle">${csrfField(ctx.session.csrf)}
-      <input type="hidden" name="enabled" value="${w.enabled ? "false" : "true"}">
-      <button class="btn secondary small" type="submit">${w.enabled ? "Disable" : "Enable"}</button>
-    </form>
-    <a class="btn secondary small" href="/webhooks/${w.id}/delete">Delete</a>
-  </div></td>
+  ${canEdit || canDelete ? actions(w) : ""}
 </tr>`,
   );
   const body = html`<div class="head">
   <h1>Webhooks</h1>
-  <a class="btn" href="/webhooks/new">New webhook</a>
+  ${offers(ctx, "create_webhook") ? html`<a class="btn" href="/webhooks/new">New webhook</a>` : ""}
 </div>
 <form class="filters search" method="get" action="/webhooks" role="search">
   <div class="field grow"><label for="q">Search url or description</label>
@@ -161,10 +170,10 @@ export async function listWebhooks(ctx: Ctx) {
 ${
   page.items.length
     ? html`<table class="stack">
-  <thead><tr><th>URL</th><th>Events</th><th>Enabled</th><th>Description</th><th>Last delivery</th><th>Health (UTC)</th><th>Actions</th></tr></thead>
+  <thead><tr><th>URL</th><th>Events</th><th>Enabled</th><th>Description</th><th>Last delivery</th><th>Health (UTC)</th>${canEdit || canDelete ? html`<th>Actions</th>` : ""}</tr></thead>
   <tbody>${rows}</tbody>
 </table>`
-    : html`<p class="empty">${q ? "No webhook matches this search." : "No webhooks yet. Create one to be told about every change."}</p>`
+    : html`<p class="empty">${q ? "No webhook matches this search." : offers(ctx, "create_webhook") ? "No webhooks yet. Create one to be told about every change." : "No webhooks yet."}</p>`
 }
 </div>
 <div class="pager">
@@ -220,7 +229,7 @@ export async function showWebhook(ctx: Ctx, id: string) {
   <h1>Webhook</h1>
   <div class="actions">
     <a class="btn secondary" href="/deliveries?webhookId=${webhook.id}">Its deliveries</a>
-    <a class="btn" href="/webhooks/${webhook.id}/edit">Edit</a>
+    ${offers(ctx, "update_webhook") ? html`<a class="btn" href="/webhooks/${webhook.id}/edit">Edit</a>` : ""}
   </div>
 </div>
 ${
@@ -345,7 +354,7 @@ ${formError(errors)}
   </div>
 </form>
 ${
-  editing
+  editing && offers(ctx, "rotate_webhook_secret")
     ? html`<form class="card" method="post" action="/webhooks/${existing.id}/rotate">
   ${csrfField(ctx.session.csrf)}
   <h2>Rotate the secret</h2>

@@ -3,7 +3,6 @@ import {
   CREATE_INPUTS,
   customFieldsItemInput,
   filtersInput,
-  MAX_SEARCH_TERM,
   searchTermInput,
   UPDATE_INPUTS,
 } from "../../crm/inputs.js";
@@ -19,7 +18,7 @@ import {
 } from "../../domain/model.js";
 import { decodeCursor, encodeCursor } from "../../domain/paging.js";
 import { quote } from "../../domain/quote.js";
-import { cursorInput, idInput, NAME_MAX_LENGTH } from "../../domain/validate.js";
+import { cursorInput, idInput, NAME_MAX_LENGTH, SEARCH_TERM_MAX_LENGTH } from "../../domain/validate.js";
 import { diffRecords } from "../../events/diff.js";
 import { historyQuery } from "../../events/history.js";
 import { notes as loadNotes } from "../../notes/lazy.js";
@@ -300,7 +299,7 @@ export const crmTools: ToolDefinition[] = [
     description:
       "Search names, emails, phones, domains across entity types (a full name works); the best few of each. Finds an id from a name.",
     input: z.strictObject({
-      searchTerm: z.string().min(1).max(MAX_SEARCH_TERM),
+      searchTerm: z.string().min(1).max(SEARCH_TERM_MAX_LENGTH),
       entities: entitiesInput.optional().describe("Default: all five"),
       limitPerEntity: z.number().int().min(1).max(25).optional().describe("Default 5"),
     }),

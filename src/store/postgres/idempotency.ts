@@ -5,6 +5,8 @@ import type { Conn } from "./db.js";
 const ROW = `company_id as "companyId", user_id as "userId", key, fingerprint, status, response,
   created_at::float8 as "createdAt"`;
 const KEY = "company_id = $1 and user_id = $2 and key = $3";
+/** One request's reservation: the key as that request took it, not yet answered. */
+const RESERVATION = `${KEY} and created_at = $4 and status is null`;
 
 export class PgIdempotencyRepository implements IdempotencyRepository {
   constructor(private readonly c: Conn) {}
@@ -32,18 +34,28 @@ export class PgIdempotencyRepository implements IdempotencyRepository {
     ]);
   }
 
-  async complete(companyId: string, userId: string, key: string, status: number, response: string) {
-    await this.c.run(`update idempotency_keys set status = $4, response = $5 where ${KEY}`, [
+  async complete(
+    companyId: string,
+    userId: string,
+    key: string,
+    createdAt: number,
+    status: number,
+    response: string,
+  ): Promise<boolean> {
+    const updated = await this.c.run(
+      `update idempotency_keys set status = $5, response = $6 where ${RESERVATION}`,
+      [companyId, userId, key, createdAt, status, response],
+    );
+    return updated > 0;
+  }
+
+  async release(companyId: string, userId: string, key: string, createdAt: number): Promise<void> {
+    await this.c.run(`delete from idempotency_keys where ${RESERVATION}`, [
       companyId,
       userId,
       key,
-      status,
-      response,
+      createdAt,
     ]);
-  }
-
-  async release(companyId: string, userId: string, key: string): Promise<void> {
-    await this.c.run(`delete from idempotency_keys where ${KEY}`, [companyId, userId, key]);
   }
 
   async deleteExpired(before: number): Promise<void> {

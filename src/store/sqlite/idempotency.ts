@@ -1,4 +1,4 @@
-import { and, eq, lt } from "drizzle-orm";
+import { and, eq, isNull, lt } from "drizzle-orm";
 import type { IdempotencyRepository } from "../api.js";
 import type { IdempotencyRow } from "../rows.js";
 import type { Db } from "./db.js";
@@ -6,6 +6,9 @@ import { idempotencyKeys as t } from "./schema/index.js";
 
 const keyOf = (companyId: string, userId: string, key: string) =>
   and(eq(t.companyId, companyId), eq(t.userId, userId), eq(t.key, key));
+/** One request's reservation: the key as that request took it, not yet answered. */
+const reservationOf = (companyId: string, userId: string, key: string, createdAt: number) =>
+  and(keyOf(companyId, userId, key), eq(t.createdAt, createdAt), isNull(t.status));
 
 export class SqliteIdempotencyRepository implements IdempotencyRepository {
   constructor(private readonly db: Db) {}
@@ -26,18 +29,27 @@ export class SqliteIdempotencyRepository implements IdempotencyRepository {
       .get();
   }
 
-  async complete(companyId: string, userId: string, key: string, status: number, response: string) {
-    this.db
-      .update(t)
-      .set({ status, response })
-      .where(keyOf(companyId, userId, key))
-      .run();
+  async complete(
+    companyId: string,
+    userId: string,
+    key: string,
+    createdAt: number,
+    status: number,
+    response: string,
+  ): Promise<boolean> {
+    return (
+      this.db
+        .update(t)
+        .set({ status, response })
+        .where(reservationOf(companyId, userId, key, createdAt))
+        .run().changes > 0
+    );
   }
 
-  async release(companyId: string, userId: string, key: string): Promise<void> {
+  async release(companyId: string, userId: string, key: string, createdAt: number): Promise<void> {
     this.db
       .delete(t)
-      .where(keyOf(companyId, userId, key))
+      .where(reservationOf(companyId, userId, key, createdAt))
       .run();
   }
 
