@@ -63,6 +63,8 @@ export class TenantService {
   private readonly keys = new Map<string, { actor: Actor; keyId: string; until: number }>();
   /** When each key's use was last written (or read from the store), by key id. */
   private readonly lastUsed = new Map<string, number>();
+  /** Writes of `lastUsedAt` under way. */
+  private readonly writes = new Set<Promise<void>>();
 
   constructor(
     private readonly store: Store,
@@ -228,12 +230,19 @@ export class TenantService {
     if (this.lastUsed.size >= KEY_CACHE_SIZE) this.lastUsed.clear();
     this.lastUsed.set(keyId, now);
     const at = new Date(now).toISOString();
-    this.store
+    const write = this.store
       .write((tx) => tx.tenants.touchApiKey(keyId, at))
       .catch(() => {
         // Only a record of use: a store too busy or gone refuses nothing. Tried again next time.
         if (this.lastUsed.get(keyId) === now) this.lastUsed.delete(keyId);
-      });
+      })
+      .finally(() => this.writes.delete(write));
+    this.writes.add(write);
+  }
+
+  /** Resolves once the uses noted so far are written: before the store closes. */
+  async flushUses(): Promise<void> {
+    await Promise.all(this.writes);
   }
 
   async hasApiKeys(actor: Actor): Promise<boolean> {
