@@ -1,7 +1,7 @@
 import { Client, InMemoryTransport, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../src/events/recorder.js";
-import { McpServerPool, poolKey } from "../../src/http/mcp-pool.js";
+import { IdlePool, McpServerPool, poolKey } from "../../src/http/mcp-pool.js";
 import { startHttpServer } from "../../src/http/server.js";
 import { newServer } from "../../src/mcp/registry.js";
 import { ok, openTestApp, type TestApp } from "../support/app.js";
@@ -254,5 +254,27 @@ describe("McpServerPool", () => {
     expect(pool.size).toBe(2);
     expect(pool.take("a", () => newServer("t", "1"))).toBe(a);
     expect(pool.take("b", () => newServer("t", "1"))).not.toBe(b);
+  });
+});
+
+describe("IdlePool", () => {
+  it("hands an idle item out once, keeps at most perKey a key and forgets the least recently used key", () => {
+    const pool = new IdlePool<string>({ keys: 2, perKey: 2 });
+    expect(pool.take("a")).toBeUndefined();
+    pool.give("a", "a1");
+    pool.give("a", "a2");
+    pool.give("a", "a3");
+    expect(pool.size).toBe(2);
+    const first = pool.take("a");
+    expect(pool.take("a")).not.toBe(first);
+    expect(pool.take("a")).toBeUndefined();
+    pool.give("a", "a1");
+    pool.give("b", "b1");
+    pool.take("a");
+    pool.give("a", "a1");
+    pool.give("c", "c1");
+    expect(pool.take("b")).toBeUndefined();
+    expect(pool.take("a")).toBe("a1");
+    expect(pool.take("c")).toBe("c1");
   });
 });
