@@ -352,31 +352,70 @@ export async function benchHttpVsStdio(opts: { quick: boolean }) {
       if (r.isError) throw new Error(JSON.stringify(r.content));
       return ms;
     };
+    // The same JSON-RPC call as one bare `fetch` POST, without the SDK client: what the
+    // server and the HTTP round trip cost, apart from the client library's own work.
+    const body = JSON.stringify({
+      jsonrpc: "2.0",
+      id: 1,
+      method: "tools/call",
+      params: { name: "get_entities", arguments: { items } },
+    });
+    const headers = {
+      authorization: `Bearer ${started.key}`,
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+      "mcp-protocol-version": http.getNegotiatedProtocolVersion() ?? "2025-11-25",
+    };
+    const bare = async () => {
+      const start = performance.now();
+      const r = await fetch(`${started.url}/mcp`, { method: "POST", headers, body });
+      const answer = (await r.json()) as { result?: { isError?: boolean } };
+      const ms = performance.now() - start;
+      if (!answer.result || answer.result.isError) throw new Error(JSON.stringify(answer));
+      return ms;
+    };
     for (let i = 0; i < 50; i++) {
       await call(http);
       await call(stdio);
+      await bare();
     }
-    const times = { http: [] as number[], stdio: [] as number[] };
+    const times = { http: [] as number[], stdio: [] as number[], fetch: [] as number[] };
     // CPU time of each server process, which a loaded machine does not inflate as it does
-    // the clock: the part of the gap that is the server's own work.
+    // the clock: the part of the gap that is the server's own work. The client's CPU (this
+    // process) per call is the part that no server can remove.
     const cpu = { http: 0, stdio: 0 };
+    const client = { http: 0, stdio: 0 };
+    const ownCpuMs = () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1000;
+    };
     const rounds = opts.quick ? 5 : 10;
     for (let round = 0; round < rounds; round++) {
       let before = cpuMs(serve.pid!);
+      let own = ownCpuMs();
       for (let i = 0; i < 50; i++) times.http.push(await call(http));
       cpu.http += cpuMs(serve.pid!) - before;
+      client.http += ownCpuMs() - own;
       before = cpuMs(stdioTransport.pid!);
+      own = ownCpuMs();
       for (let i = 0; i < 50; i++) times.stdio.push(await call(stdio));
       cpu.stdio += cpuMs(stdioTransport.pid!) - before;
+      client.stdio += ownCpuMs() - own;
+      for (let i = 0; i < 50; i++) times.fetch.push(await bare());
     }
     const h = percentile(times.http, 50);
     const s = percentile(times.stdio, 50);
+    const f = percentile(times.fetch, 50);
     return {
       http_get_entities_p50_ms: h,
       stdio_get_entities_p50_ms: s,
       http_vs_stdio_call_ratio: h / s,
+      http_fetch_get_entities_p50_ms: f,
+      http_fetch_vs_stdio_call_ratio: f / s,
       http_server_cpu_ms_per_call: cpu.http / times.http.length,
       stdio_server_cpu_ms_per_call: cpu.stdio / times.stdio.length,
+      http_client_cpu_ms_per_call: client.http / times.http.length,
+      stdio_client_cpu_ms_per_call: client.stdio / times.stdio.length,
     };
   } finally {
     for (const c of clients) await c.close().catch(() => undefined);

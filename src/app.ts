@@ -67,12 +67,13 @@ export async function openApp(config: Config, options: AppOptions = {}): Promise
     },
   });
   if (options.dispatch !== false) dispatcher.start();
+  const tenants = new TenantService(store);
   return {
     config,
     store,
     crm: new CrmService(store),
     history: new HistoryService(store),
-    tenants: new TenantService(store),
+    tenants,
     webhooks: new WebhookService(store, { allowPrivate: config.allowPrivate, resolver: options.resolver }),
     deliveries: new DeliveryService(store),
     dispatcher,
@@ -80,6 +81,7 @@ export async function openApp(config: Config, options: AppOptions = {}): Promise
     logger,
     async close() {
       await dispatcher.stop();
+      await tenants.flushUses();
       await store.close();
     },
   };

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ValidationError } from "../src/domain/errors.js";
-import type { TenantService } from "../src/tenants/service.js";
+import { KEY_CACHE_MS, LAST_USED_EVERY_MS, TenantService } from "../src/tenants/service.js";
 import { openTestApp, type TestApp } from "./support/app.js";
 
 let t: TestApp;
@@ -64,6 +64,8 @@ describe("companies, users and keys without SQL", () => {
   it("revokes a key at once, and only once", async () => {
     const key = await tenants.createApiKey(t.owner, "lost laptop");
     const kept = await tenants.createApiKey(t.owner, "desk");
+    // Found once, so its lookup is trusted for a while: the revoke must forget it here.
+    expect(await tenants.authenticate(key.key)).toEqual(t.owner);
     expect(await tenants.revokeApiKey(key.id)).toMatchObject({ id: key.id, name: "lost laptop" });
     expect(await tenants.authenticate(key.key)).toBeNull();
     expect(await tenants.authenticate(kept.key)).toEqual(t.owner);
@@ -94,5 +96,63 @@ describe("companies, users and keys without SQL", () => {
     await refuses(() => tenants.createApiKeyForUser(t.owner.userId, " "), "name", /must not be empty/);
     await refuses(() => tenants.listApiKeys({ companyId: "acme" }), "company", /starts with co_/);
     await refuses(() => tenants.revokeApiKey("usr_x"), "id", /starts with key_/);
+  });
+});
+
+describe("a key's lookup and its last use", () => {
+  const START = Date.parse("2026-03-01T09:00:00.000Z");
+  const lastUsedOf = async (id: string) => (await tenants.listApiKeys()).find((k) => k.id === id)!.lastUsedAt;
+
+  it("a key revoked by another process is refused once its lookup here is KEY_CACHE_MS old", async () => {
+    let now = START;
+    // Another node on the same database: its own service, its own clock.
+    const node = new TenantService(t.app.store, () => now);
+    const made = await tenants.createApiKey(t.owner, "two nodes");
+    expect(await node.authenticate(made.key)).toEqual(t.owner);
+    await tenants.revokeApiKey(made.id);
+    now += KEY_CACHE_MS - 1;
+    expect(await node.authenticate(made.key)).toEqual(t.owner);
+    now += 1;
+    expect(await node.authenticate(made.key)).toBeNull();
+    // A key never found is asked for each time, so a key made elsewhere works at once.
+    const later = await tenants.createApiKey(t.owner, "made elsewhere");
+    expect(await node.authenticate(`${later.key}x`)).toBeNull();
+    expect(await node.authenticate(later.key)).toEqual(t.owner);
+    await node.flushUses();
+  });
+
+  it("writes lastUsedAt on a key's first use, then at most once every LAST_USED_EVERY_MS", async () => {
+    let now = START;
+    const node = new TenantService(t.app.store, () => now);
+    const made = await tenants.createApiKey(t.owner, "used");
+    const idle = await tenants.createApiKey(t.owner, "never used");
+    expect(await lastUsedOf(made.id)).toBeNull();
+
+    const use = async (ms: number) => {
+      now = START + ms;
+      expect(await node.authenticate(made.key)).toEqual(t.owner);
+      await node.flushUses();
+    };
+    await use(0);
+    expect(await lastUsedOf(made.id)).toBe("2026-03-01T09:00:00.000Z");
+    await use(1);
+    await use(KEY_CACHE_MS + 1);
+    await use(LAST_USED_EVERY_MS - 1);
+    expect(await lastUsedOf(made.id)).toBe("2026-03-01T09:00:00.000Z");
+    await use(LAST_USED_EVERY_MS);
+    expect(await lastUsedOf(made.id)).toBe("2026-03-01T09:01:00.000Z");
+    expect(await lastUsedOf(idle.id)).toBeNull();
+
+    // A node started later reads the last use from the store and does not write it again early.
+    const restarted = new TenantService(t.app.store, () => now);
+    now = START + LAST_USED_EVERY_MS + 30_000;
+    await restarted.authenticate(made.key);
+    await restarted.flushUses();
+    expect(await lastUsedOf(made.id)).toBe("2026-03-01T09:01:00.000Z");
+    // Nor does a node whose clock is behind move it back.
+    const behind = new TenantService(t.app.store, () => START);
+    await behind.authenticate(made.key);
+    await behind.flushUses();
+    expect(await lastUsedOf(made.id)).toBe("2026-03-01T09:01:00.000Z");
   });
 });

@@ -101,3 +101,46 @@ function sorted(value: object): [string, unknown][] {
     .filter(([, v]) => v !== undefined)
     .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
+
+/**
+ * Idle items kept by key, for the 2025-era JSON exchange: an item is taken for one request
+ * and given back when its answer is complete, so two requests never hold the same one. At
+ * most `perKey` idle items a key and `keys` keys, the least recently used forgotten first;
+ * an item given back beyond that is dropped.
+ */
+export class IdlePool<T> {
+  private readonly entries = new Map<string, T[]>();
+
+  constructor(private readonly limits: { keys: number; perKey: number } = { keys: 128, perKey: 4 }) {}
+
+  /** An idle item of this key, or undefined: the caller builds one and gives it back later. */
+  take(key: string): T | undefined {
+    const idle = this.entries.get(key);
+    if (!idle) return undefined;
+    // The least recently used key is the first in the map: move this one to the end.
+    this.entries.delete(key);
+    this.entries.set(key, idle);
+    return idle.pop();
+  }
+
+  give(key: string, item: T): void {
+    let idle = this.entries.get(key);
+    if (!idle) {
+      idle = [];
+      this.entries.set(key, idle);
+      if (this.entries.size > this.limits.keys) this.entries.delete(this.entries.keys().next().value!);
+    }
+    if (idle.length < this.limits.perKey) idle.push(item);
+  }
+
+  /** How many idle items are kept, for tests and figures. */
+  get size(): number {
+    let n = 0;
+    for (const idle of this.entries.values()) n += idle.length;
+    return n;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}

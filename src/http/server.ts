@@ -1,6 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import { toNodeHandler } from "@modelcontextprotocol/node";
 import type { AuthInfo } from "@modelcontextprotocol/server";
 import { SSEServerTransport } from "@modelcontextprotocol/server-legacy/sse";
 import type { App } from "../app.js";
@@ -12,7 +11,7 @@ import type { Logger } from "../telemetry/log.js";
 import { httpRouteOf } from "../telemetry/metrics.js";
 import { apiHandler } from "./api/index.js";
 import { foreignHostRefusal, isLoopbackHost } from "./local-origin.js";
-import { statelessMcpHandler } from "./mcp-handler.js";
+import { mcpHttpHandler, statelessMcpHandler } from "./mcp-handler.js";
 import { McpServerPool, poolKey } from "./mcp-pool.js";
 import { createOAuthServer, type OAuthServer } from "./oauth/provider.js";
 import { selectionForScopes } from "./oauth/scopes.js";
@@ -163,18 +162,36 @@ export async function startHttpServer(
   let publicUrl = app.config.publicUrl;
   // Instances are reused across requests of the same actor and tool selection: see McpServerPool.
   const pool = new McpServerPool();
-  const mcp = statelessMcpHandler(
-    (ctx) => {
-      const actor = actorOf(ctx.authInfo);
-      // An OAuth token narrows the tools to its scopes; an API key sees the server's selection.
-      const selection = (ctx.authInfo?.extra?.selection as ToolSelection | undefined) ?? options.selection;
-      return pool.take(poolKey(ctx.era, actor, selection, publicUrl), () =>
-        buildMcpServer(app, actor, selection, options.log, publicUrl),
-      );
-    },
+  // An OAuth token narrows the tools to its scopes; an API key sees the server's selection.
+  const selectionOf = (auth: AuthInfo | undefined) =>
+    (auth?.extra?.selection as ToolSelection | undefined) ?? options.selection;
+  const build = (auth: AuthInfo | undefined) =>
+    buildMcpServer(app, actorOf(auth), selectionOf(auth), options.log, publicUrl);
+  const sdk = statelessMcpHandler(
+    (ctx) =>
+      pool.take(poolKey(ctx.era, actorOf(ctx.authInfo), selectionOf(ctx.authInfo), publicUrl), () =>
+        build(ctx.authInfo),
+      ),
     { onerror: (e) => options.log?.(`mcp: ${e.message}`) },
   );
-  const mcpNode = toNodeHandler(mcp);
+  const laneKeys = new WeakMap<Actor, string>();
+  const mcp = mcpHttpHandler({
+    sdk,
+    // The same binding as the SDK path's kept instances: actor, selection, public address, era.
+    laneKey: (auth) => {
+      const actor = actorOf(auth);
+      if (auth.extra?.selection) return poolKey("legacy", actor, selectionOf(auth), publicUrl);
+      // An API key's actor is the same object while its lookup is trusted: its key is made once.
+      let key = laneKeys.get(actor);
+      if (key === undefined) {
+        key = poolKey("legacy", actor, options.selection, publicUrl);
+        laneKeys.set(actor, key);
+      }
+      return key;
+    },
+    build,
+    onerror: (e) => options.log?.(`mcp: ${e.message}`),
+  });
   // Each /sse session keeps who opened it and with what reach: only the same credentials' reach posts to it.
   const sessions = new Map<string, { transport: SSEServerTransport; owner: string }>();
   const ownerOf = (caller: Caller) =>
@@ -227,8 +244,7 @@ export async function startHttpServer(
           scopes: [],
           extra: { actor, selection },
         };
-        (req as IncomingMessage & { auth?: AuthInfo }).auth = auth;
-        return await mcpNode(req as never, res as never);
+        return await mcp.handle(req, res, auth);
       }
       if (url.pathname === "/sse" && req.method === "GET") {
         const caller = await authenticate(req);
@@ -295,8 +311,8 @@ export async function startHttpServer(
     url: listening,
     async close() {
       for (const s of sessions.values()) await s.transport.close().catch(() => undefined);
-      // Stryker disable next-line OptionalChaining: equivalent with this SDK, whose handler has close
-      await mcp.close?.();
+      mcp.close();
+      await sdk.close();
       server.closeAllConnections();
       await new Promise<void>((r) => server.close(() => r()));
     },

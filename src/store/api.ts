@@ -228,6 +228,8 @@ export interface TenantRepository {
   apiKey(id: string): Promise<ApiKey | undefined>;
   deleteApiKey(id: string): Promise<boolean>;
   keyByHash(hash: string): Promise<(ApiKey & { user: User }) | undefined>;
+  /** Records a use of a key at `at` (ISO 8601), unless a later one is recorded already. */
+  touchApiKey(id: string, at: string): Promise<void>;
 }
 
 export interface ColumnRepository {

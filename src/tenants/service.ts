@@ -46,9 +46,30 @@ const userCreate = z.strictObject({
 /** What is shown of a key: never its hash, and the key itself only once, at creation. */
 export type ApiKeyInfo = Omit<ApiKey, "hash">;
 
+/**
+ * How long a key found in the store is trusted without asking it again. A key revoked through
+ * this process is refused at once; one revoked by another process on the same database
+ * (another node, `crm-mcp keys revoke`) within this time.
+ */
+export const KEY_CACHE_MS = 5_000;
+/** A key's `lastUsedAt` is written at most this often, not on every request. */
+export const LAST_USED_EVERY_MS = 60_000;
+/** At most this many keys are remembered, the oldest forgotten first. */
+const KEY_CACHE_SIZE = 1_000;
+
 /** Companies, users and API keys: who is acting, and for which tenant. */
 export class TenantService {
-  constructor(private readonly store: Store) {}
+  /** Keys found lately, by hash: the actor, the key's id, and until when it is trusted. */
+  private readonly keys = new Map<string, { actor: Actor; keyId: string; until: number }>();
+  /** When each key's use was last written (or read from the store), by key id. */
+  private readonly lastUsed = new Map<string, number>();
+  /** Writes of `lastUsedAt` under way. */
+  private readonly writes = new Set<Promise<void>>();
+
+  constructor(
+    private readonly store: Store,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** The local owner of the local company, made on first start. */
   async localOwner(): Promise<Actor> {
@@ -146,6 +167,7 @@ export class TenantService {
       const key = await tx.tenants.apiKey(id);
       if (!key) throw new ValidationError("id", `no API key with id "${id}" exists`);
       await tx.tenants.deleteApiKey(id);
+      for (const [hash, entry] of this.keys) if (entry.keyId === id) this.keys.delete(hash);
       const { hash: _hash, ...info } = key;
       return info;
     });
@@ -173,12 +195,54 @@ export class TenantService {
     return { id, key, name: keyName };
   }
 
-  /** The actor behind a key, or null for a key that does not exist. */
+  /**
+   * The actor behind a key, or null for a key that does not exist. A key found is trusted for
+   * `KEY_CACHE_MS` (a key not found is asked for again each time), and its use is recorded.
+   */
   async authenticate(key: string | undefined | null): Promise<Actor | null> {
     // Keys are 36 characters; anything much longer is not one, and is not worth hashing.
     if (!key || key.length > MAX_KEY_LENGTH) return null;
-    const found = await this.store.read((tx) => tx.tenants.keyByHash(hashKey(key.trim())));
-    return found ? { userId: found.user.id, companyId: found.user.companyId } : null;
+    const hash = hashKey(key.trim());
+    const now = this.now();
+    let entry = this.keys.get(hash);
+    if (!entry || entry.until <= now) {
+      this.keys.delete(hash);
+      const found = await this.store.read((tx) => tx.tenants.keyByHash(hash));
+      if (!found) return null;
+      entry = {
+        actor: { userId: found.user.id, companyId: found.user.companyId },
+        keyId: found.id,
+        until: now + KEY_CACHE_MS,
+      };
+      this.keys.set(hash, entry);
+      if (this.keys.size > KEY_CACHE_SIZE) this.keys.delete(this.keys.keys().next().value!);
+      const stored = found.lastUsedAt ? Date.parse(found.lastUsedAt) : Number.NaN;
+      if (stored > (this.lastUsed.get(found.id) ?? 0)) this.lastUsed.set(found.id, stored);
+    }
+    this.noteUse(entry.keyId, now);
+    return entry.actor;
+  }
+
+  /** Writes a key's `lastUsedAt` if it was last written `LAST_USED_EVERY_MS` ago or more; never waited for. */
+  private noteUse(keyId: string, now: number): void {
+    const last = this.lastUsed.get(keyId);
+    if (last !== undefined && now - last < LAST_USED_EVERY_MS) return;
+    if (this.lastUsed.size >= KEY_CACHE_SIZE) this.lastUsed.clear();
+    this.lastUsed.set(keyId, now);
+    const at = new Date(now).toISOString();
+    const write = this.store
+      .write((tx) => tx.tenants.touchApiKey(keyId, at))
+      .catch(() => {
+        // Only a record of use: a store too busy or gone refuses nothing. Tried again next time.
+        if (this.lastUsed.get(keyId) === now) this.lastUsed.delete(keyId);
+      })
+      .finally(() => this.writes.delete(write));
+    this.writes.add(write);
+  }
+
+  /** Resolves once the uses noted so far are written: before the store closes. */
+  async flushUses(): Promise<void> {
+    await Promise.all(this.writes);
   }
 
   async hasApiKeys(actor: Actor): Promise<boolean> {

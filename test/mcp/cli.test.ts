@@ -71,6 +71,17 @@ describe("crm-mcp CLI", () => {
     const [keyId, name] = rows[1]!.split("\t");
     expect(name).toBe("bob-agent");
     expect(listed.stdout).not.toContain(key.stdout.trim());
+    expect(rows[0]!.split("\t").at(-1)).toBe("last used");
+    expect(rows[1]!.split("\t").at(-1)).toBe("-");
+    // Used once (stdio acting as the key's user, stdin closed at once): the list shows when.
+    const before = new Date().toISOString();
+    expect(run([], { CRM_API_KEY: key.stdout.trim() }).code).toBe(0);
+    const used = run(["keys", "list", "--company", companyId!])
+      .stdout.trim()
+      .split("\n")[1]!
+      .split("\t")
+      .at(-1)!;
+    expect(used >= before && used <= new Date().toISOString(), used).toBe(true);
 
     const revoked = run(["keys", "revoke", keyId!]);
     expect(revoked.code, revoked.stderr).toBe(0);

@@ -1,7 +1,7 @@
 import { Client, InMemoryTransport, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../src/events/recorder.js";
-import { McpServerPool, poolKey } from "../../src/http/mcp-pool.js";
+import { IdlePool, McpServerPool, poolKey } from "../../src/http/mcp-pool.js";
 import { startHttpServer } from "../../src/http/server.js";
 import { newServer } from "../../src/mcp/registry.js";
 import { ok, openTestApp, type TestApp } from "../support/app.js";
@@ -141,6 +141,64 @@ describe("2025-era requests over Streamable HTTP", () => {
       expect(other.status, method).toBe(405);
     }
   });
+
+  it("are answered with the length of the body, and a notification with 202 and nothing", async () => {
+    const { key } = await t.app.tenants.createApiKey(t.owner, "length");
+    const post = (body: unknown) =>
+      fetch(`${http.url}/mcp`, {
+        method: "POST",
+        headers: {
+          authorization: `Bearer ${key}`,
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+        },
+        body: JSON.stringify(body),
+      });
+    const r = await post({ jsonrpc: "2.0", id: "a", method: "tools/list" });
+    const text = await r.text();
+    expect(r.status).toBe(200);
+    expect(r.headers.get("content-length")).toBe(String(Buffer.byteLength(text)));
+    expect(JSON.parse(text).result.tools.map((x: { name: string }) => x.name)).toContain("get_entities");
+    const note = await post({ jsonrpc: "2.0", method: "notifications/initialized" });
+    expect(note.status).toBe(202);
+    expect(await note.text()).toBe("");
+  });
+
+  it("keep the SDK's answers to requests that are not ordinary: bad JSON, Accept, version, batch, size", async () => {
+    const { key } = await t.app.tenants.createApiKey(t.owner, "odd");
+    const headers = {
+      authorization: `Bearer ${key}`,
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+    };
+    const post = async (body: string, extra: Record<string, string> = {}) => {
+      const r = await fetch(`${http.url}/mcp`, { method: "POST", headers: { ...headers, ...extra }, body });
+      const text = await r.text();
+      return { status: r.status, body: text ? JSON.parse(text) : null };
+    };
+    const list = (id: number) => ({ jsonrpc: "2.0", id, method: "tools/list" });
+    const bad = await post("{not json");
+    expect([bad.status, bad.body.error.code]).toEqual([400, -32700]);
+    const empty = await post("");
+    expect([empty.status, empty.body.error.code]).toEqual([400, -32700]);
+    const accept = await post(JSON.stringify(list(1)), { accept: "application/json" });
+    expect([accept.status, accept.body.error.message]).toEqual([
+      406,
+      "Not Acceptable: Client must accept both application/json and text/event-stream",
+    ]);
+    const version = await post(JSON.stringify(list(2)), { "mcp-protocol-version": "1999-01-01" });
+    expect(version.status).toBe(400);
+    expect(version.body.error.message).toMatch(/Unsupported protocol version: 1999-01-01/);
+    const notRpc = await post(JSON.stringify({ hello: "world" }));
+    expect(notRpc.status).toBe(400);
+    const batch = await post(JSON.stringify([list(3), list(4)]));
+    expect(batch.status).toBe(200);
+    expect(batch.body.map((m: { id: number }) => m.id).sort()).toEqual([3, 4]);
+    const text = await post("x", { "content-type": "text/plain" });
+    expect(text.status).toBe(415);
+    const big = await post(JSON.stringify({ ...list(5), params: { pad: "x".repeat(4 * 1024 * 1024) } }));
+    expect(big.status).toBe(413);
+  });
 });
 
 describe("McpServerPool", () => {
@@ -196,5 +254,27 @@ describe("McpServerPool", () => {
     expect(pool.size).toBe(2);
     expect(pool.take("a", () => newServer("t", "1"))).toBe(a);
     expect(pool.take("b", () => newServer("t", "1"))).not.toBe(b);
+  });
+});
+
+describe("IdlePool", () => {
+  it("hands an idle item out once, keeps at most perKey a key and forgets the least recently used key", () => {
+    const pool = new IdlePool<string>({ keys: 2, perKey: 2 });
+    expect(pool.take("a")).toBeUndefined();
+    pool.give("a", "a1");
+    pool.give("a", "a2");
+    pool.give("a", "a3");
+    expect(pool.size).toBe(2);
+    const first = pool.take("a");
+    expect(pool.take("a")).not.toBe(first);
+    expect(pool.take("a")).toBeUndefined();
+    pool.give("a", "a1");
+    pool.give("b", "b1");
+    pool.take("a");
+    pool.give("a", "a1");
+    pool.give("c", "c1");
+    expect(pool.take("b")).toBeUndefined();
+    expect(pool.take("a")).toBe("a1");
+    expect(pool.take("c")).toBe("c1");
   });
 });

@@ -89,6 +89,13 @@ export class PgTenantRepository implements TenantRepository {
     return this.c.one<ApiKey>(`select ${KEY} from api_keys k where k.id = $1`, [id]);
   }
 
+  async touchApiKey(id: string, at: string): Promise<void> {
+    await this.c.run(
+      "update api_keys set last_used_at = $2 where id = $1 and (last_used_at is null or last_used_at < $2)",
+      [id, at],
+    );
+  }
+
   async deleteApiKey(id: string): Promise<boolean> {
     const row = await this.c.one<{ id: string }>("delete from api_keys where id = $1 returning id", [id]);
     return row !== undefined;

@@ -1,4 +1,4 @@
-import { and, asc, eq, type SQL, sql } from "drizzle-orm";
+import { and, asc, eq, isNull, lt, or, type SQL, sql } from "drizzle-orm";
 import type { TenantRepository } from "../api.js";
 import type { ApiKey, Company, User } from "../rows.js";
 import type { Db } from "./db.js";
@@ -77,6 +77,14 @@ export class SqliteTenantRepository implements TenantRepository {
 
   async apiKey(id: string): Promise<ApiKey | undefined> {
     return this.db.select().from(apiKeys).where(eq(apiKeys.id, id)).get();
+  }
+
+  async touchApiKey(id: string, at: string): Promise<void> {
+    this.db
+      .update(apiKeys)
+      .set({ lastUsedAt: at })
+      .where(and(eq(apiKeys.id, id), or(isNull(apiKeys.lastUsedAt), lt(apiKeys.lastUsedAt, at))))
+      .run();
   }
 
   async deleteApiKey(id: string): Promise<boolean> {
