@@ -184,6 +184,13 @@ export interface CrmRepository {
   /** Which of `ids` exist in the company as `target` (an entity type or a user). */
   existing(companyId: string, target: LinkTarget, ids: string[]): Promise<Set<string>>;
   insert(type: EntityType, row: EntityRow & { companyId: string }): Promise<void>;
+  /** Inserts many rows of one type, as few statements as their fields allow. */
+  insertMany(type: EntityType, rows: (EntityRow & { companyId: string })[]): Promise<void>;
+  /**
+   * Ids of the company's entities of a type above `after`, in order: ids sort by creation
+   * time, so these are the entities created since the time `after` encodes.
+   */
+  idsAfter(companyId: string, type: EntityType, after: string): Promise<string[]>;
   /** Sets fields of one entity (field names as on the record). */
   update(companyId: string, type: EntityType, id: string, patch: Record<string, unknown>): Promise<void>;
   /** Removes the row and everything that hangs off it: links, deal lines, custom values. */
@@ -475,6 +482,22 @@ export interface Store {
   /** Whether the store answers a query: what readiness means. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Rows grouped by the fields they set (those `keep` accepts), in first-seen order. */
+export function groupByFields<T extends Record<string, unknown>>(
+  rows: T[],
+  keep: (field: string) => boolean,
+): [string[], T[]][] {
+  const groups = new Map<string, [string[], T[]]>();
+  for (const row of rows) {
+    const keys = Object.keys(row).filter((k) => row[k] !== undefined && keep(k));
+    const signature = keys.join(",");
+    const group = groups.get(signature);
+    if (group) group[1].push(row);
+    else groups.set(signature, [keys, [row]]);
+  }
+  return [...groups.values()];
 }
 
 /** Escapes `%`, `_` and the escape character for `like ? escape '\\'`. */
