@@ -1,7 +1,7 @@
 import { checkCustomValue } from "../crm/custom-fields.js";
 import { CREATE_INPUTS, PHONE, UPDATE_INPUTS } from "../crm/inputs.js";
 import { type CrmService, MAX_BATCH, type WriteBatch } from "../crm/service.js";
-import { NotFoundError, ValidationError } from "../domain/errors.js";
+import { type NotFoundError, ValidationError } from "../domain/errors.js";
 import { idFloor } from "../domain/ids.js";
 import {
   type CustomColumn,
