@@ -75,7 +75,8 @@ export interface ImportOptions {
   /** Rows per write: each batch is one transaction per kind of write. At most 100. */
   batchSize?: number;
   maxBytes?: number;
-  onProgress?: (done: number, total: number) => void;
+  /** Called after each batch; the next batch waits for a promise it returns. */
+  onProgress?: (done: number, total: number) => void | Promise<void>;
 }
 
 type Cells = Record<string, unknown>;
@@ -170,7 +171,7 @@ export class CsvImporter {
         report.rows.push(p.report);
         report.counts[p.report.action]++;
       }
-      options.onProgress?.(Math.min(start + batchSize, table.rows.length), table.rows.length);
+      await options.onProgress?.(Math.min(start + batchSize, table.rows.length), table.rows.length);
       // Let other requests of this process in between batches.
       await new Promise((resolve) => setImmediate(resolve));
     }
