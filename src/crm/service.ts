@@ -138,7 +138,7 @@ export class CrmService {
     };
     return {
       get: (type, ids) => tx.crm.load(actor.companyId, type, ids),
-      idsAfter: (type, after) => tx.crm.idsAfter(actor.companyId, type, after),
+      createdSince: (type, since) => tx.crm.createdSince(actor.companyId, type, since),
       create: async (type, inputs, refuse) => {
         const root = ENTITIES[type].plural;
         const problem = derivedFieldProblem(type, inputs, root);
@@ -822,8 +822,8 @@ function dealStagesColumn(stages: string[]): DealStagesColumn {
 /** A batch of an import's writes, in one transaction (see `CrmService.batch`). */
 export interface WriteBatch {
   get(type: EntityType, ids: string[]): Promise<Map<string, EntityRecord>>;
-  /** Ids of the type above `after` (ids sort by creation time), as this transaction sees them. */
-  idsAfter(type: EntityType, after: string): Promise<string[]>;
+  /** Ids of the type created since `since` (ms), as the store's `createdSince` tells. */
+  createdSince(type: EntityType, since: number): Promise<string[]>;
   /** Creates parsed inputs; their new ids, null where `refuse` took the item. */
   create(type: EntityType, inputs: Input[], refuse: Refuse): Promise<(string | null)[]>;
   /** Updates parsed inputs; their ids, null where `refuse` took the item. */

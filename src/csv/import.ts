@@ -2,7 +2,6 @@ import { checkCustomValue } from "../crm/custom-fields.js";
 import { CREATE_INPUTS, PHONE, UPDATE_INPUTS } from "../crm/inputs.js";
 import { type CrmService, MAX_BATCH, type WriteBatch } from "../crm/service.js";
 import { type NotFoundError, ValidationError } from "../domain/errors.js";
-import { idFloor } from "../domain/ids.js";
 import {
   type CustomColumn,
   displayName,
@@ -105,11 +104,6 @@ const EMAIL_SPLIT = /[;,\s]+/;
 const ORG_SPLIT = /;/;
 const PHONE_SPLIT = /[;,]/;
 const AMBIGUOUS = "";
-/**
- * How far before the previous batch's start a batch looks for records created meanwhile.
- * Writes of a company run one at a time, so this only covers clocks of different nodes.
- */
-const CLOCK_SLACK_MS = 100;
 /** The root of a service error's path: `contacts[0].` */
 const BATCH_ROOT = new RegExp(
   `^(${Object.values(ENTITIES)
@@ -202,7 +196,7 @@ export class CsvImporter {
     since: Record<string, number>,
   ): Promise<void> {
     const now = Date.now();
-    const ids = await batch.idsAfter(type, idFloor(type, (since[type] ?? 0) - CLOCK_SLACK_MS));
+    const ids = await batch.createdSince(type, since[type] ?? 0);
     since[type] = now;
     const fresh = ids.filter((id) => !index.has(`id:${id}`));
     for (let i = 0; i < fresh.length; i += MAX_BATCH)

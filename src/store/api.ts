@@ -187,10 +187,11 @@ export interface CrmRepository {
   /** Inserts many rows of one type, as few statements as their fields allow. */
   insertMany(type: EntityType, rows: (EntityRow & { companyId: string })[]): Promise<void>;
   /**
-   * Ids of the company's entities of a type above `after`, in order: ids sort by creation
-   * time, so these are the entities created since the time `after` encodes.
+   * Ids of the company's entities of a type created at `since` (ms) or later, and perhaps a
+   * little before: every one a write committed after a write transaction of the company
+   * that began at `since`, as a write transaction sees them.
    */
-  idsAfter(companyId: string, type: EntityType, after: string): Promise<string[]>;
+  createdSince(companyId: string, type: EntityType, since: number): Promise<string[]>;
   /** Sets fields of one entity (field names as on the record). */
   update(companyId: string, type: EntityType, id: string, patch: Record<string, unknown>): Promise<void>;
   /** Removes the row and everything that hangs off it: links, deal lines, custom values. */

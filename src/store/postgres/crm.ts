@@ -7,6 +7,7 @@ import {
   type EntityType,
   type LinkTarget,
 } from "../../domain/model.js";
+import { idFloor } from "../../domain/ids.js";
 import { searchWords } from "../../domain/search.js";
 import {
   type CrmRepository,
@@ -200,10 +201,14 @@ export class PgCrmRepository implements CrmRepository {
     }
   }
 
-  async idsAfter(companyId: string, type: EntityType, after: string): Promise<string[]> {
+  async createdSince(companyId: string, type: EntityType, since: number): Promise<string[]> {
+    // In a write, the company's lock first: whatever another write created is then either
+    // committed and seen here, or waits for this transaction. Ids carry the clock of the
+    // node that made them, so the floor leaves room for nodes' clocks to differ.
+    await this.locks.take(companyId);
     const rows = await this.c.all<{ id: string }>(
       `select id from ${SHAPES[type].name} where company_id = $1 and id > $2 order by id`,
-      [companyId, after],
+      [companyId, idFloor(type, since - NODE_CLOCK_SLACK_MS)],
     );
     return rows.map((r) => r.id);
   }
@@ -424,6 +429,9 @@ export class PgCrmRepository implements CrmRepository {
 function countParams(params: Params, query: StoredQuery): number {
   return params.values.length - (query.sort?.custom ? 1 : 0) - (query.sort?.order?.length ?? 0);
 }
+
+/** How far the clocks of two nodes may differ, for ids made on one and read on another. */
+const NODE_CLOCK_SLACK_MS = 250;
 
 /** Rows per multi-row insert: well within PostgreSQL's limit on bound parameters. */
 const INSERT_ROWS = 100;

@@ -8,6 +8,7 @@ import {
   type EntityType,
   type LinkTarget,
 } from "../../domain/model.js";
+import { idFloor } from "../../domain/ids.js";
 import { searchWords } from "../../domain/search.js";
 import {
   type CrmRepository,
@@ -206,13 +207,16 @@ export class SqliteCrmRepository implements CrmRepository {
     }
   }
 
-  async idsAfter(companyId: string, type: EntityType, after: string): Promise<string[]> {
+  async createdSince(companyId: string, type: EntityType, since: number): Promise<string[]> {
+    // Writes hold the file's lock one at a time and ids carry this machine's clock, so an
+    // entity another write created after a transaction that began at `since` has an id at
+    // or above that time's floor.
     const shape = SHAPES[type];
     return this.st
       .all<{ id: string }>(
         `select id from ${shape.name} where company_id = ? and id > ? order by id`,
         companyId,
-        after,
+        idFloor(type, since),
       )
       .map((r) => r.id);
   }
