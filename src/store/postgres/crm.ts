@@ -1,4 +1,5 @@
 import { getTableColumns } from "drizzle-orm";
+import { idFloor } from "../../domain/ids.js";
 import {
   type CustomFieldValue,
   type DealServiceLine,
@@ -7,7 +8,6 @@ import {
   type EntityType,
   type LinkTarget,
 } from "../../domain/model.js";
-import { idFloor } from "../../domain/ids.js";
 import { searchWords } from "../../domain/search.js";
 import {
   type CrmRepository,

@@ -1,5 +1,6 @@
 import { and, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { idFloor } from "../../domain/ids.js";
 import {
   type CustomFieldValue,
   type DealServiceLine,
@@ -8,7 +9,6 @@ import {
   type EntityType,
   type LinkTarget,
 } from "../../domain/model.js";
-import { idFloor } from "../../domain/ids.js";
 import { searchWords } from "../../domain/search.js";
 import {
   type CrmRepository,
