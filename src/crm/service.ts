@@ -83,42 +83,8 @@ export class CrmService {
     // The whole batch at once, so one error lists the problems of every item.
     const inputs = parse(z.array(CREATE_INPUTS[type]), items, root) as Input[];
     return this.store.write(async (tx) => {
-      // Custom columns matter only to items that set custom values.
-      const columns = inputs.some((i) => i.customFieldValues)
-        ? await tx.columns.list(actor.companyId, type)
-        : [];
-      const stages = type === "deal" ? await this.stagesIn(tx, actor) : [];
       const recorder = new ChangeRecorder(tx, actor);
-      const now = new Date().toISOString();
-      const ids: string[] = [];
-      const prepared = [];
-      for (const [i, input] of inputs.entries()) {
-        prepared.push(await this.prepare(tx, actor, type, input, columns, stages, `${root}[${i}]`));
-      }
-      for (const p of prepared) {
-        const id = newId(type);
-        ids.push(id);
-        recorder.created(type, [id]);
-        const row: Record<string, unknown> & { id: string; companyId: string } = {
-          id,
-          companyId: actor.companyId,
-          createdAt: now,
-          updatedAt: now,
-          notes: p.notes ?? null,
-        };
-        for (const s of ENTITIES[type].scalars) {
-          if (s.derived) continue;
-          if (p.scalars[s.name] !== undefined) row[s.name] = p.scalars[s.name];
-          else if (s.kind === "stringList") row[s.name] = [];
-          else if (s.kind === "enum") row[s.name] = s.values![0];
-          else if (s.kind === "stage") row[s.name] = stages[0];
-        }
-        row.searchText = searchText(type, row);
-        await tx.crm.insert(type, row);
-        await this.applyRelations(tx, recorder, actor, type, id, p.relations, "add");
-        if (p.services) await this.replaceDealServices(tx, recorder, actor, id, p.services);
-        if (p.custom.length) await tx.crm.setCustomValues(actor.companyId, id, p.custom);
-      }
+      const ids = await this.createIn(tx, recorder, actor, type, inputs);
       const after = await recorder.finish();
       return ids.map((id) => after.get(`${type}:${id}`)!);
     });
@@ -129,69 +95,181 @@ export class CrmService {
     checkBatch(items, root);
     checkDerived(type, items, root);
     const inputs = parse(z.array(UPDATE_INPUTS[type]), items, root) as (Input & { id: string })[];
-    const seen = new Set<string>();
-    for (const [i, input] of inputs.entries()) {
-      if (seen.has(input.id))
-        throw new ValidationError(
-          `${root}[${i}].id`,
-          `${quote(input.id)} appears twice; merge the two items`,
-        );
-      seen.add(input.id);
-    }
+    checkDistinctIds(inputs, root);
     return this.store.write(async (tx) => {
-      // Custom columns matter only to items that set custom values.
-      const columns = inputs.some((i) => i.customFieldValues)
-        ? await tx.columns.list(actor.companyId, type)
-        : [];
-      const stages = type === "deal" && inputs.some((i) => i.stage) ? await this.stagesIn(tx, actor) : [];
       const recorder = new ChangeRecorder(tx, actor);
-      const existing = await tx.crm.load(
-        actor.companyId,
-        type,
-        inputs.map((i) => i.id),
-      );
-      recorder.remember(type, existing);
-      const prepared = [];
-      for (const [i, input] of inputs.entries()) {
-        if (!existing.has(input.id)) throw new NotFoundError(type, input.id, `${root}[${i}].id`);
-        prepared.push(await this.prepare(tx, actor, type, input, columns, stages, `${root}[${i}]`));
-      }
-      for (const [i, input] of inputs.entries()) {
-        const p = prepared[i]!;
-        const before = existing.get(input.id)!;
-        const patch: Record<string, unknown> = { ...p.scalars };
-        if (ENTITIES[type].searchFields.some((f) => patch[f] !== undefined))
-          patch.searchText = searchText(type, { ...before, ...patch });
-        if (input.notes !== undefined) patch.notes = p.notes;
-        if (Object.keys(patch).length) await tx.crm.update(actor.companyId, type, input.id, patch);
-        if (type === "service" && patch.amount !== undefined) {
-          const dealIds = before.dealIds as string[];
-          await recorder.track("deal", dealIds);
-          await tx.crm.recomputeDealTotals(actor.companyId, dealIds);
-        }
-        for (const [target, ids] of p.relations) {
-          const name = ENTITIES[type].relations.find((r) => r.target === target)?.name ?? "serviceIds";
-          const old = new Set((before[name] as string[]) ?? []);
-          const next = new Set(ids);
-          const add = ids.filter((x) => !old.has(x));
-          const remove = [...old].filter((x) => !next.has(x));
-          await this.applyRelations(tx, recorder, actor, type, input.id, new Map([[target, add]]), "add");
-          await this.applyRelations(
-            tx,
-            recorder,
-            actor,
-            type,
-            input.id,
-            new Map([[target, remove]]),
-            "remove",
-          );
-        }
-        if (p.services) await this.replaceDealServices(tx, recorder, actor, input.id, p.services);
-        if (p.custom.length) await tx.crm.setCustomValues(actor.companyId, input.id, p.custom);
-      }
+      await this.updateIn(tx, recorder, actor, type, inputs);
       const after = await recorder.finish();
       return inputs.map((input) => after.get(`${type}:${input.id}`)!);
     });
+  }
+
+  /**
+   * Many writes in one transaction, for an import: `work` reads, creates and updates through
+   * the batch, and the events of everything it changed are written once, at the end, with
+   * the same envelopes and `changes` as single writes. Inputs must already be parsed (the
+   * create or update schema); an item whose references or values fail its checks is
+   * refused on its own (`refuse`) and the others are written. In a dry run (`write`
+   * false) the batch only reads.
+   */
+  async batch<T>(
+    actor: Actor,
+    write: boolean,
+    work: (batch: WriteBatch) => Promise<T>,
+  ): Promise<{ result: T; after: Map<string, EntityRecord> }> {
+    if (!write)
+      return this.store.read(async (tx) => ({
+        result: await work(this.batchOf(tx, actor, null)),
+        after: new Map(),
+      }));
+    return this.store.write(async (tx) => {
+      const recorder = new ChangeRecorder(tx, actor);
+      const result = await work(this.batchOf(tx, actor, recorder));
+      const after = await recorder.finish();
+      return { result, after };
+    });
+  }
+
+  private batchOf(tx: Tx, actor: Actor, recorder: ChangeRecorder | null): WriteBatch {
+    const writer = () => {
+      if (!recorder) throw new Error("a read-only batch cannot write");
+      return recorder;
+    };
+    return {
+      get: (type, ids) => tx.crm.load(actor.companyId, type, ids),
+      createdSince: (type, since) => tx.crm.createdSince(actor.companyId, type, since),
+      create: async (type, inputs, refuse) => {
+        const root = ENTITIES[type].plural;
+        const problem = derivedFieldProblem(type, inputs, root);
+        if (problem) throw new ValidationError(problem.field, problem.message);
+        return this.createIn(tx, writer(), actor, type, inputs, refuse);
+      },
+      update: async (type, inputs, refuse) => {
+        const root = ENTITIES[type].plural;
+        const problem = derivedFieldProblem(type, inputs, root);
+        if (problem) throw new ValidationError(problem.field, problem.message);
+        checkDistinctIds(inputs, root);
+        const done = await this.updateIn(tx, writer(), actor, type, inputs, refuse);
+        return inputs.map((input, i) => (done[i] ? input.id : null));
+      },
+    };
+  }
+
+  /** Creates checked inputs; returns their ids (null for an item `refuse` took). */
+  private async createIn(
+    tx: Tx,
+    recorder: ChangeRecorder,
+    actor: Actor,
+    type: EntityType,
+    inputs: Input[],
+    refuse?: Refuse,
+  ): Promise<(string | null)[]> {
+    const root = ENTITIES[type].plural;
+    // Custom columns matter only to items that set custom values.
+    const columns = inputs.some((i) => i.customFieldValues)
+      ? await tx.columns.list(actor.companyId, type)
+      : [];
+    const stages = type === "deal" ? await this.stagesIn(tx, actor) : [];
+    const now = new Date().toISOString();
+    const prepared: (Prepared | null)[] = [];
+    for (const [i, input] of inputs.entries()) {
+      prepared.push(
+        await refusable(refuse, i, () =>
+          this.prepare(tx, actor, type, input, columns, stages, `${root}[${i}]`),
+        ),
+      );
+    }
+    const ids = prepared.map((p) => (p ? newId(type) : null));
+    const rows: (Record<string, unknown> & { id: string; companyId: string })[] = [];
+    for (const [i, p] of prepared.entries()) {
+      if (!p) continue;
+      const id = ids[i]!;
+      recorder.created(type, [id]);
+      const row: Record<string, unknown> & { id: string; companyId: string } = {
+        id,
+        companyId: actor.companyId,
+        createdAt: now,
+        updatedAt: now,
+        notes: p.notes ?? null,
+      };
+      for (const s of ENTITIES[type].scalars) {
+        if (s.derived) continue;
+        if (p.scalars[s.name] !== undefined) row[s.name] = p.scalars[s.name];
+        else if (s.kind === "stringList") row[s.name] = [];
+        else if (s.kind === "enum") row[s.name] = s.values![0];
+        else if (s.kind === "stage") row[s.name] = stages[0];
+      }
+      row.searchText = searchText(type, row);
+      rows.push(row);
+    }
+    await tx.crm.insertMany(type, rows);
+    for (const [i, p] of prepared.entries()) {
+      if (!p) continue;
+      const id = ids[i]!;
+      await this.applyRelations(tx, recorder, actor, type, id, p.relations, "add");
+      if (p.services) await this.replaceDealServices(tx, recorder, actor, id, p.services);
+      if (p.custom.length) await tx.crm.setCustomValues(actor.companyId, id, p.custom);
+    }
+    return ids;
+  }
+
+  /** Updates checked inputs; returns, per item, whether it was written (false when `refuse` took it). */
+  private async updateIn(
+    tx: Tx,
+    recorder: ChangeRecorder,
+    actor: Actor,
+    type: EntityType,
+    inputs: (Input & { id: string })[],
+    refuse?: Refuse,
+  ): Promise<boolean[]> {
+    const root = ENTITIES[type].plural;
+    // Custom columns matter only to items that set custom values.
+    const columns = inputs.some((i) => i.customFieldValues)
+      ? await tx.columns.list(actor.companyId, type)
+      : [];
+    const stages = type === "deal" && inputs.some((i) => i.stage) ? await this.stagesIn(tx, actor) : [];
+    const existing = await tx.crm.load(
+      actor.companyId,
+      type,
+      inputs.map((i) => i.id),
+    );
+    recorder.remember(type, existing);
+    const prepared: (Prepared | null)[] = [];
+    for (const [i, input] of inputs.entries()) {
+      prepared.push(
+        await refusable(refuse, i, async () => {
+          if (!existing.has(input.id)) throw new NotFoundError(type, input.id, `${root}[${i}].id`);
+          return this.prepare(tx, actor, type, input, columns, stages, `${root}[${i}]`);
+        }),
+      );
+    }
+    for (const [i, input] of inputs.entries()) {
+      const p = prepared[i];
+      if (!p) continue;
+      const before = existing.get(input.id)!;
+      const patch: Record<string, unknown> = { ...p.scalars };
+      if (ENTITIES[type].searchFields.some((f) => patch[f] !== undefined))
+        patch.searchText = searchText(type, { ...before, ...patch });
+      if (input.notes !== undefined) patch.notes = p.notes;
+      if (Object.keys(patch).length) await tx.crm.update(actor.companyId, type, input.id, patch);
+      if (type === "service" && patch.amount !== undefined) {
+        const dealIds = before.dealIds as string[];
+        await recorder.track("deal", dealIds);
+        await tx.crm.recomputeDealTotals(actor.companyId, dealIds);
+      }
+      for (const [target, ids] of p.relations) {
+        const name = ENTITIES[type].relations.find((r) => r.target === target)?.name ?? "serviceIds";
+        const old = new Set((before[name] as string[]) ?? []);
+        const next = new Set(ids);
+        const add = ids.filter((x) => !old.has(x));
+        const remove = [...old].filter((x) => !next.has(x));
+        await this.applyRelations(tx, recorder, actor, type, input.id, new Map([[target, add]]), "add");
+        await this.applyRelations(tx, recorder, actor, type, input.id, new Map([[target, remove]]), "remove");
+      }
+      if (p.services) await this.replaceDealServices(tx, recorder, actor, input.id, p.services);
+      if (p.custom.length) await tx.crm.setCustomValues(actor.companyId, input.id, p.custom);
+    }
+    return prepared.map((p) => p !== null);
   }
 
   async delete(actor: Actor, type: EntityType, ids: string[]): Promise<string[]> {
@@ -579,7 +657,7 @@ export class CrmService {
     columns: CustomColumn[],
     stages: readonly string[],
     at: string,
-  ) {
+  ): Promise<Prepared> {
     const scalars: Record<string, unknown> = {};
     for (const s of ENTITIES[type].scalars) {
       const value = input[s.name];
@@ -738,6 +816,52 @@ function dealStagesColumn(stages: string[]): DealStagesColumn {
     options: stages,
     builtIn: true,
   };
+}
+
+/** A batch of an import's writes, in one transaction (see `CrmService.batch`). */
+export interface WriteBatch {
+  get(type: EntityType, ids: string[]): Promise<Map<string, EntityRecord>>;
+  /** Ids of the type created since `since` (ms), as the store's `createdSince` tells. */
+  createdSince(type: EntityType, since: number): Promise<string[]>;
+  /** Creates parsed inputs; their new ids, null where `refuse` took the item. */
+  create(type: EntityType, inputs: Input[], refuse: Refuse): Promise<(string | null)[]>;
+  /** Updates parsed inputs; their ids, null where `refuse` took the item. */
+  update(type: EntityType, inputs: (Input & { id: string })[], refuse: Refuse): Promise<(string | null)[]>;
+}
+
+/** Takes an item's failed check: the item is left out and the rest are written. */
+export type Refuse = (index: number, error: ValidationError | NotFoundError) => void;
+
+interface Prepared {
+  scalars: Record<string, unknown>;
+  relations: Map<LinkTarget, string[]>;
+  services: DealServiceLine[] | undefined;
+  notes: unknown;
+  custom: (StoredCustomValue | { columnId: string; value: null })[];
+}
+
+/** Runs an item's checks; with `refuse`, a failed check refuses the item (null) instead of the whole write. */
+async function refusable<T>(
+  refuse: Refuse | undefined,
+  index: number,
+  check: () => Promise<T>,
+): Promise<T | null> {
+  try {
+    return await check();
+  } catch (error) {
+    if (!refuse || !(error instanceof ValidationError || error instanceof NotFoundError)) throw error;
+    refuse(index, error);
+    return null;
+  }
+}
+
+function checkDistinctIds(inputs: { id: string }[], root: string): void {
+  const seen = new Set<string>();
+  for (const [i, input] of inputs.entries()) {
+    if (seen.has(input.id))
+      throw new ValidationError(`${root}[${i}].id`, `${quote(input.id)} appears twice; merge the two items`);
+    seen.add(input.id);
+  }
 }
 
 function checkDerived(type: EntityType, items: unknown[], root: string): void {

@@ -1,7 +1,7 @@
 import { checkCustomValue } from "../crm/custom-fields.js";
 import { CREATE_INPUTS, PHONE, UPDATE_INPUTS } from "../crm/inputs.js";
-import { type CrmService, MAX_BATCH } from "../crm/service.js";
-import { NotFoundError, ValidationError } from "../domain/errors.js";
+import { type CrmService, MAX_BATCH, type WriteBatch } from "../crm/service.js";
+import { type NotFoundError, ValidationError } from "../domain/errors.js";
 import {
   type CustomColumn,
   displayName,
@@ -30,7 +30,9 @@ import { CSV_LIMITS, readCsv } from "./read.js";
  * CSV import: read the file, map its columns, then a batch of rows at a time plan what
  * each row does (create, update, nothing, or refuse, and why) and, unless it is a dry run,
  * carry the plan out through the CRM service, so every write is validated and emits its
- * events and webhooks as any other write does. Each batch is its own short transaction.
+ * events and webhooks as any other write does. Each batch is its own short transaction,
+ * planned and written in it: rows match the records that exist when the batch runs,
+ * including those other clients created while the import went on.
  */
 
 export type RowAction = "created" | "updated" | "unchanged" | "refused";
@@ -72,7 +74,8 @@ export interface ImportOptions {
   /** Rows per write: each batch is one transaction per kind of write. At most 100. */
   batchSize?: number;
   maxBytes?: number;
-  onProgress?: (done: number, total: number) => void;
+  /** Called after each batch; the next batch waits for a promise it returns. */
+  onProgress?: (done: number, total: number) => void | Promise<void>;
 }
 
 type Cells = Record<string, unknown>;
@@ -124,8 +127,10 @@ export class CsvImporter {
     const usesNotes = targets.some((t) => t.kind === "field" && t.field.key === "notes");
     const batchSize = Math.min(Math.max(1, options.batchSize ?? MAX_BATCH), MAX_BATCH);
 
+    const scanned = Date.now();
     const index = await this.indexOf(actor, type);
     const orgIndex = usesOrganizations ? await this.organizationIndex(actor) : new Map<string, string>();
+    const since = { [type]: scanned, ...(usesOrganizations ? { organization: scanned } : {}) };
     const normalizeNotes = usesNotes ? (await loadNotes()).normalizeNotes : null;
     const stages = type === "deal" ? await this.crm.dealStages(actor) : [];
 
@@ -145,13 +150,22 @@ export class CsvImporter {
         .map((cells, i) =>
           readRow(type, table.header, targets, cells, start + i + 2, normalizeNotes, stages),
         );
-      const planned = await this.plan(actor, type, drafts, index, orgIndex, seenKeys, options, report);
-      if (!options.dryRun) await this.apply(actor, type, planned, index);
+      const { result: planned, after } = await this.crm.batch(actor, !options.dryRun, async (batch) => {
+        if (!options.dryRun) {
+          await this.catchUp(batch, type, index, since);
+          if (usesOrganizations) await this.catchUp(batch, "organization", orgIndex, since);
+        }
+        const planned = await this.plan(batch, type, drafts, index, orgIndex, seenKeys, options, report);
+        if (!options.dryRun) await this.apply(batch, type, planned, index);
+        return planned;
+      });
       for (const p of planned) {
+        const record = p.report.id && p.input ? after.get(`${type}:${p.report.id}`) : undefined;
+        if (record) p.report.name = displayName(type, record);
         report.rows.push(p.report);
         report.counts[p.report.action]++;
       }
-      options.onProgress?.(Math.min(start + batchSize, table.rows.length), table.rows.length);
+      await options.onProgress?.(Math.min(start + batchSize, table.rows.length), table.rows.length);
       // Let other requests of this process in between batches.
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -161,35 +175,36 @@ export class CsvImporter {
   /** The keys of every record of the type that rows match on, and the ids that exist. */
   private async indexOf(actor: Actor, type: EntityType): Promise<Map<string, string>> {
     const index = new Map<string, string>();
-    for await (const chunk of this.crm.scan(actor, type)) {
-      for (const record of chunk) {
-        index.set(`id:${record.id}`, record.id);
-        if (record.domain) index.set(`domainOf:${record.id}`, record.id);
-        for (const key of recordKeys(type, record)) {
-          const seen = index.get(key);
-          index.set(key, seen === undefined || seen === record.id ? record.id : AMBIGUOUS);
-        }
-      }
-    }
+    for await (const chunk of this.crm.scan(actor, type)) addToIndex(index, type, chunk);
     return index;
   }
 
   private async organizationIndex(actor: Actor): Promise<Map<string, string>> {
     const index = new Map<string, string>();
-    for await (const chunk of this.crm.scan(actor, "organization")) {
-      for (const org of chunk) {
-        index.set(`id:${org.id}`, org.id);
-        for (const key of recordKeys("organization", org)) {
-          const seen = index.get(key);
-          index.set(key, seen === undefined ? org.id : AMBIGUOUS);
-        }
-      }
-    }
+    for await (const chunk of this.crm.scan(actor, "organization")) addToIndex(index, "organization", chunk);
     return index;
   }
 
+  /**
+   * Adds to an index the records of a type that others created since the previous batch
+   * looked (`since`, per type), as this batch's transaction sees them.
+   */
+  private async catchUp(
+    batch: WriteBatch,
+    type: EntityType,
+    index: Map<string, string>,
+    since: Record<string, number>,
+  ): Promise<void> {
+    const now = Date.now();
+    const ids = await batch.createdSince(type, since[type] ?? 0);
+    since[type] = now;
+    const fresh = ids.filter((id) => !index.has(`id:${id}`));
+    for (let i = 0; i < fresh.length; i += MAX_BATCH)
+      addToIndex(index, type, (await batch.get(type, fresh.slice(i, i + MAX_BATCH))).values());
+  }
+
   private async plan(
-    actor: Actor,
+    batch: WriteBatch,
     type: EntityType,
     drafts: Draft[],
     index: Map<string, string>,
@@ -255,8 +270,7 @@ export class CsvImporter {
     const existing = new Map<string, EntityRecord>();
     const ids = [...new Set(matched.values())];
     for (let i = 0; i < ids.length; i += MAX_BATCH) {
-      for (const [id, record] of await this.crm.get(actor, type, ids.slice(i, i + MAX_BATCH)))
-        existing.set(id, record);
+      for (const [id, record] of await batch.get(type, ids.slice(i, i + MAX_BATCH))) existing.set(id, record);
     }
 
     // Organizations named in the rows: found, to be created, or a problem.
@@ -308,12 +322,12 @@ export class CsvImporter {
           p.report.action = "unchanged";
           continue;
         }
-        const problem = check(() => parse(UPDATE_INPUTS[type], { id, ...input }), draft, input);
-        if (problem) {
-          p.report.problems = [problem];
+        const parsed = check(() => parse(UPDATE_INPUTS[type], { id, ...input }), draft, input);
+        if ("problem" in parsed) {
+          p.report.problems = [parsed.problem];
           continue;
         }
-        p.input = input;
+        p.input = parsed.value;
         p.report.action = "updated";
         p.report.changed = changed;
       } else {
@@ -321,23 +335,23 @@ export class CsvImporter {
         if (draft.custom.length)
           input.customFieldValues = draft.custom.map((c) => ({ columnId: c.column.id, value: c.value }));
         if (orgIds.length) input.organizationIds = [...new Set(orgIds)];
-        const problem = check(() => parse(CREATE_INPUTS[type], input), draft, input);
-        if (problem) {
-          p.report.problems = [problem];
+        const parsed = check(() => parse(CREATE_INPUTS[type], input), draft, input);
+        if ("problem" in parsed) {
+          p.report.problems = [parsed.problem];
           continue;
         }
-        p.input = input;
+        p.input = parsed.value;
         p.report.action = "created";
         p.report.name = displayName(type, input);
       }
     }
-    await this.createOrganizations(actor, planned, standIns, orgIndex, options, report);
+    await this.createOrganizations(batch, planned, standIns, orgIndex, options, report);
     return planned;
   }
 
   /** Creates the organizations that rows about to be written link to, and puts their ids in place of the stand-ins. */
   private async createOrganizations(
-    actor: Actor,
+    batch: WriteBatch,
     planned: Planned[],
     standIns: Map<string, { key: string; name: string }>,
     orgIndex: Map<string, string>,
@@ -359,17 +373,18 @@ export class CsvImporter {
       const names = part.map((id) => standIns.get(id)!.name);
       report.organizationsCreated.push(...names);
       if (options.dryRun) continue;
-      const created = await this.crm.create(
-        actor,
-        "organization",
-        names.map((name) => {
-          const domain = looksLikeDomain(name) ? normalizeDomain(name) : null;
-          return domain ? { name, domain } : { name };
-        }),
-      );
+      const inputs = names.map((name, j) => {
+        const domain = looksLikeDomain(name) ? normalizeDomain(name) : null;
+        return parse(CREATE_INPUTS.organization, domain ? { name, domain } : { name }, `organizations[${j}]`);
+      });
+      const created = await batch.create("organization", inputs, (_, error) => {
+        throw error;
+      });
       part.forEach((standIn, j) => {
-        real.set(standIn, created[j]!.id);
-        orgIndex.set(standIns.get(standIn)!.key, created[j]!.id);
+        const id = created[j]!;
+        real.set(standIn, id);
+        orgIndex.set(standIns.get(standIn)!.key, id);
+        orgIndex.set(`id:${id}`, id);
       });
     }
     if (options.dryRun) return;
@@ -379,48 +394,35 @@ export class CsvImporter {
     }
   }
 
-  /** Writes a batch's creates, then its updates; a batch the service refuses is retried row by row, so one bad row does not sink the rest. */
-  private async apply(actor: Actor, type: EntityType, planned: Planned[], index: Map<string, string>) {
+  /** Writes a batch's creates, then its updates; a row whose checks fail is refused on its own, and the rest are written. */
+  private async apply(batch: WriteBatch, type: EntityType, planned: Planned[], index: Map<string, string>) {
+    const refuse = (group: Planned[]) => (i: number, error: ValidationError | NotFoundError) => {
+      const p = group[i]!;
+      p.report.action = "refused";
+      p.report.problems = [problemOf(error, p.draft, p.input)];
+      delete p.report.changed;
+    };
     const creates = planned.filter((p) => p.report.action === "created");
+    if (creates.length) {
+      const ids = await batch.create(
+        type,
+        creates.map((p) => p.input!),
+        refuse(creates),
+      );
+      creates.forEach((p, i) => {
+        const id = ids[i];
+        if (!id) return;
+        p.report.id = id;
+        index.set(`id:${id}`, id);
+      });
+    }
     const updates = planned.filter((p) => p.report.action === "updated");
-    const write = async (group: Planned[], mode: "create" | "update") => {
-      if (group.length === 0) return;
-      const call = (items: Planned[]) =>
-        mode === "create"
-          ? this.crm.create(
-              actor,
-              type,
-              items.map((p) => p.input),
-            )
-          : this.crm.update(
-              actor,
-              type,
-              items.map((p) => ({ id: p.report.id, ...p.input })),
-            );
-      try {
-        const records = await call(group);
-        for (const [i, p] of group.entries()) done(p, records[i]!);
-      } catch (error) {
-        if (!(error instanceof ValidationError || error instanceof NotFoundError)) throw error;
-        for (const p of group) {
-          try {
-            done(p, (await call([p]))[0]!);
-          } catch (rowError) {
-            if (!(rowError instanceof ValidationError || rowError instanceof NotFoundError)) throw rowError;
-            p.report.action = "refused";
-            p.report.problems = [problemOf(rowError, p.draft, p.input)];
-            delete p.report.changed;
-          }
-        }
-      }
-    };
-    const done = (p: Planned, record: EntityRecord) => {
-      p.report.id = record.id;
-      p.report.name = displayName(type, record);
-      index.set(`id:${record.id}`, record.id);
-    };
-    await write(creates, "create");
-    await write(updates, "update");
+    if (updates.length)
+      await batch.update(
+        type,
+        updates.map((p) => p.input as Cells & { id: string }),
+        refuse(updates),
+      );
   }
 }
 
@@ -663,13 +665,24 @@ function stripField(message: string, field: string): string {
 }
 
 /** Runs a check; a ValidationError becomes the row's problem, in the column it names. */
-function check(run: () => unknown, draft: Draft, input: Cells): RowProblem | null {
+function check(run: () => Cells, draft: Draft, input: Cells): { value: Cells } | { problem: RowProblem } {
   try {
-    run();
-    return null;
+    return { value: run() };
   } catch (error) {
     if (!(error instanceof ValidationError)) throw error;
-    return problemOf(error, draft, input);
+    return { problem: problemOf(error, draft, input) };
+  }
+}
+
+/** Adds records to a match index: their ids and keys; a key two records share is ambiguous. */
+function addToIndex(index: Map<string, string>, type: EntityType, records: Iterable<EntityRecord>): void {
+  for (const record of records) {
+    index.set(`id:${record.id}`, record.id);
+    if (record.domain) index.set(`domainOf:${record.id}`, record.id);
+    for (const key of recordKeys(type, record)) {
+      const seen = index.get(key);
+      index.set(key, seen === undefined || seen === record.id ? record.id : AMBIGUOUS);
+    }
   }
 }
 

@@ -39,12 +39,7 @@ export function newId(kind: IdKind): string {
     lastTime = now;
     counter = 0;
   }
-  let time = "";
-  let t = now;
-  for (let i = 0; i < 10; i++) {
-    time = ALPHABET[t % 32] + time;
-    t = Math.floor(t / 32);
-  }
+  const time = timePart(now);
   const seq = ALPHABET[(counter >> 5) & 31]! + ALPHABET[counter & 31]!;
   if (poolOffset + 10 > pool.length) {
     pool = randomBytes(4096);
@@ -53,6 +48,21 @@ export function newId(kind: IdKind): string {
   let rand = "";
   for (let i = 0; i < 10; i++) rand += ALPHABET[pool[poolOffset++]! & 31];
   return `${ID_PREFIX[kind]}_${time}${seq}${rand}`;
+}
+
+function timePart(ms: number): string {
+  let time = "";
+  let t = ms;
+  for (let i = 0; i < 10; i++) {
+    time = ALPHABET[t % 32] + time;
+    t = Math.floor(t / 32);
+  }
+  return time;
+}
+
+/** Sorts below every id of the kind made at `ms` or later, and above every one made before. */
+export function idFloor(kind: IdKind, ms: number): string {
+  return `${ID_PREFIX[kind]}_${timePart(Math.max(0, Math.floor(ms)))}`;
 }
 
 /**

@@ -216,6 +216,7 @@ export async function startHttpServer(
     }),
     selection: options.selection,
     log: options.log,
+    publicUrl: () => publicUrl,
   });
 
   const server = createServer(async (req, res) => {

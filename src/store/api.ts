@@ -184,6 +184,14 @@ export interface CrmRepository {
   /** Which of `ids` exist in the company as `target` (an entity type or a user). */
   existing(companyId: string, target: LinkTarget, ids: string[]): Promise<Set<string>>;
   insert(type: EntityType, row: EntityRow & { companyId: string }): Promise<void>;
+  /** Inserts many rows of one type, as few statements as their fields allow. */
+  insertMany(type: EntityType, rows: (EntityRow & { companyId: string })[]): Promise<void>;
+  /**
+   * Ids of the company's entities of a type created at `since` (ms) or later, and perhaps a
+   * little before: every one a write committed after a write transaction of the company
+   * that began at `since`, as a write transaction sees them.
+   */
+  createdSince(companyId: string, type: EntityType, since: number): Promise<string[]>;
   /** Sets fields of one entity (field names as on the record). */
   update(companyId: string, type: EntityType, id: string, patch: Record<string, unknown>): Promise<void>;
   /** Removes the row and everything that hangs off it: links, deal lines, custom values. */
@@ -491,6 +499,22 @@ export interface Store {
   /** Whether the store answers a query: what readiness means. */
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/** Rows grouped by the fields they set (those `keep` accepts), in first-seen order. */
+export function groupByFields<T extends Record<string, unknown>>(
+  rows: T[],
+  keep: (field: string) => boolean,
+): [string[], T[]][] {
+  const groups = new Map<string, [string[], T[]]>();
+  for (const row of rows) {
+    const keys = Object.keys(row).filter((k) => row[k] !== undefined && keep(k));
+    const signature = keys.join(",");
+    const group = groups.get(signature);
+    if (group) group[1].push(row);
+    else groups.set(signature, [keys, [row]]);
+  }
+  return [...groups.values()];
 }
 
 /** Escapes `%`, `_` and the escape character for `like ? escape '\\'`. */

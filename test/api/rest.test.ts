@@ -191,6 +191,25 @@ describe("REST API: contacts, every route", () => {
     expect(org2.data).toMatchObject({ contactIds: [contactId] });
   });
 
+  it("links each record to its page, as MCP results do, at the address the server listens on", async () => {
+    const link = (id: string) => `${http.url}/records/${id}`;
+    const created = await api.POST("/contacts", {
+      body: { contacts: [{ firstName: "Linus", lastName: "Link" }] },
+    });
+    const id = created.data!.items[0]!.id;
+    expect(created.data!.items[0]).toEqual({ id, name: "Linus Link", url: link(id) });
+    const got = await api.GET("/contacts/{id}", { params: { path: { id } } });
+    expect(got.data!.url).toBe(link(id));
+    const listed = await api.GET("/contacts", { params: { query: { searchTerm: "linus" } } });
+    expect(listed.data!.items.map((c) => c.url)).toEqual([link(id)]);
+    const searched = await api.POST("/contacts/search", { body: { searchTerm: "linus" } });
+    expect(searched.data!.items.map((c) => c.url)).toEqual([link(id)]);
+    // The page the link names is the record's (without a session it sends to sign-in).
+    const page = await fetch(link(id), { redirect: "manual" });
+    expect([page.status, page.headers.get("location")]).toEqual([303, "/login"]);
+    await api.DELETE("/contacts/{id}", { params: { path: { id } } });
+  });
+
   it("lists, searches with filters and counts with the same paging as MCP", async () => {
     const page = await api.GET("/contacts", { params: { query: { limit: 1 } } });
     expect(page.data!.total).toBe(2);
@@ -227,7 +246,9 @@ describe("REST API: contacts, every route", () => {
   it("updates in a batch, only the fields given", async () => {
     const r = await api.PATCH("/contacts", { body: { contacts: [{ id: contactId, lastName: "King" }] } });
     expect(r.response.status).toBe(200);
-    expect(r.data!.items).toEqual([{ id: contactId, name: "Ada King", changed: ["lastName"] }]);
+    expect(r.data!.items).toEqual([
+      { id: contactId, name: "Ada King", changed: ["lastName"], url: `${http.url}/records/${contactId}` },
+    ]);
     const got = await api.GET("/contacts/{id}", { params: { path: { id: contactId } } });
     expect(got.data).toMatchObject({ firstName: "Ada", lastName: "King", emails: ["ada@example.com"] });
   });
@@ -364,7 +385,9 @@ describe("REST API: the other entity types, every route", () => {
       expect((await api.POST(p("/count"), { body: { searchTerm: "nothing like it" } })).data!.count).toBe(0);
       expect((await api.GET(p("/configuration"))).data!.entity).toBe(entity);
       const changed = await api.PATCH(p(""), { body: { [plural]: [{ id, ...change }] } as never });
-      expect(changed.data!.items).toEqual([{ id, name: change.name, changed: Object.keys(change) }]);
+      expect(changed.data!.items).toEqual([
+        { id, name: change.name, changed: Object.keys(change), url: `${http.url}/records/${id}` },
+      ]);
       const link = `/${plural}/{id}/link` as "/contacts/{id}/link";
       const unlink = `/${plural}/{id}/unlink` as "/contacts/{id}/unlink";
       expect(

@@ -269,6 +269,62 @@ describe("dry runs, upserts and events", () => {
   });
 });
 
+describe("records others write during an import", () => {
+  const file =
+    "First Name,Last Name,Email\nAda,Lovelace,ada@example.com\nLate,Comer,late@example.com\nTom,Thumb,tom@example.com\n";
+
+  it("a contact another client creates between batches is updated, not duplicated", async () => {
+    await subscribeAll();
+    let meanwhile = "";
+    const report = await importer.import(t.owner, "contact", file, {
+      batchSize: 1,
+      onProgress: async (done) => {
+        if (done !== 1) return;
+        // Another client, after the first batch and before the one with its email.
+        const [late] = await t.app.crm.create(t.owner, "contact", [
+          { firstName: "Late", emails: ["LATE@example.com"] },
+        ]);
+        meanwhile = late!.id;
+      },
+    });
+    expect(rowsOf(report)).toEqual([
+      [2, "created"],
+      [3, "updated"],
+      [4, "created"],
+    ]);
+    expect(report.rows[1]).toMatchObject({ id: meanwhile, changed: ["lastName", "emails"] });
+    const late = (await all("contact")).filter((c) => c.firstName === "Late");
+    expect(late.map((c) => [c.id, c.lastName, c.emails])).toEqual([
+      [meanwhile, "Comer", ["late@example.com"]],
+    ]);
+    // One created event for it (the other client's), then the import's update.
+    const events = (await t.app.store.read((tx) => tx.webhooks.events(t.owner.companyId))).filter(
+      (e) => e.entityId === meanwhile,
+    );
+    expect(events.map((e) => e.event)).toEqual(["contact.created", "contact.updated"]);
+  });
+
+  it("an organization another client creates between batches is linked, not created again", async () => {
+    let acme = "";
+    const report = await importer.import(
+      t.owner,
+      "contact",
+      "First Name,Email,Company\nAda,ada@example.com,Globex\nBob,bob@example.com,Acme\n",
+      {
+        batchSize: 1,
+        createOrganizations: true,
+        onProgress: async (done) => {
+          if (done === 1) acme = (await t.app.crm.create(t.owner, "organization", [{ name: "ACME" }]))[0]!.id;
+        },
+      },
+    );
+    expect(report.organizationsCreated).toEqual(["Globex"]);
+    expect((await all("organization")).map((o) => o.name).sort()).toEqual(["ACME", "Globex"]);
+    const bob = (await all("contact")).find((c) => c.firstName === "Bob")!;
+    expect(bob.organizationIds).toEqual([acme]);
+  });
+});
+
 describe("organizations by domain", () => {
   it("upserts by domain, else by name when the organization has no domain yet; links contacts by domain", async () => {
     await t.app.crm.create(t.owner, "organization", [

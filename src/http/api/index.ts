@@ -4,6 +4,7 @@ import { ValidationError } from "../../domain/errors.js";
 import { parse } from "../../domain/validate.js";
 import type { Actor } from "../../events/recorder.js";
 import { callTool, type ToolSelection } from "../../mcp/registry.js";
+import { recordPath } from "../ui/records.js";
 import { type Answer, checkKey, Idempotency } from "./idempotency.js";
 import { openApiDocument } from "./openapi.js";
 import { problem, problemOf, sendProblem } from "./problem.js";
@@ -30,6 +31,11 @@ export interface ApiOptions {
   unauthorized(req: IncomingMessage, tokenProblem?: string): { detail: string; challenge: string };
   /** The server's toolsets and read-only flag. */
   selection?: ToolSelection;
+  /**
+   * Where people reach the server, once known: records in answers then carry `url`, their
+   * page, as MCP results do.
+   */
+  publicUrl?: () => string | undefined;
   log?: (message: string) => void;
 }
 
@@ -78,11 +84,14 @@ async function answer(
   route: Route,
   actor: Actor,
   input: RouteInput,
-  log?: (m: string) => void,
+  options: ApiOptions,
 ): Promise<Answer> {
+  const { log } = options;
   try {
     const args = route.args?.(input) ?? { ...input.body, ...input.query, ...input.path, ...route.fixed };
-    const result = await callTool(route.tool, args, { app, actor }, log);
+    const publicUrl = options.publicUrl?.();
+    const recordUrl = publicUrl ? (id: string) => `${publicUrl}${recordPath(id)}` : undefined;
+    const result = await callTool(route.tool, args, { app, actor, recordUrl }, log);
     const body = route.answer ? route.answer(result, input) : result;
     return { status: route.status ?? 200, body: JSON.stringify(body), type: "application/json" };
   } catch (error) {
@@ -180,7 +189,7 @@ export function apiHandler(
     }
     const key = method === "POST" ? req.headers["idempotency-key"] : undefined;
     if (typeof key !== "string") {
-      sendAnswer(res, await answer(app, route, actor, input, options.log));
+      sendAnswer(res, await answer(app, route, actor, input, options));
       return;
     }
     const bad = checkKey(key);
@@ -199,7 +208,7 @@ export function apiHandler(
     else {
       let result: Answer;
       try {
-        result = await answer(app, route, actor, input, options.log);
+        result = await answer(app, route, actor, input, options);
       } catch (error) {
         await outcome.abandon();
         throw error;

@@ -1,4 +1,5 @@
 import { getTableColumns } from "drizzle-orm";
+import { idFloor } from "../../domain/ids.js";
 import {
   type CustomFieldValue,
   type DealServiceLine,
@@ -13,6 +14,7 @@ import {
   type CustomValueRow,
   type EntityRow,
   escapeLike,
+  groupByFields,
   type StoredFilter,
   type StoredQuery,
 } from "../api.js";
@@ -175,14 +177,40 @@ export class PgCrmRepository implements CrmRepository {
   }
 
   async insert(type: EntityType, row: EntityRow & { companyId: string }): Promise<void> {
-    await this.locks.take(row.companyId);
+    await this.insertMany(type, [row]);
+  }
+
+  async insertMany(type: EntityType, rows: (EntityRow & { companyId: string })[]): Promise<void> {
+    if (rows.length === 0) return;
+    for (const companyId of new Set(rows.map((r) => r.companyId))) await this.locks.take(companyId);
+    // One statement per group of rows that set the same fields; a field a row leaves out
+    // keeps its column's default.
     const shape = SHAPES[type];
-    const fields = Object.keys(row).filter((k) => shape.columns[k] && row[k] !== undefined);
-    await this.c.run(
-      `insert into ${shape.name} (${fields.map((f) => `"${shape.columns[f]}"`).join(", ")})
-       values (${fields.map((_, i) => `$${i + 1}`).join(", ")})`,
-      fields.map((f) => encode(shape, f, row[f])),
+    for (const [fields, group] of groupByFields(rows, (k) => Boolean(shape.columns[k]))) {
+      const head = `insert into ${shape.name} (${fields.map((f) => `"${shape.columns[f]}"`).join(", ")}) values `;
+      for (let i = 0; i < group.length; i += INSERT_ROWS) {
+        const part = group.slice(i, i + INSERT_ROWS);
+        const values: unknown[] = [];
+        const tuples = part.map((row) => {
+          const start = values.length;
+          for (const f of fields) values.push(encode(shape, f, row[f]));
+          return `(${fields.map((_, j) => `$${start + j + 1}`).join(", ")})`;
+        });
+        await this.c.run(head + tuples.join(", "), values);
+      }
+    }
+  }
+
+  async createdSince(companyId: string, type: EntityType, since: number): Promise<string[]> {
+    // In a write, the company's lock first: whatever another write created is then either
+    // committed and seen here, or waits for this transaction. Ids carry the clock of the
+    // node that made them, so the floor leaves room for nodes' clocks to differ.
+    await this.locks.take(companyId);
+    const rows = await this.c.all<{ id: string }>(
+      `select id from ${SHAPES[type].name} where company_id = $1 and id > $2 order by id`,
+      [companyId, idFloor(type, since - NODE_CLOCK_SLACK_MS)],
     );
+    return rows.map((r) => r.id);
   }
 
   async update(
@@ -401,6 +429,12 @@ export class PgCrmRepository implements CrmRepository {
 function countParams(params: Params, query: StoredQuery): number {
   return params.values.length - (query.sort?.custom ? 1 : 0) - (query.sort?.order?.length ?? 0);
 }
+
+/** How far the clocks of two nodes may differ, for ids made on one and read on another. */
+const NODE_CLOCK_SLACK_MS = 250;
+
+/** Rows per multi-row insert: well within PostgreSQL's limit on bound parameters. */
+const INSERT_ROWS = 100;
 
 function encode(shape: Shape, field: string, value: unknown): unknown {
   if (!shape.json.has(field)) return value;

@@ -1,5 +1,6 @@
 import { and, eq, getTableColumns, type SQL, sql } from "drizzle-orm";
 import type { SQLiteColumn } from "drizzle-orm/sqlite-core";
+import { idFloor } from "../../domain/ids.js";
 import {
   type CustomFieldValue,
   type DealServiceLine,
@@ -14,6 +15,7 @@ import {
   type CustomValueRow,
   type EntityRow,
   escapeLike,
+  groupByFields,
   type StoredFilter,
   type StoredQuery,
 } from "../api.js";
@@ -76,6 +78,9 @@ function pair(type: LinkTarget, id: string, otherType: LinkTarget, otherId: stri
     ? { aType: type, aId: id, bType: otherType, bId: otherId }
     : { aType: otherType, aId: otherId, bType: type, bId: id };
 }
+
+/** Rows per multi-row insert: well within SQLite's limit on bound parameters. */
+const INSERT_ROWS = 100;
 
 function _chunks<T>(items: T[], size = 500): T[][] {
   const out: T[][] = [];
@@ -178,17 +183,42 @@ export class SqliteCrmRepository implements CrmRepository {
   }
 
   async insert(type: EntityType, row: EntityRow & { companyId: string }): Promise<void> {
-    // A cached statement rather than the query builder: imports insert rows by the thousand.
+    await this.insertMany(type, [row]);
+  }
+
+  async insertMany(type: EntityType, rows: (EntityRow & { companyId: string })[]): Promise<void> {
+    // Cached statements rather than the query builder: imports insert rows by the thousand.
+    // Rows that set the same fields share one multi-row statement; a field a row leaves
+    // out keeps its column's default.
     const shape = SHAPES[type];
-    const keys = Object.keys(row).filter((k) => row[k] !== undefined && shape.columns[k] !== undefined);
-    const values = keys.map((k) => {
-      const v = row[k];
-      return shape.json.includes(k) ? (v === null ? null : JSON.stringify(v)) : v;
-    });
-    this.st.run(
-      `insert into ${shape.name} (${keys.map((k) => `"${shape.columns[k]}"`).join(", ")}) values (${keys.map(() => "?").join(", ")})`,
-      ...values,
-    );
+    for (const [keys, group] of groupByFields(rows, (k) => shape.columns[k] !== undefined)) {
+      const tuple = `(${keys.map(() => "?").join(", ")})`;
+      const head = `insert into ${shape.name} (${keys.map((k) => `"${shape.columns[k]}"`).join(", ")}) values `;
+      for (let i = 0; i < group.length; i += INSERT_ROWS) {
+        const part = group.slice(i, i + INSERT_ROWS);
+        const values: unknown[] = [];
+        for (const row of part)
+          for (const k of keys) {
+            const v = row[k];
+            values.push(shape.json.includes(k) ? (v === null ? null : JSON.stringify(v)) : v);
+          }
+        this.st.run(head + Array(part.length).fill(tuple).join(", "), ...values);
+      }
+    }
+  }
+
+  async createdSince(companyId: string, type: EntityType, since: number): Promise<string[]> {
+    // Writes hold the file's lock one at a time and ids carry this machine's clock, so an
+    // entity another write created after a transaction that began at `since` has an id at
+    // or above that time's floor.
+    const shape = SHAPES[type];
+    return this.st
+      .all<{ id: string }>(
+        `select id from ${shape.name} where company_id = ? and id > ? order by id`,
+        companyId,
+        idFloor(type, since),
+      )
+      .map((r) => r.id);
   }
 
   /** Sets fields of one entity (field names as on the record; JSON columns are encoded here). */
