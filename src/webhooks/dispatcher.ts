@@ -81,6 +81,8 @@ export class Dispatcher {
   private pumping = false;
   private flushTimer: NodeJS.Timeout | null = null;
   private again = false;
+  /** A claim was found worthwhile during the last one: worth another only if it still is. */
+  private againIfRoom = false;
   private stopped = true;
   private timer: NodeJS.Timeout | null = null;
   private renewTimer: NodeJS.Timeout | null = null;
@@ -144,11 +146,15 @@ export class Dispatcher {
     this.wake();
   }
 
-  /** Claims and sends whatever is due, now. */
-  wake(): void {
+  /**
+   * Claims and sends whatever is due, now. `forRoom`: called because room came free, not
+   * because rows arrived; such a call during a claim is dropped if that claim filled the room.
+   */
+  wake(forRoom = false): void {
     if (this.stopped) return;
     if (this.pumping) {
-      this.again = true;
+      if (forRoom) this.againIfRoom = true;
+      else this.again = true;
       return;
     }
     this.pumping = true;
@@ -156,10 +162,10 @@ export class Dispatcher {
       .catch((error: unknown) => this.options.log?.(`webhook dispatcher: ${(error as Error).message}`))
       .finally(() => {
         this.pumping = false;
-        if (this.again && !this.stopped) {
-          this.again = false;
-          this.wake();
-        }
+        const again = this.again || (this.againIfRoom && this.claimWorthwhile());
+        this.again = false;
+        this.againIfRoom = false;
+        if (again && !this.stopped) this.wake();
       });
   }
 
@@ -324,7 +330,7 @@ export class Dispatcher {
             // Claim again only when the outbox may hold rows for us, and only once this
             // webhook's queue runs low: a claim is a write transaction, and one per send
             // would cost more than the send.
-            if (this.claimWorthwhile()) this.wake();
+            if (this.claimWorthwhile()) this.wake(true);
           }
         });
         this.inFlight.set(id, p);

@@ -94,3 +94,110 @@ it(`claims each due row once, takes over lapsed leases, records only its own cla
   await w.store.write((tx) => tx.webhooks.release("w2", held));
   expect((await claim("w3", now + 1001)).claimed.map((c) => c.delivery.id)).toEqual(held);
 });
+
+it(`records a batch's outcomes: counts per webhook and hour, each webhook's latest status, only its own claims (${ENGINE})`, async () => {
+  const a = await w.webhooks.create(w.actor, { url: "https://a.example.com/", events: ["contact.created"] });
+  const b = await w.webhooks.create(w.actor, { url: "https://b.example.com/", events: ["contact.created"] });
+  await w.crm.create(w.actor, "contact", [{ firstName: "A" }, { firstName: "B" }, { firstName: "C" }]);
+  const now = Date.now();
+  const { claimed } = await w.store.write((tx) => tx.webhooks.claim("w1", 10, now, 60_000));
+  expect(claimed).toHaveLength(6);
+  const of = (hook: string) => claimed.filter((c) => c.delivery.webhookId === hook);
+  const failed = (sentAt: string): DeliveryResult => ({
+    ...ok(sentAt),
+    status: "failed",
+    statusCode: 500,
+    error: "HTTP 500",
+    errorClass: "http",
+  });
+  const outcome = (c: (typeof claimed)[number], result: DeliveryResult) => ({
+    id: c.delivery.id,
+    webhookId: c.delivery.webhookId,
+    result,
+    chainId: null,
+    delivery: { retries: 0 },
+  });
+  // a: two succeeded, then one failed (the latest); b: one failed, then two succeeded.
+  // One of b's rows was taken over by another worker: its outcome is not ours to record.
+  await w.store.write((tx) => tx.webhooks.release("w1", [of(b.id)[2]!.delivery.id]));
+  await w.store.write((tx) => tx.webhooks.claim("w2", 10, now, 60_000));
+  await w.store.write((tx) =>
+    tx.webhooks.complete("w1", [
+      outcome(of(a.id)[0]!, ok("2026-01-01T00:00:01.000Z")),
+      outcome(of(b.id)[0]!, failed("2026-01-01T00:00:02.000Z")),
+      outcome(of(a.id)[1]!, ok("2026-01-01T00:00:03.000Z")),
+      outcome(of(b.id)[1]!, ok("2026-01-01T00:00:04.000Z")),
+      outcome(of(a.id)[2]!, failed("2026-01-01T00:00:05.000Z")),
+      outcome(of(b.id)[2]!, failed("2026-01-01T00:00:06.000Z")),
+    ]),
+  );
+  const hook = (id: string) => w.store.read((tx) => tx.webhooks.get(w.actor.companyId, id));
+  expect(await hook(a.id)).toMatchObject({
+    lastDeliveryStatus: "failed",
+    lastDeliveryAt: "2026-01-01T00:00:05.000Z",
+    failingSince: "2026-01-01T00:00:05.000Z",
+    lastError: "HTTP 500",
+  });
+  expect(await hook(b.id)).toMatchObject({
+    lastDeliveryStatus: "succeeded",
+    lastDeliveryAt: "2026-01-01T00:00:04.000Z",
+    failingSince: null,
+  });
+  const hour = new Date(now).toISOString().slice(0, 13);
+  const counts = await w.store.read((tx) =>
+    tx.webhooks.deliveryCounts(w.actor.companyId, [a.id, b.id], `${hour}:00:00.000Z`, hour),
+  );
+  expect(counts.sort((x, y) => (x.webhookId < y.webhookId ? -1 : 1))).toEqual(
+    [
+      { webhookId: a.id, hour, succeeded: 2, failed: 1 },
+      { webhookId: b.id, hour, succeeded: 1, failed: 1 },
+    ].sort((x, y) => (x.webhookId < y.webhookId ? -1 : 1)),
+  );
+  // A second batch adds to the same hour's counts.
+  const [again] = (await w.store.write((tx) => tx.webhooks.claim("w3", 10, now + 120_000, 60_000))).claimed;
+  await w.store.write((tx) => tx.webhooks.complete("w3", [outcome(again!, ok("2026-01-01T00:00:07.000Z"))]));
+  const later = await w.store.read((tx) =>
+    tx.webhooks.deliveryCounts(w.actor.companyId, [b.id], `${hour}:00:00.000Z`, hour),
+  );
+  expect(later).toEqual([{ webhookId: b.id, hour, succeeded: 2, failed: 1 }]);
+});
+
+it(`claims due retries like pending rows, makes the due ones it leaves pending, and keeps later ones scheduled (${ENGINE})`, async () => {
+  const hook = await w.webhooks.create(w.actor, {
+    url: "https://hooks.example.com/",
+    events: ["contact.created"],
+  });
+  await w.crm.create(w.actor, "contact", [{ firstName: "A" }]);
+  const now = Date.now();
+  const [first] = (await w.store.write((tx) => tx.webhooks.claim("w1", 10, now, 60_000))).claimed;
+  const retry = (id: string, dueAt: number) =>
+    w.store.write((tx) =>
+      tx.webhooks.insertLaterAttempt(first!.delivery.id, {
+        id,
+        url: hook.url,
+        status: "scheduled",
+        retries: 1,
+        dueAt,
+        resendOf: null,
+        createdAt: new Date(now).toISOString(),
+      }),
+    );
+  await retry("dlv_due1", now - 2000);
+  await retry("dlv_due2", now - 1000);
+  await retry("dlv_later", now + 60_000);
+  const status = async (id: string) =>
+    (await w.store.read((tx) => tx.webhooks.getDelivery(w.actor.companyId, id)))!.delivery;
+  const taken = await w.store.write((tx) => tx.webhooks.claim("w2", 1, now, 60_000));
+  expect(taken.claimed.map((c) => [c.delivery.id, c.delivery.retries])).toHaveLength(1);
+  const takenId = taken.claimed[0]!.delivery.id;
+  expect(["dlv_due1", "dlv_due2"]).toContain(takenId);
+  expect(await status(takenId)).toMatchObject({ status: "sending", claimedBy: "w2", dueAt: null });
+  const left = takenId === "dlv_due1" ? "dlv_due2" : "dlv_due1";
+  expect(await status(left)).toMatchObject({ status: "pending", dueAt: null });
+  expect(await status("dlv_later")).toMatchObject({ status: "scheduled" });
+  expect(
+    (await w.store.write((tx) => tx.webhooks.claim("w2", 10, now, 60_000))).claimed.map((c) => c.delivery.id),
+  ).toEqual([left]);
+  const later = await w.store.write((tx) => tx.webhooks.claim("w2", 10, now + 60_001, 60_000));
+  expect(later.claimed.map((c) => c.delivery.id)).toContain("dlv_later");
+});

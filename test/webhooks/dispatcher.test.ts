@@ -196,6 +196,52 @@ describe("dispatcher", () => {
     expect(ids).toHaveLength(4);
   });
 
+  it("claims a backlog in batches, and claims again only when its queue runs low", async () => {
+    const { receiver, t } = await setup({ dispatch: false });
+    await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"] });
+    await burst(t, 600);
+    // The real store, with each claim's size noted on its way back.
+    const sizes: number[] = [];
+    const store = new Proxy(t.app.store, {
+      get(target, key, receiver) {
+        if (key !== "write") return Reflect.get(target, key, receiver);
+        return <T>(work: Parameters<typeof target.write<T>>[0]) =>
+          target.write((tx) => {
+            const webhooks = new Proxy(tx.webhooks, {
+              get(repo, name, r) {
+                if (name !== "claim") return Reflect.get(repo, name, r);
+                return async (...args: Parameters<typeof repo.claim>) => {
+                  const result = await repo.claim(...args);
+                  sizes.push(result.claimed.length);
+                  return result;
+                };
+              },
+            });
+            return work(Object.assign(Object.create(Object.getPrototypeOf(tx)), tx, { webhooks }));
+          });
+      },
+    });
+    const dispatcher = new Dispatcher(store, {
+      timeoutMs: 3000,
+      allowPrivate: true,
+      ca: receiver.ca,
+      pollMs: 60_000,
+    });
+    dispatcher.start();
+    cleanups.push(() => dispatcher.stop());
+    await until(
+      async () => (await t.app.store.read((tx) => tx.webhooks.pendingCount())) === 0,
+      30_000,
+      "every delivery recorded",
+    );
+    expect(new Set(deliveryIds(receiver)).size).toBe(600);
+    // A webhook's queue holds 32 (four times its 8 sends): each claim takes that many, and
+    // the next waits until the queue runs low, rather than finding nothing to take.
+    const taken = sizes.filter((n) => n > 0);
+    expect(taken.length).toBeLessThanOrEqual(600 / 32 + 2);
+    expect(sizes.length - taken.length).toBeLessThanOrEqual(3);
+  });
+
   it("keeps two receivers that never answer from starving the others", async () => {
     await sendsPastDeadReceivers(2, 20);
   });

@@ -7,7 +7,6 @@ import {
   type FigureRow,
   type FinishedDelivery,
   figuresOf,
-  HourCounts,
   type HourlyDeliveryCount,
   type LaterAttempt,
   type LocalClaimer,
@@ -140,21 +139,7 @@ export class PgWebhookRepository implements WebhookRepository {
   ): Promise<{ written: number; claimed: ClaimedDelivery[]; declined: number }> {
     const claimed: ClaimedDelivery[] = [];
     if (rows.length === 0) return { written: 0, claimed, declined: 0 };
-    await this.c.run(
-      `insert into events (id, company_id, event, entity_id, user_id, body, created_at)
-       select e.id, $1, e.event, e.entity_id, e.user_id, e.body, e.created_at
-       from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-         as e(id, event, entity_id, user_id, body, created_at)`,
-      [
-        companyId,
-        rows.map((e) => e.id),
-        rows.map((e) => e.event),
-        rows.map((e) => e.entityId),
-        rows.map((e) => e.userId),
-        rows.map((e) => e.body),
-        rows.map((e) => e.createdAt),
-      ],
-    );
+    // The events and the webhooks that may want them, in one round trip.
     const hooks = await this.c.all<{
       id: string;
       url: string;
@@ -163,9 +148,23 @@ export class PgWebhookRepository implements WebhookRepository {
       previous_secret: string | null;
       retry_policy: WebhookRow["retryPolicy"];
     }>(
-      `select id, url, events, secret, case when previous_secret_until > $2 then previous_secret end as previous_secret,
+      `with written as (
+         insert into events (id, company_id, event, entity_id, user_id, body, created_at)
+         select e.id, $1, e.event, e.entity_id, e.user_id, e.body, e.created_at
+         from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
+           as e(id, event, entity_id, user_id, body, created_at))
+       select id, url, events, secret, case when previous_secret_until > $8 then previous_secret end as previous_secret,
          retry_policy from webhooks where company_id = $1 and enabled`,
-      [companyId, new Date().toISOString()],
+      [
+        companyId,
+        rows.map((e) => e.id),
+        rows.map((e) => e.event),
+        rows.map((e) => e.entityId),
+        rows.map((e) => e.userId),
+        rows.map((e) => e.body),
+        rows.map((e) => e.createdAt),
+        new Date().toISOString(),
+      ],
     );
     if (hooks.length === 0) return { written: 0, claimed, declined: 0 };
     const leaseUntil = claimer ? Date.now() + claimer.leaseMs : null;
@@ -254,41 +253,13 @@ export class PgWebhookRepository implements WebhookRepository {
     options: { perWebhook?: number; skipWebhooks?: string[] } = {},
   ): Promise<{ claimed: ClaimedDelivery[]; complete: boolean }> {
     // As on SQLite: a bounded slice of each partial index, at most `perWebhook` of one
-    // webhook. Rows another node is claiming right now are locked, and skipped, not waited for.
-    // Retries whose time has come join the pending rows (a range of a small partial index).
-    await this.c.run(
-      "update webhook_deliveries set status = 'pending', due_at = null where status = 'scheduled' and due_at <= $1",
-      [now],
-    );
-    const skip = options.skipWebhooks ?? [];
-    const window = Math.max(limit * 2, 64);
-    const pending = await this.c.all<{ id: string; w: string }>(
-      `select id, webhook_id as w from webhook_deliveries
-       where status = 'pending' and webhook_id <> all($1::text[])
-       order by created_at limit $2 for update skip locked`,
-      [skip, window],
-    );
+    // webhook, lapsed leases first. Rows another node is claiming right now are locked, and
+    // skipped, not waited for. Retries whose time has come are taken like pending rows, and
+    // those not taken become pending. One statement: one round trip for the whole claim.
     // A live worker renews its leases, so a lapsed one is a stopped worker's; never our own.
-    const lapsed = await this.c.all<{ id: string; w: string }>(
-      `select id, webhook_id as w from webhook_deliveries
-       where status = 'sending' and lease_until < $1 and claimed_by is distinct from $2
-         and webhook_id <> all($3::text[]) limit $4 for update skip locked`,
-      [now, workerId, skip, window],
-    );
-    const complete = pending.length < window && lapsed.length < window;
-    const perWebhook = options.perWebhook ?? limit;
-    const taken = new Map<string, number>();
-    const ids: string[] = [];
-    for (const { id, w } of [...lapsed, ...pending]) {
-      if (ids.length >= limit) break;
-      const n = taken.get(w) ?? 0;
-      if (n >= perWebhook) continue;
-      taken.set(w, n + 1);
-      ids.push(id);
-    }
-    if (ids.length === 0) return { claimed: [], complete };
+    const window = Math.max(limit * 2, 64);
     const rows = await this.c.all<{
-      id: string;
+      id: string | null;
       webhook_id: string;
       event_id: string;
       event: string;
@@ -303,21 +274,56 @@ export class PgWebhookRepository implements WebhookRepository {
       enabled: boolean | null;
       retry_policy: WebhookRow["retryPolicy"] | null;
       webhook_url: string | null;
+      seen: number[];
     }>(
-      `with taken as (
-         update webhook_deliveries set status = 'sending', claimed_by = $1, lease_until = $2
-         where id = any($3::text[])
-         returning id, webhook_id, event_id, event, url, attempt, resend_of, chain_id, retries, created_at)
+      `with pending as (
+         select id, webhook_id as w, created_at, 1 as k from webhook_deliveries
+         where status = 'pending' and webhook_id <> all($3::text[])
+         order by created_at limit $5 for update skip locked),
+       due as (
+         select id, webhook_id as w, created_at, 1 as k from webhook_deliveries
+         where status = 'scheduled' and due_at <= $6 and webhook_id <> all($3::text[])
+         order by due_at limit $5 for update skip locked),
+       lapsed as (
+         select id, webhook_id as w, created_at, 0 as k from webhook_deliveries
+         where status = 'sending' and lease_until < $6 and claimed_by is distinct from $1
+           and webhook_id <> all($3::text[]) limit $5 for update skip locked),
+       seen as (
+         select array[(select count(*) from pending), (select count(*) from due), (select count(*) from lapsed)]::int[] as n),
+       ranked as (
+         select id, k, created_at, row_number() over (partition by w order by k, created_at, id) as n
+         from (select * from lapsed union all select * from pending union all select * from due) c),
+       picked as (select id from ranked where n <= $4 order by k, created_at, id limit $7),
+       taken as (
+         update webhook_deliveries d set status = 'sending', claimed_by = $1, lease_until = $2, due_at = null
+         from picked where d.id = picked.id
+         returning d.id, d.webhook_id, d.event_id, d.event, d.url, d.attempt, d.resend_of, d.chain_id, d.retries, d.created_at),
+       freed as (
+         update webhook_deliveries set status = 'pending', due_at = null
+         where status = 'scheduled' and due_at <= $6 and id not in (select id from picked))
        select t.id, t.webhook_id, t.event_id, t.event, t.url, t.attempt, t.resend_of, t.chain_id, t.retries, e.body,
-         w.secret, case when w.previous_secret_until > $4 then w.previous_secret end as previous_secret,
-         w.enabled, w.retry_policy, w.url as webhook_url
-       from taken t left join events e on e.id = t.event_id left join webhooks w on w.id = t.webhook_id
+         w.secret, case when w.previous_secret_until > $8 then w.previous_secret end as previous_secret,
+         w.enabled, w.retry_policy, w.url as webhook_url, seen.n as seen
+       from seen left join taken t on true left join events e on e.id = t.event_id
+         left join webhooks w on w.id = t.webhook_id
        order by t.created_at, t.id`,
-      [workerId, now + leaseMs, ids, new Date(now).toISOString()],
+      [
+        workerId,
+        now + leaseMs,
+        options.skipWebhooks ?? [],
+        options.perWebhook ?? limit,
+        window,
+        now,
+        limit,
+        new Date(now).toISOString(),
+      ],
     );
+    const seen = rows[0]?.seen ?? [0, 0, 0];
+    const complete = seen.every((n) => n < window);
+    if (rows.length === 0 || rows[0]!.id === null) return { claimed: [], complete };
     const claimed = rows.map((d) => ({
       delivery: {
-        id: d.id,
+        id: d.id!,
         webhookId: d.webhook_id,
         eventId: d.event_id,
         event: d.event,
@@ -356,15 +362,39 @@ export class PgWebhookRepository implements WebhookRepository {
   ): Promise<{ disabled: string[] }> {
     if (outcomes.length === 0) return { disabled: [] };
     const r = outcomes.map((o) => o.result);
-    // One statement for the batch; each row only if this worker still holds its claim.
-    const done = await this.c.all<{ id: string; companyId: string; createdAt: string }>(
-      `update webhook_deliveries d set status = o.status, status_code = o.status_code, request_headers = o.request_headers::json,
-         response_body = o.response_body, error = o.error, error_class = o.error_class, duration_ms = o.duration_ms,
-         sent_at = o.sent_at, claimed_by = null, lease_until = null
-       from unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[])
-         as o(id, status, status_code, request_headers, response_body, error, error_class, duration_ms, sent_at)
-       where d.id = o.id and d.claimed_by = $10
-       returning d.id, d.company_id as "companyId", d.created_at as "createdAt"`,
+    // One statement for the batch, one round trip: each row only if this worker still holds
+    // its claim, the hourly counts of the rows recorded (in key order, so that two writers
+    // lock the rows they share in the same order), and each webhook's last status, the
+    // latest recorded in this batch. Every node records outcomes of the same webhooks: a
+    // webhook row another node is updating is skipped, not waited for, as its outcome is as
+    // recent as ours. A list view may show the other of two outcomes recorded in the same moment.
+    const done = await this.c.all<{ id: string }>(
+      `with o as (
+         select * from unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::int[], $9::text[])
+           with ordinality as o(id, status, status_code, request_headers, response_body, error, error_class, duration_ms, sent_at, ord)),
+       done as (
+         update webhook_deliveries d set status = o.status, status_code = o.status_code, request_headers = o.request_headers::json,
+           response_body = o.response_body, error = o.error, error_class = o.error_class, duration_ms = o.duration_ms,
+           sent_at = o.sent_at, claimed_by = null, lease_until = null
+         from o where d.id = o.id and d.claimed_by = $10
+         returning d.id, d.company_id, d.webhook_id, left(d.created_at, 13) as hour, o.status, o.sent_at, o.error, o.ord),
+       hours as (
+         insert into webhook_delivery_hours (company_id, webhook_id, hour, succeeded, failed)
+         select company_id, webhook_id, hour, (count(*) filter (where status = 'succeeded'))::int,
+           (count(*) filter (where status = 'failed'))::int
+         from done group by company_id, webhook_id, hour order by webhook_id, hour
+         on conflict (webhook_id, hour) do update set
+           succeeded = webhook_delivery_hours.succeeded + excluded.succeeded,
+           failed = webhook_delivery_hours.failed + excluded.failed),
+       last as (select distinct on (webhook_id) webhook_id, status, sent_at, error from done order by webhook_id, ord desc),
+       hooks as (
+         update webhooks w set last_delivery_status = l.status, last_delivery_at = l.sent_at,
+           failing_since = case when l.status = 'succeeded' then null else coalesce(w.failing_since, l.sent_at) end,
+           last_error = case when l.status = 'succeeded' then w.last_error else l.error end
+         from last l
+         where w.id = l.webhook_id
+           and w.id in (select id from webhooks where id in (select webhook_id from last) order by id for update skip locked))
+       select id from done`,
       [
         outcomes.map((o) => o.id),
         r.map((x) => x.status),
@@ -378,16 +408,12 @@ export class PgWebhookRepository implements WebhookRepository {
         workerId,
       ],
     );
-    const recorded = new Map(done.map((d) => [d.id, d]));
-    // Each webhook's last status: the latest recorded in this batch.
-    const last = new Map<string, { status: string; sentAt: string; error: string | null }>();
+    const recorded = new Set(done.map((d) => d.id));
+    const last = new Map<string, { status: string }>();
     const disable = new Map<string, string>();
-    const hours = new HourCounts();
     for (const o of outcomes) {
-      const row = recorded.get(o.id);
-      if (!row) continue;
-      hours.add(row.companyId, o.webhookId, row.createdAt, o.result.status);
-      last.set(o.webhookId, { status: o.result.status, sentAt: o.result.sentAt, error: o.result.error });
+      if (!recorded.has(o.id)) continue;
+      last.set(o.webhookId, { status: o.result.status });
       if (o.retry)
         await this.insertLaterAttempt(o.chainId ?? o.id, {
           ...o.retry,
@@ -397,41 +423,8 @@ export class PgWebhookRepository implements WebhookRepository {
         });
       if (o.disable) disable.set(o.webhookId, o.disable);
     }
-    const counted = hours.rows();
-    if (counted.length > 0) {
-      await this.c.run(
-        `insert into webhook_delivery_hours (company_id, webhook_id, hour, succeeded, failed)
-         select * from unnest($1::text[], $2::text[], $3::text[], $4::int[], $5::int[])
-         on conflict (webhook_id, hour) do update set
-           succeeded = webhook_delivery_hours.succeeded + excluded.succeeded,
-           failed = webhook_delivery_hours.failed + excluded.failed`,
-        [
-          counted.map((h) => h.companyId),
-          counted.map((h) => h.webhookId),
-          counted.map((h) => h.hour),
-          counted.map((h) => h.succeeded),
-          counted.map((h) => h.failed),
-        ],
-      );
-    }
     const ids = [...last.keys()].sort();
     if (ids.length === 0) return { disabled: [] };
-    // Every node records outcomes of the same webhooks: a row another node is updating is
-    // skipped, not waited for, as its outcome is as recent as ours. A list view may show
-    // the other of two outcomes recorded in the same moment.
-    await this.c.run(
-      `update webhooks w set last_delivery_status = l.status, last_delivery_at = l.sent_at,
-         failing_since = case when l.status = 'succeeded' then null else coalesce(w.failing_since, l.sent_at) end,
-         last_error = case when l.status = 'succeeded' then w.last_error else l.error end
-       from unnest($1::text[], $2::text[], $3::text[], $4::text[]) as l(id, status, sent_at, error)
-       where w.id = l.id and w.id in (select id from webhooks where id = any($1::text[]) for update skip locked)`,
-      [
-        ids,
-        ids.map((id) => last.get(id)!.status),
-        ids.map((id) => last.get(id)!.sentAt),
-        ids.map((id) => last.get(id)!.error),
-      ],
-    );
     const now = options.now ?? new Date().toISOString();
     const disabled: string[] = [];
     for (const [webhookId, reason] of disable) {
