@@ -1,3 +1,4 @@
+import pg from "pg";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import type { DeliveryResult } from "../../src/store/index.js";
 import { openWorld, type World } from "../support/crm.js";
@@ -201,3 +202,53 @@ it(`claims due retries like pending rows, makes the due ones it leaves pending, 
   const later = await w.store.write((tx) => tx.webhooks.claim("w2", 10, now + 60_001, 60_000));
   expect(later.claimed.map((c) => c.delivery.id)).toContain("dlv_later");
 });
+
+it.runIf(ENGINE === "postgres")(
+  "a claim skips a due retry another transaction holds, never waits for it (postgres)",
+  async () => {
+    const hook = await w.webhooks.create(w.actor, {
+      url: "https://hooks.example.com/",
+      events: ["contact.created"],
+    });
+    await w.crm.create(w.actor, "contact", [{ firstName: "A" }]);
+    const now = Date.now();
+    const [first] = (await w.store.write((tx) => tx.webhooks.claim("w1", 10, now, 60_000))).claimed;
+    for (const [id, ago] of [
+      ["dlv_held", 3000],
+      ["dlv_free1", 2000],
+      ["dlv_free2", 1000],
+    ] as const)
+      await w.store.write((tx) =>
+        tx.webhooks.insertLaterAttempt(first!.delivery.id, {
+          id,
+          url: hook.url,
+          status: "scheduled",
+          retries: 1,
+          dueAt: now - ago,
+          resendOf: null,
+          createdAt: new Date(now).toISOString(),
+        }),
+      );
+    const other = new pg.Client({ connectionString: w.url });
+    await other.connect();
+    try {
+      await other.query("begin");
+      await other.query("select id from webhook_deliveries where id = 'dlv_held' for update");
+      // Without the guard, the claim's own update of the due rows it leaves waits on this lock
+      // until the other transaction ends: the race below then times out.
+      const claim = w.store.write((tx) => tx.webhooks.claim("w2", 1, now, 60_000));
+      const outcome = await Promise.race([
+        claim.then((c) => c.claimed.map((d) => d.delivery.id)),
+        new Promise<string>((r) => setTimeout(() => r("waited"), 5000)),
+      ]);
+      expect(outcome).toEqual(["dlv_free1"]);
+    } finally {
+      await other.query("rollback").catch(() => undefined);
+      await other.end();
+    }
+    const status = async (id: string) =>
+      (await w.store.read((tx) => tx.webhooks.getDelivery(w.actor.companyId, id)))!.delivery.status;
+    expect(await status("dlv_held")).toBe("scheduled");
+    expect(await status("dlv_free2")).toBe("pending");
+  },
+);

@@ -15,6 +15,8 @@ export interface World {
   webhooks: WebhookService;
   actor: Actor;
   dir: string | null;
+  /** The PostgreSQL database's URL, on that engine. */
+  url?: string;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,7 @@ export async function openWorld(kind: "file" | "memory" = "file"): Promise<World
     webhooks: new WebhookService(store, { allowPrivate: true }),
     actor,
     dir,
+    url: db?.url,
     async close() {
       await store.close();
       await db?.drop();

@@ -298,9 +298,11 @@ export class PgWebhookRepository implements WebhookRepository {
          update webhook_deliveries d set status = 'sending', claimed_by = $1, lease_until = $2, due_at = null
          from picked where d.id = picked.id
          returning d.id, d.webhook_id, d.event_id, d.event, d.url, d.attempt, d.resend_of, d.chain_id, d.retries, d.created_at),
+       -- Only the due rows this statement locked: a row another claimer holds is skipped, never
+       -- waited for (waiting here would let two claims deadlock); the rest stay due for the next claim.
        freed as (
          update webhook_deliveries set status = 'pending', due_at = null
-         where status = 'scheduled' and due_at <= $6 and id not in (select id from picked))
+         where id in (select id from due) and id not in (select id from picked))
        select t.id, t.webhook_id, t.event_id, t.event, t.url, t.attempt, t.resend_of, t.chain_id, t.retries, e.body,
          w.secret, case when w.previous_secret_until > $8 then w.previous_secret end as previous_secret,
          w.enabled, w.retry_policy, w.url as webhook_url, seen.n as seen
