@@ -72,6 +72,24 @@ describe("companies, users and keys without SQL", () => {
     await refuses(() => tenants.revokeApiKey(key.id), "id", /no API key with id "key_\w+" exists/);
   });
 
+  it("a lookup that overlaps a revoke is not trusted afterwards", async () => {
+    // Lookups started before, during and after each revoke: without the revoke count, one that
+    // read the key before the commit and ended after it would cache it for KEY_CACHE_MS.
+    const keys = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => tenants.createApiKey(t.owner, `k${i}`)),
+    );
+    await Promise.all(
+      keys.map(async (k) => {
+        const lookups = [tenants.authenticate(k.key)];
+        const revoke = tenants.revokeApiKey(k.id);
+        lookups.push(tenants.authenticate(k.key));
+        await revoke;
+        await Promise.all(lookups);
+      }),
+    );
+    for (const k of keys) expect(await tenants.authenticate(k.key)).toBeNull();
+  });
+
   it("refuses bad input by field, before any write", async () => {
     const long = "x".repeat(201);
     await refuses(() => tenants.createCompany("", "Ada"), "name", /must not be empty/);

@@ -61,6 +61,8 @@ const KEY_CACHE_SIZE = 1_000;
 export class TenantService {
   /** Keys found lately, by hash: the actor, the key's id, and until when it is trusted. */
   private readonly keys = new Map<string, { actor: Actor; keyId: string; until: number }>();
+  /** Counts revokes made here: a lookup that a revoke overlapped is not cached. */
+  private revokes = 0;
   /** When each key's use was last written (or read from the store), by key id. */
   private readonly lastUsed = new Map<string, number>();
   /** Writes of `lastUsedAt` under way. */
@@ -163,14 +165,21 @@ export class TenantService {
   /** Revokes a key at once: its hash is deleted, so the next request made with it is refused. */
   async revokeApiKey(keyId: string): Promise<ApiKeyInfo> {
     const id = parse(idInput("apiKey"), keyId, "id");
-    return this.store.write(async (tx) => {
-      const key = await tx.tenants.apiKey(id);
-      if (!key) throw new ValidationError("id", `no API key with id "${id}" exists`);
-      await tx.tenants.deleteApiKey(id);
+    this.revokes++;
+    try {
+      return await this.store.write(async (tx) => {
+        const key = await tx.tenants.apiKey(id);
+        if (!key) throw new ValidationError("id", `no API key with id "${id}" exists`);
+        await tx.tenants.deleteApiKey(id);
+        const { hash: _hash, ...info } = key;
+        return info;
+      });
+    } finally {
+      // After the commit (or its failure), and counted again: a lookup that read the key before
+      // the commit and finishes after it cannot cache it.
+      this.revokes++;
       for (const [hash, entry] of this.keys) if (entry.keyId === id) this.keys.delete(hash);
-      const { hash: _hash, ...info } = key;
-      return info;
-    });
+    }
   }
 
   /** Makes an API key for a user; the key is returned once and only its hash is kept. */
@@ -207,6 +216,7 @@ export class TenantService {
     let entry = this.keys.get(hash);
     if (!entry || entry.until <= now) {
       this.keys.delete(hash);
+      const revokes = this.revokes;
       const found = await this.store.read((tx) => tx.tenants.keyByHash(hash));
       if (!found) return null;
       entry = {
@@ -214,7 +224,8 @@ export class TenantService {
         keyId: found.id,
         until: now + KEY_CACHE_MS,
       };
-      this.keys.set(hash, entry);
+      // A revoke began or ended while this lookup ran: the answer stands for this request only.
+      if (revokes === this.revokes) this.keys.set(hash, entry);
       if (this.keys.size > KEY_CACHE_SIZE) this.keys.delete(this.keys.keys().next().value!);
       const stored = found.lastUsedAt ? Date.parse(found.lastUsedAt) : Number.NaN;
       if (stored > (this.lastUsed.get(found.id) ?? 0)) this.lastUsed.set(found.id, stored);
