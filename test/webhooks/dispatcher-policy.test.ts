@@ -45,7 +45,7 @@ async function setup(reply: Reply, options: Partial<DispatcherOptions> = {}) {
 /** The outbox as rows' statuses and owners, counted. */
 async function statuses(t: TestApp) {
   const { items } = await t.app.store.read((tx) =>
-    tx.webhooks.listDeliveries(t.owner.companyId, { limit: 100, offset: 0 }),
+    tx.webhooks.listDeliveries(t.owner.companyId, { limit: 2000, offset: 0 }),
   );
   const counts: Record<string, number> = {};
   for (const d of items) {
@@ -87,6 +87,33 @@ describe("dispatcher policy", () => {
     await contacts(t, 6);
     // The write committed with what the dispatcher took: 1 in flight, 3 queued.
     expect(await statuses(t)).toEqual({ "sending (claimed)": 4, pending: 2 });
+  });
+
+  it("counts what it already holds of a webhook when a later write offers more", async () => {
+    const { t, d } = await setup({ kind: "never" });
+    d.start();
+    await contacts(t, 3); // all taken: 1 in flight, 2 queued
+    expect(await statuses(t)).toEqual({ "sending (claimed)": 3 });
+    await contacts(t, 3); // room for one more
+    expect(await statuses(t)).toEqual({ "sending (claimed)": 4, pending: 2 });
+  });
+
+  it("holds at most 1024 rows over all webhooks, counting those in flight and queued", async () => {
+    const { receiver, t, d } = await setup({ kind: "never" }, { perWebhookConcurrency: 8 });
+    for (let i = 1; i < 40; i++)
+      await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"] });
+    d.start();
+    await contacts(t, 15); // 600 rows, all taken; 32 go out at once
+    expect(await statuses(t)).toEqual({ "sending (claimed)": 600 });
+    await contacts(t, 15); // 600 more: room for 424
+    expect(await statuses(t)).toEqual({ "sending (claimed)": 1024, pending: 176 });
+  });
+
+  it("holds more than 1024 rows of one webhook when its per-webhook concurrency asks for it", async () => {
+    const { t, d } = await setup({ kind: "never" }, { perWebhookConcurrency: 300 });
+    d.start();
+    for (let i = 0; i < 11; i++) await contacts(t, 100);
+    expect(await statuses(t)).toEqual({ "sending (claimed)": 1100 });
   });
 
   it("skips a webhook that holds its fill when it claims again (guard: the saturated list)", async () => {
