@@ -116,6 +116,69 @@ describe("dispatcher policy", () => {
     expect(await statuses(t)).toEqual({ "sending (claimed)": 1100 });
   });
 
+  it("claims no more than it may hold from an outbox written before it started", async () => {
+    const { receiver, t, d } = await setup({ kind: "never" }, { perWebhookConcurrency: 8 });
+    for (let i = 1; i < 40; i++)
+      await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"] });
+    await contacts(t, 30); // 1200 rows, 30 per webhook
+    d.start();
+    await until(async () => (await statuses(t))["sending (claimed)"] === 1024, 10_000, "1024 claimed");
+    d.wake();
+    expect(await statuses(t)).toEqual({ "sending (claimed)": 1024, pending: 176 });
+  });
+
+  it("keeps a webhook whose claim took its fill behind its older rows: a new write does not jump them", async () => {
+    let answerFirst!: () => void;
+    const first = new Promise<void>((r) => {
+      answerFirst = r;
+    });
+    const { receiver, t, d } = await setup({ kind: "never" });
+    receiver.respond = (_request, index) =>
+      index === 0 ? first.then(() => ({ status: 204 })) : { kind: "never" as const };
+    await contacts(t, 6);
+    d.start(); // claims 4 of the 6: the webhook's fill
+    await until(() => receiver.requests.length === 1, 5000, "the first send");
+    answerFirst();
+    await until(() => receiver.requests.length === 2, 5000, "the second send");
+    // Room for one more of this webhook now, but two older rows wait in the outbox.
+    const [late] = await contacts(t, 1);
+    const rows = await t.app.store.read((tx) =>
+      tx.webhooks.listDeliveries(t.owner.companyId, { limit: 100, offset: 0, entityId: late!.id }),
+    );
+    expect(rows.items.map((r) => r.status)).toEqual(["pending"]);
+  });
+
+  it("sends one at a time to a webhook whose concurrency is one, and over all webhooks as the process allows", async () => {
+    const { t, d } = await setup({ kind: "never" }, { timeoutMs: 300 });
+    await contacts(t, 2);
+    const two = await setup({ kind: "never" }, { timeoutMs: 300, concurrency: 1, perWebhookConcurrency: 8 });
+    await two.t.app.webhooks.create(two.t.owner, { url: two.receiver.url, events: ["contact.created"] });
+    await contacts(two.t, 1);
+    d.start();
+    two.d.start();
+    const sentAts = async (x: TestApp, n: number) => {
+      await until(async () => (await statuses(x)).failed === n, 10_000, `${n} failures`);
+      const { items } = await x.app.store.read((tx) =>
+        tx.webhooks.listDeliveries(x.owner.companyId, { limit: 100, offset: 0 }),
+      );
+      return items.map((r) => Date.parse(r.sentAt!)).sort((a, b) => a - b);
+    };
+    // The second send starts only once the first has timed out.
+    const one = await sentAts(t, 2);
+    expect(one[1]! - one[0]!).toBeGreaterThanOrEqual(300);
+    const all = await sentAts(two.t, 2);
+    expect(all[1]! - all[0]!).toBeGreaterThanOrEqual(300);
+  });
+
+  it("logs a claim that fails and goes on (the store closed under it)", async () => {
+    const logs: string[] = [];
+    const { t, d } = await setup({ status: 204 }, { log: (m) => logs.push(m) });
+    await t.app.store.close();
+    d.start();
+    await until(() => logs.length > 0, 5000, "a log line");
+    expect(logs[0]).toBe("webhook dispatcher: claim failed: The store is closed");
+  });
+
   it("skips a webhook that holds its fill when it claims again (guard: the saturated list)", async () => {
     const { t, d } = await setup({ kind: "never" });
     await contacts(t, 6);
