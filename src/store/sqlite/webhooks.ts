@@ -121,7 +121,6 @@ export class SqliteWebhookRepository implements WebhookRepository {
     claimer: LocalClaimer | null = null,
   ): Promise<{ written: number; claimed: ClaimedDelivery[]; declined: number }> {
     const claimed: ClaimedDelivery[] = [];
-    // Stryker disable next-line ConditionalExpression: equivalent, with no events the loops below write nothing and return the same
     if (rows.length === 0) return { written: 0, claimed, declined: 0 };
     const insertEvent =
       "insert into events (id, company_id, event, entity_id, user_id, body, created_at) values (?, ?, ?, ?, ?, ?, ?)";
@@ -140,7 +139,6 @@ export class SqliteWebhookRepository implements WebhookRepository {
       new Date().toISOString(),
       companyId,
     );
-    // Stryker disable next-line ConditionalExpression: equivalent, with no webhook the loop below writes nothing and returns the same
     if (hooks.length === 0) return { written: 0, claimed, declined: 0 };
     const insertDelivery =
       "insert into webhook_deliveries (id, company_id, webhook_id, event_id, event, url, status, attempt, created_at, claimed_by, lease_until) values (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)";
@@ -252,7 +250,6 @@ export class SqliteWebhookRepository implements WebhookRepository {
       taken.set(w, n + 1);
       rowids.push(r);
     }
-    // Stryker disable next-line ConditionalExpression: equivalent, an empty list updates and reads no row and returns the same
     if (rowids.length === 0) return { claimed: [], complete };
     const list = jsonList(rowids);
     this.st.run(
@@ -353,7 +350,6 @@ export class SqliteWebhookRepository implements WebhookRepository {
         .get(
           r.status,
           r.statusCode,
-          // Stryker disable next-line ConditionalExpression: equivalent, the JSON column reads the text "null" back as null
           r.requestHeaders === null ? null : JSON.stringify(r.requestHeaders),
           r.responseBody,
           r.error,
