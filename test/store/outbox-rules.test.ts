@@ -194,4 +194,23 @@ describe("HourCounts", () => {
       { companyId: "co_1", webhookId: "whk_b", hour: "2026-01-01T10", succeeded: 1, failed: 1 },
     ]);
   });
+
+  it("sorts however the outcomes came in", () => {
+    const h = new HourCounts();
+    const hours = Array.from({ length: 12 }, (_, i) => `2026-01-01T${String(i).padStart(2, "0")}`);
+    for (const hour of [...hours].reverse()) h.add("co_1", "whk_a", `${hour}:00:00.000Z`, "succeeded");
+    for (const hour of [5, 1, 9, 3, 11, 0, 7].map((i) => hours[i]!))
+      h.add("co_1", "whk_0", `${hour}:00:00.000Z`, "failed");
+    const keys = h.rows().map((r) => `${r.webhookId} ${r.hour}`);
+    expect(keys).toEqual([...keys].sort());
+    expect(keys).toHaveLength(19);
+  });
+});
+
+describe(`the tenant store (${ENGINE})`, () => {
+  it("says whether deleting an API key deleted one", async () => {
+    const key = await w.tenants.createApiKey(w.actor, "laptop");
+    expect(await w.store.write((tx) => tx.tenants.deleteApiKey(key.id))).toBe(true);
+    expect(await w.store.write((tx) => tx.tenants.deleteApiKey(key.id))).toBe(false);
+  });
 });
