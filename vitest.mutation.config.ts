@@ -2,11 +2,13 @@ import { defineConfig, mergeConfig } from "vitest/config";
 import base from "./vitest.config.js";
 
 /**
- * The suite as the mutation run uses it: in-process tests only. The browser tests take
- * minutes per mutant, and tests that spawn the built CLI run `dist/`, which mutants never
- * reach; each guard they cover has an in-process test too.
+ * The suite as the mutation run uses it: in-process tests only, on SQLite alone (the code
+ * under mutation is shared by both engines or is the SQLite store's; each mutant would
+ * otherwise run its tests twice). The browser tests take minutes per mutant, and tests that
+ * spawn the built CLI run `dist/`, which mutants never reach; each guard they cover has an
+ * in-process test too.
  */
-export default mergeConfig(
+const merged = mergeConfig(
   base,
   defineConfig({
     test: {
@@ -22,3 +24,13 @@ export default mergeConfig(
     },
   }),
 );
+
+export default defineConfig({
+  ...merged,
+  test: {
+    ...merged.test,
+    projects: (merged.test?.projects ?? []).filter(
+      (p) => typeof p === "object" && "test" in p && p.test?.name === "sqlite",
+    ),
+  },
+});

@@ -1,0 +1,242 @@
+/**
+ * The dispatcher's policy, in process: how many of one webhook's rows it holds, which
+ * webhooks a claim skips, when it claims again, and what it takes or keeps once it stops.
+ *
+ * SQLite only: these tests order a claim or a write against the test's own transaction
+ * through SQLite's single serial connection, which makes "nothing more was taken" something
+ * to read, not something to wait for.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { newId } from "../../src/domain/ids.js";
+import type { Tx } from "../../src/store/index.js";
+import { Dispatcher, type DispatcherOptions } from "../../src/webhooks/dispatcher.js";
+import { openTestApp, type TestApp } from "../support/app.js";
+import { type Reply, startReceiver } from "../support/https-receiver.js";
+import { until } from "../support/wait.js";
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+async function setup(reply: Reply, options: Partial<DispatcherOptions> = {}) {
+  const receiver = await startReceiver({ respond: reply });
+  const t = await openTestApp({ ca: receiver.ca, dispatch: false });
+  cleanups.push(
+    () => receiver.close(),
+    () => t.close(),
+  );
+  const hook = await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"] });
+  // One send at a time per webhook (so at most 4 held), no poll within the test, and leases
+  // that outlast it.
+  const d = new Dispatcher(t.app.store, {
+    timeoutMs: 1000,
+    allowPrivate: true,
+    ca: receiver.ca,
+    perWebhookConcurrency: 1,
+    pollMs: 600_000,
+    leaseMs: 600_000,
+    ...options,
+  });
+  cleanups.push(() => d.stop());
+  return { receiver, t, hook, d };
+}
+
+/** The outbox as rows' statuses and owners, counted. */
+async function statuses(t: TestApp) {
+  const { items } = await t.app.store.read((tx) =>
+    tx.webhooks.listDeliveries(t.owner.companyId, { limit: 2000, offset: 0 }),
+  );
+  const counts: Record<string, number> = {};
+  for (const d of items) {
+    const key = `${d.status}${d.claimedBy ? " (claimed)" : ""}`;
+    counts[key] = (counts[key] ?? 0) + 1;
+  }
+  return counts;
+}
+
+const contacts = (t: TestApp, n: number) =>
+  t.app.crm.create(
+    t.owner,
+    "contact",
+    Array.from({ length: n }, (_, i) => ({ firstName: `C${i}` })),
+  );
+
+/** A write transaction that stays open until `release` is called; `begun` once it has begun. */
+function openWrite<T>(t: TestApp, work: (tx: Tx) => Promise<T> = async () => undefined as T) {
+  let release!: () => void;
+  let begin!: () => void;
+  const gate = new Promise<void>((r) => {
+    release = r;
+  });
+  const begun = new Promise<void>((r) => {
+    begin = r;
+  });
+  const done = t.app.store.write(async (tx) => {
+    begin();
+    await gate;
+    return work(tx);
+  });
+  return { release, begun, done };
+}
+
+describe("dispatcher policy", () => {
+  it("takes at most four times its per-webhook concurrency of one webhook's rows from a write; the rest wait in the outbox", async () => {
+    const { t, d } = await setup({ kind: "never" });
+    d.start();
+    await contacts(t, 6);
+    // The write committed with what the dispatcher took: 1 in flight, 3 queued.
+    expect(await statuses(t)).toEqual({ "sending (claimed)": 4, pending: 2 });
+  });
+
+  it("counts what it already holds of a webhook when a later write offers more", async () => {
+    const { t, d } = await setup({ kind: "never" });
+    d.start();
+    await contacts(t, 3); // all taken: 1 in flight, 2 queued
+    expect(await statuses(t)).toEqual({ "sending (claimed)": 3 });
+    await contacts(t, 3); // room for one more
+    expect(await statuses(t)).toEqual({ "sending (claimed)": 4, pending: 2 });
+  });
+
+  it("holds at most 1024 rows over all webhooks, counting those in flight and queued", async () => {
+    const { receiver, t, d } = await setup({ kind: "never" }, { perWebhookConcurrency: 8 });
+    for (let i = 1; i < 40; i++)
+      await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"] });
+    d.start();
+    await contacts(t, 15); // 600 rows, all taken; 32 go out at once
+    expect(await statuses(t)).toEqual({ "sending (claimed)": 600 });
+    await contacts(t, 15); // 600 more: room for 424
+    expect(await statuses(t)).toEqual({ "sending (claimed)": 1024, pending: 176 });
+  });
+
+  it("holds more than 1024 rows of one webhook when its per-webhook concurrency asks for it", async () => {
+    const { t, d } = await setup({ kind: "never" }, { perWebhookConcurrency: 300 });
+    d.start();
+    for (let i = 0; i < 11; i++) await contacts(t, 100);
+    expect(await statuses(t)).toEqual({ "sending (claimed)": 1100 });
+  });
+
+  it("claims no more than it may hold from an outbox written before it started", async () => {
+    const { receiver, t, d } = await setup({ kind: "never" }, { perWebhookConcurrency: 8 });
+    for (let i = 1; i < 40; i++)
+      await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"] });
+    await contacts(t, 30); // 1200 rows, 30 per webhook
+    d.start();
+    await until(async () => (await statuses(t))["sending (claimed)"] === 1024, 10_000, "1024 claimed");
+    d.wake();
+    expect(await statuses(t)).toEqual({ "sending (claimed)": 1024, pending: 176 });
+  });
+
+  it("keeps a webhook whose claim took its fill behind its older rows: a new write does not jump them", async () => {
+    let answerFirst!: () => void;
+    const first = new Promise<void>((r) => {
+      answerFirst = r;
+    });
+    const { receiver, t, d } = await setup({ kind: "never" });
+    receiver.respond = (_request, index) =>
+      index === 0 ? first.then(() => ({ status: 204 })) : { kind: "never" as const };
+    await contacts(t, 6);
+    d.start(); // claims 4 of the 6: the webhook's fill
+    await until(() => receiver.requests.length === 1, 5000, "the first send");
+    answerFirst();
+    await until(() => receiver.requests.length === 2, 5000, "the second send");
+    // Room for one more of this webhook now, but two older rows wait in the outbox.
+    const [late] = await contacts(t, 1);
+    const rows = await t.app.store.read((tx) =>
+      tx.webhooks.listDeliveries(t.owner.companyId, { limit: 100, offset: 0, entityId: late!.id }),
+    );
+    expect(rows.items.map((r) => r.status)).toEqual(["pending"]);
+  });
+
+  it("sends one at a time to a webhook whose concurrency is one, and over all webhooks as the process allows", async () => {
+    const { t, d } = await setup({ kind: "never" }, { timeoutMs: 300 });
+    await contacts(t, 2);
+    const two = await setup({ kind: "never" }, { timeoutMs: 300, concurrency: 1, perWebhookConcurrency: 8 });
+    await two.t.app.webhooks.create(two.t.owner, { url: two.receiver.url, events: ["contact.created"] });
+    await contacts(two.t, 1);
+    d.start();
+    two.d.start();
+    const sentAts = async (x: TestApp, n: number) => {
+      await until(async () => (await statuses(x)).failed === n, 10_000, `${n} failures`);
+      const { items } = await x.app.store.read((tx) =>
+        tx.webhooks.listDeliveries(x.owner.companyId, { limit: 100, offset: 0 }),
+      );
+      return items.map((r) => Date.parse(r.sentAt!)).sort((a, b) => a - b);
+    };
+    // The second send starts only once the first has timed out.
+    const one = await sentAts(t, 2);
+    expect(one[1]! - one[0]!).toBeGreaterThanOrEqual(300);
+    const all = await sentAts(two.t, 2);
+    expect(all[1]! - all[0]!).toBeGreaterThanOrEqual(300);
+  });
+
+  it("logs a claim that fails and goes on (the store closed under it)", async () => {
+    const logs: string[] = [];
+    const { t, d } = await setup({ status: 204 }, { log: (m) => logs.push(m) });
+    await t.app.store.close();
+    d.start();
+    await until(() => logs.length > 0, 5000, "a log line");
+    expect(logs[0]).toBe("webhook dispatcher: claim failed: The store is closed");
+  });
+
+  it("skips a webhook that holds its fill when it claims again (guard: the saturated list)", async () => {
+    const { t, d } = await setup({ kind: "never" });
+    await contacts(t, 6);
+    d.start();
+    await until(async () => (await statuses(t))["sending (claimed)"] === 4, 5000, "the first claim");
+    d.wake();
+    // The claim the wake makes runs before this read (one connection, in order).
+    expect(await statuses(t)).toEqual({ "sending (claimed)": 4, pending: 2 });
+  });
+
+  it("claims a backlogged webhook's rest as soon as its queue runs low, not at the next poll", async () => {
+    const { receiver, t, d } = await setup({ status: 204 });
+    d.start();
+    await contacts(t, 6);
+    await receiver.waitFor(6, 10_000);
+    await until(async () => (await statuses(t)).succeeded === 6, 5000, "six recorded outcomes");
+  });
+
+  it("hands back what a claim under way took when it stops (guard: release in pump)", async () => {
+    const { receiver, t, d } = await setup({ status: 204 });
+    await contacts(t, 3);
+    const held = openWrite(t);
+    d.start(); // its claim waits for the open write
+    const stopping = d.stop();
+    held.release();
+    await held.done;
+    await stopping;
+    expect(await statuses(t)).toEqual({ pending: 3 });
+    expect(receiver.requests).toHaveLength(0);
+  });
+
+  it("takes nothing from a write that commits after it stopped (guard: stopped in the local claimer)", async () => {
+    const { receiver, t, d } = await setup({ status: 204 });
+    d.start();
+    await until(async () => (await statuses(t)).pending === undefined, 5000, "the start's empty claim");
+    // A transaction that began while the dispatcher ran, and writes once it has stopped.
+    const late = openWrite(t, (tx) =>
+      tx.webhooks.recordEvents(
+        t.owner.companyId,
+        [
+          {
+            id: newId("event"),
+            companyId: t.owner.companyId,
+            event: "contact.created",
+            entityId: "ct_late",
+            userId: t.owner.userId,
+            body: "{}",
+            createdAt: new Date().toISOString(),
+          },
+        ],
+        tx.localClaimer,
+      ),
+    );
+    await late.begun;
+    await d.stop();
+    late.release();
+    expect(await late.done).toMatchObject({ written: 1, claimed: [] });
+    expect(await statuses(t)).toEqual({ pending: 1 });
+    expect(receiver.requests).toHaveLength(0);
+  });
+});
