@@ -22,18 +22,18 @@ export default {
     "src/store/sqlite/webhooks.ts:118-472",
     // What both engines share of it: the counts a write reports (wakes the dispatcher) and
     // the hourly outcome counts recorded with each batch.
-    "src/store/api.ts:434-446",
-    "src/store/api.ts:500-519",
+    "src/store/api.ts:458-470",
+    "src/store/api.ts:540-559",
     // The dispatcher's policy, not its plumbing (timers, send, batch writes): which claims
     // the local claimer takes, how much a claim asks for and which webhooks it skips, when
     // to claim again, the send bounds, slots per webhook, and retry or disable after a failure.
     // Line ranges move when the file changes: after an edit, check that they still start at
     // `take:`, `get maxHeld`, `startSends`, `slotsOf` and the `!sent.ok` branch.
-    "src/webhooks/dispatcher.ts:123-133",
-    "src/webhooks/dispatcher.ts:218-296",
-    "src/webhooks/dispatcher.ts:306-315",
-    "src/webhooks/dispatcher.ts:338-349",
-    "src/webhooks/dispatcher.ts:403-421",
+    "src/webhooks/dispatcher.ts:125-135",
+    "src/webhooks/dispatcher.ts:224-302",
+    "src/webhooks/dispatcher.ts:312-321",
+    "src/webhooks/dispatcher.ts:344-355",
+    "src/webhooks/dispatcher.ts:409-427",
     // The dispatcher's policy: when a failed attempt is retried, and how many slots a webhook gets.
     "src/webhooks/retry-policy.ts",
     "src/webhooks/endpoint-slots.ts",
