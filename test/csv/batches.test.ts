@@ -55,6 +55,29 @@ describe("batches", () => {
     );
   });
 
+  it("an organization created and linked in one batch emits created with its contacts, later links an update", async () => {
+    const report = await importer.import(
+      t.owner,
+      "contact",
+      "First Name,Email,Company\nAda,a@example.com,Fresh Co\nBob,b@example.com,Fresh Co\n",
+      { createOrganizations: true, batchSize: 1 },
+    );
+    const [ada, bob] = report.rows.map((r) => r.id!);
+    const [fresh] = await all("organization");
+    const events = (await t.app.store.read((tx) => tx.webhooks.events(t.owner.companyId))).filter(
+      (e) => e.entityId === fresh!.id,
+    );
+    expect(
+      events.map((e) => {
+        const { payload } = JSON.parse(e.body).data;
+        return [e.event, payload.organization.contactIds, payload.changes?.contactIds?.current];
+      }),
+    ).toEqual([
+      ["organization.created", [ada], undefined],
+      ["organization.updated", [ada, bob], [ada, bob]],
+    ]);
+  });
+
   it.runIf(ENGINE === "postgres")(
     "a batch whose connection ends before it commits runs again from where it began",
     async () => {
