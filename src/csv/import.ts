@@ -129,8 +129,13 @@ export class CsvImporter {
 
     const scanned = Date.now();
     const index = await this.indexOf(actor, type);
-    const orgIndex = usesOrganizations ? await this.organizationIndex(actor) : new Map<string, string>();
-    const since = { [type]: scanned, ...(usesOrganizations ? { organization: scanned } : {}) };
+    const orgIndex = usesOrganizations
+      ? await this.organizationIndex(actor)
+      : new UndoableMap<string, string>();
+    let since: Record<string, number> = {
+      [type]: scanned,
+      ...(usesOrganizations ? { organization: scanned } : {}),
+    };
     const normalizeNotes = usesNotes ? (await loadNotes()).normalizeNotes : null;
     const stages = type === "deal" ? await this.crm.dealStages(actor) : [];
 
@@ -142,15 +147,25 @@ export class CsvImporter {
       organizationsCreated: [],
       rows: [],
     };
-    const seenKeys = new Map<string, number>();
+    const seenKeys = new UndoableMap<string, number>();
+    const undoable = [index, orgIndex, seenKeys];
+    for (const map of undoable) map.keep();
 
-    for (let start = 0; start < table.rows.length; start += batchSize) {
-      const drafts = table.rows
-        .slice(start, start + batchSize)
-        .map((cells, i) =>
-          readRow(type, table.header, targets, cells, start + i + 2, normalizeNotes, stages),
-        );
+    for (let start = 0; start < table.rows.length; ) {
+      // The store runs the work again when a transaction is lost before it commits, so each
+      // attempt starts from the state the batch began with: the rows read afresh, the
+      // indexes' changes of an earlier attempt undone.
+      const sinceBefore = since;
+      const createdBefore = report.organizationsCreated.length;
       const { result: planned, after } = await this.crm.batch(actor, !options.dryRun, async (batch) => {
+        for (const map of undoable) map.undo();
+        since = { ...sinceBefore };
+        report.organizationsCreated.length = createdBefore;
+        const drafts = table.rows
+          .slice(start, start + batchSize)
+          .map((cells, i) =>
+            readRow(type, table.header, targets, cells, start + i + 2, normalizeNotes, stages),
+          );
         if (!options.dryRun) {
           await this.catchUp(batch, type, index, since);
           if (usesOrganizations) await this.catchUp(batch, "organization", orgIndex, since);
@@ -159,13 +174,15 @@ export class CsvImporter {
         if (!options.dryRun) await this.apply(batch, type, planned, index);
         return planned;
       });
+      for (const map of undoable) map.keep();
+      start += planned.length;
       for (const p of planned) {
         const record = p.report.id && p.input ? after.get(`${type}:${p.report.id}`) : undefined;
         if (record) p.report.name = displayName(type, record);
         report.rows.push(p.report);
         report.counts[p.report.action]++;
       }
-      await options.onProgress?.(Math.min(start + batchSize, table.rows.length), table.rows.length);
+      await options.onProgress?.(start, table.rows.length);
       // Let other requests of this process in between batches.
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -173,14 +190,14 @@ export class CsvImporter {
   }
 
   /** The keys of every record of the type that rows match on, and the ids that exist. */
-  private async indexOf(actor: Actor, type: EntityType): Promise<Map<string, string>> {
-    const index = new Map<string, string>();
+  private async indexOf(actor: Actor, type: EntityType): Promise<UndoableMap<string, string>> {
+    const index = new UndoableMap<string, string>();
     for await (const chunk of this.crm.scan(actor, type)) addToIndex(index, type, chunk);
     return index;
   }
 
-  private async organizationIndex(actor: Actor): Promise<Map<string, string>> {
-    const index = new Map<string, string>();
+  private async organizationIndex(actor: Actor): Promise<UndoableMap<string, string>> {
+    const index = new UndoableMap<string, string>();
     for await (const chunk of this.crm.scan(actor, "organization")) addToIndex(index, "organization", chunk);
     return index;
   }
@@ -206,7 +223,7 @@ export class CsvImporter {
   private async plan(
     batch: WriteBatch,
     type: EntityType,
-    drafts: Draft[],
+    rows: Draft[],
     index: Map<string, string>,
     orgIndex: Map<string, string>,
     seenKeys: Map<string, number>,
@@ -214,8 +231,10 @@ export class CsvImporter {
     report: ImportReport,
   ): Promise<Planned[]> {
     // Which existing record each row is about.
+    let drafts = rows;
     const matched = new Map<Draft, string>();
-    for (const draft of drafts) {
+    const matchedIds = new Set<string>();
+    for (const [at, draft] of rows.entries()) {
       if (draft.problems.length) continue;
       if (type === "organization" && draft.keys.length === 2) {
         // By domain; by name only an organization that has no domain yet.
@@ -243,6 +262,20 @@ export class CsvImporter {
         }
       }
       if (draft.problems.length) continue;
+      const target = idHit
+        ? [...hits].every((h) => h === idHit)
+          ? idHit
+          : undefined
+        : hits.size === 1
+          ? [...hits][0]
+          : undefined;
+      if (target !== undefined && matchedIds.has(target)) {
+        // A second row about a record this batch already updates (by another key): the batch
+        // ends before it, and the next one applies it after the first, in the file's order.
+        drafts = drafts.slice(0, at);
+        break;
+      }
+      if (target !== undefined) matchedIds.add(target);
       for (const key of draft.keys) seenKeys.set(key, draft.row);
       if (idHit) {
         const other = [...hits].find((h) => h !== idHit);
@@ -704,3 +737,36 @@ function problemOf(error: ValidationError | NotFoundError, draft: Draft, input?:
 }
 
 export { CSV_FIELDS };
+
+/**
+ * A map whose changes since the last `keep` can be undone: an import's indexes outlive a
+ * batch's transaction, and a transaction the store runs again must not see what an earlier
+ * attempt of it added or removed.
+ */
+class UndoableMap<K, V> extends Map<K, V> {
+  private log: { key: K; had: boolean; value: V | undefined }[] = [];
+
+  override set(key: K, value: V): this {
+    // The constructor calls set before the log exists.
+    this.log?.push({ key, had: this.has(key), value: this.get(key) });
+    return super.set(key, value);
+  }
+
+  override delete(key: K): boolean {
+    if (this.has(key)) this.log.push({ key, had: true, value: this.get(key) });
+    return super.delete(key);
+  }
+
+  /** Undoes the changes since the last `keep`. */
+  undo(): void {
+    for (let step = this.log.pop(); step; step = this.log.pop()) {
+      if (step.had) super.set(step.key, step.value as V);
+      else super.delete(step.key);
+    }
+  }
+
+  /** Keeps the changes so far: the transaction that made them committed. */
+  keep(): void {
+    this.log = [];
+  }
+}
