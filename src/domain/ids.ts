@@ -84,3 +84,8 @@ export function entityTypeOfId(id: string): EntityType | undefined {
   const prefix = id.slice(0, id.indexOf("_"));
   return ENTITY_TYPES.find((type) => ID_PREFIX[type] === prefix);
 }
+
+/** The path of a record's page in the web UI: MCP and REST results link to it as `url`. */
+export function recordPath(id: string): string {
+  return `/records/${encodeURIComponent(id)}`;
+}

@@ -1,9 +1,8 @@
 import type { McpServer } from "@modelcontextprotocol/server";
 import type { App } from "../app.js";
-import { ID_PREFIX } from "../domain/ids.js";
+import { ID_PREFIX, recordPath } from "../domain/ids.js";
 import { catalogAsJson } from "../events/catalog.js";
 import type { Actor } from "../events/recorder.js";
-import { recordPath } from "../http/ui/records.js";
 import { VERSION } from "../version.js";
 import {
   newServer,

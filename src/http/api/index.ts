@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { App } from "../../app.js";
 import { ValidationError } from "../../domain/errors.js";
+import { recordPath } from "../../domain/ids.js";
 import { parse } from "../../domain/validate.js";
 import type { Actor } from "../../events/recorder.js";
 import { callTool, type ToolSelection } from "../../mcp/registry.js";
-import { recordPath } from "../ui/records.js";
 import { type Answer, checkKey, Idempotency } from "./idempotency.js";
 import { openApiDocument } from "./openapi.js";
 import { problem, problemOf, sendProblem } from "./problem.js";

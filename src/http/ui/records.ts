@@ -1,5 +1,5 @@
 import { NotFoundError } from "../../domain/errors.js";
-import { ID_PREFIX } from "../../domain/ids.js";
+import { ID_PREFIX, recordPath } from "../../domain/ids.js";
 import {
   type CustomColumn,
   type DealServiceLine,
@@ -16,11 +16,6 @@ import type { Ctx } from "./context.js";
 import { render } from "./context.js";
 import { type Html, html, raw } from "./html.js";
 import { formatTime, statusBadge } from "./layout.js";
-
-/** The path of a record's page. */
-export function recordPath(id: string): string {
-  return `/records/${encodeURIComponent(id)}`;
-}
 
 /** The entity type an id names, from its prefix (`ct_` is a contact); null for any other id. */
 export function recordType(id: string): EntityType | null {

@@ -1,9 +1,10 @@
 import { ValidationError } from "../../domain/errors.js";
+import { recordPath } from "../../domain/ids.js";
 import { ENTITIES, type EntityRecord, type EntityType } from "../../domain/model.js";
 import type { Ctx } from "./context.js";
 import { render } from "./context.js";
 import { html } from "./html.js";
-import { recordName, recordPath, typeLabel } from "./records.js";
+import { recordName, typeLabel } from "./records.js";
 
 /** How many records of each type a search lists; the count says when there are more. */
 const PER_TYPE = 10;
