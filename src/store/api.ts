@@ -553,7 +553,8 @@ export class HourCounts {
 
   /** In key order, so that two writers lock the rows they share in the same order. */
   rows(): (HourlyDeliveryCount & { companyId: string })[] {
-    return [...this.counts.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+    // The default sort compares UTF-16 code units, as `<` does; keys are unique.
+    return [...this.counts.keys()].sort().map((key) => this.counts.get(key)!);
   }
 }
 
