@@ -173,3 +173,29 @@ describe("start-up", () => {
     await expect(startHttpServer(t.app, { host: "127.0.0.1", port })).rejects.toThrow(/EADDRINUSE/);
   });
 });
+
+describe("a failure outside any tool", () => {
+  // Fails without the request handler's catch: the request would hang, and the rejection go unhandled.
+  it("answers 500 without detail, logs the stack, and the server goes on", async () => {
+    const own = await openTestApp({ dispatch: false });
+    const lines: string[] = [];
+    const server = await startHttpServer(own.app, { host: "127.0.0.1", port: 0, log: (l) => lines.push(l) });
+    try {
+      // A store that no longer answers: the key lookup throws before any tool runs.
+      await own.close();
+      const r = await raw(
+        server.url,
+        "/mcp",
+        { ...MCP_HEADERS, authorization: "Bearer crm_never_seen" },
+        LIST,
+      );
+      expect(r.status).toBe(500);
+      expect(JSON.parse(r.body)).toEqual({ error: "Internal error" });
+      expect(lines.filter((l) => l.startsWith("http: "))).toHaveLength(1);
+      expect(lines[0]).toMatch(/\n\s+at /);
+      expect((await raw(server.url, "/healthz", {})).status).toBe(200);
+    } finally {
+      await server.close();
+    }
+  });
+});
