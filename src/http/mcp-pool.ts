@@ -9,51 +9,43 @@ import type { ToolSelection } from "../mcp/registry.js";
  * actor at build time, so it is only ever handed to a request whose key resolved to that
  * same actor, selection, public address and protocol era; the key is checked on every
  * request before the pool is asked, so a revoked key is refused at once.
+ *
+ * The instances wait in an IdlePool: one is taken for a request and given back to its key
+ * when it is closed, by the SDK or by its transport, so the bounds and the least recently
+ * used order are that pool's.
  */
 export class McpServerPool {
-  private readonly entries = new Map<string, McpServer[]>();
+  private readonly idle: IdlePool<McpServer>;
   /**
-   * Instances handed out and not yet closed. The SDK connects an instance a few awaits after
-   * asking for it, so "not connected" alone would let two requests in flight take the same one.
+   * Instances handed out and not yet closed, with the key each goes back to. The SDK connects
+   * an instance a few awaits after asking for it, and closing one may be told twice (its
+   * close and its transport's): only an instance still out here is given back, once.
    */
-  private readonly taken = new WeakSet<McpServer>();
+  private readonly out = new WeakMap<McpServer, string>();
 
   /**
-   * An instance holds about 70 KB (its tools' registrations): at most 512 are kept, some 36 MB,
-   * for the 128 actors seen last, four requests at once each.
+   * An instance holds about 70 KB (its tools' registrations): at most 512 are kept idle, some
+   * 36 MB, for the 128 actors seen last, four a key.
    */
-  constructor(private readonly limits: { keys: number; perKey: number } = { keys: 128, perKey: 4 }) {}
-
-  /**
-   * An instance for this key that no other request holds, or a new one from `build`. A new
-   * one is kept for later unless the key already holds `perKey` of them.
-   */
-  take(key: string, build: () => McpServer): McpServer {
-    let servers = this.entries.get(key);
-    if (servers) {
-      // The least recently used key is the first in the map: move this one to the end.
-      this.entries.delete(key);
-      this.entries.set(key, servers);
-      const idle = servers.find((s) => !this.taken.has(s) && !s.isConnected());
-      if (idle) {
-        this.taken.add(idle);
-        return idle;
-      }
-      if (servers.length >= this.limits.perKey) return build();
-    } else {
-      servers = [];
-      this.entries.set(key, servers);
-      if (this.entries.size > this.limits.keys) this.entries.delete(this.entries.keys().next().value!);
-    }
-    const made = this.keep(build());
-    servers.push(made);
-    return made;
+  constructor(limits: { keys: number; perKey: number } = { keys: 128, perKey: 4 }) {
+    this.idle = new IdlePool<McpServer>(limits);
   }
 
-  /** Marks a kept instance as held until it is closed, by the SDK or by its transport. */
-  private keep(server: McpServer): McpServer {
-    this.taken.add(server);
-    const release = () => this.taken.delete(server);
+  /** An idle instance for this key, or a new one from `build`; it comes back when closed. */
+  take(key: string, build: () => McpServer): McpServer {
+    const server = this.idle.take(key) ?? this.hook(build());
+    this.out.set(server, key);
+    return server;
+  }
+
+  /** Gives the instance back to its key when it is closed, by the SDK or by its transport. */
+  private hook(server: McpServer): McpServer {
+    const release = () => {
+      const key = this.out.get(server);
+      if (key === undefined) return;
+      this.out.delete(server);
+      this.idle.give(key, server);
+    };
     const close = server.close.bind(server);
     server.close = async () => {
       try {
@@ -70,15 +62,14 @@ export class McpServerPool {
     return server;
   }
 
-  /** How many instances are kept, for tests and figures. */
+  /** How many instances are kept idle, for tests and figures. */
   get size(): number {
-    let n = 0;
-    for (const servers of this.entries.values()) n += servers.length;
-    return n;
+    return this.idle.size;
   }
 
+  /** Forgets the idle instances; those handed out are still given back when closed. */
   clear(): void {
-    this.entries.clear();
+    this.idle.clear();
   }
 }
 

@@ -230,16 +230,38 @@ describe("McpServerPool", () => {
     expect(second).not.toBe(first);
     const third = pool.take("a", build);
     expect([first, second]).not.toContain(third);
-    expect(pool.size).toBe(2);
+    expect(pool.size).toBe(0);
     await first.close();
+    expect(pool.size).toBe(1);
     expect(pool.take("a", build)).toBe(first);
-    // Released when its transport closes, too (the SDK's per-request transport does that).
+    expect(pool.size).toBe(0);
+    // Given back when its transport closes, too (the SDK's per-request transport does that).
     const [, serverSide] = InMemoryTransport.createLinkedPair();
     await second.connect(serverSide);
     await serverSide.close();
     expect(pool.take("a", build)).toBe(second);
     expect(pool.take("b", build)).not.toBe(first);
     expect(built).toBe(4);
+  });
+
+  it("gives an instance back once however its close is told, and keeps at most perKey idle", async () => {
+    const pool = new McpServerPool({ keys: 2, perKey: 2 });
+    const build = () => newServer("t", "1");
+    const a1 = pool.take("a", build);
+    const a2 = pool.take("a", build);
+    const a3 = pool.take("a", build);
+    // Connected and closed: the close itself and its transport's both report it.
+    const [, serverSide] = InMemoryTransport.createLinkedPair();
+    await a1.connect(serverSide);
+    await a1.close();
+    await a1.close();
+    expect(pool.size).toBe(1);
+    await a2.close();
+    await a3.close();
+    expect(pool.size).toBe(2);
+    const again = [pool.take("a", build), pool.take("a", build), pool.take("a", build)];
+    expect(new Set(again).size).toBe(3);
+    expect(again.filter((s) => [a1, a2, a3].includes(s))).toHaveLength(2);
   });
 
   it("forgets the least recently used key beyond its bound", async () => {
@@ -250,9 +272,11 @@ describe("McpServerPool", () => {
     await b.close();
     expect(pool.take("a", () => newServer("t", "1"))).toBe(a);
     await a.close();
-    pool.take("c", () => newServer("t", "1"));
+    const c = pool.take("c", () => newServer("t", "1"));
+    await c.close();
     expect(pool.size).toBe(2);
     expect(pool.take("a", () => newServer("t", "1"))).toBe(a);
+    expect(pool.take("c", () => newServer("t", "1"))).toBe(c);
     expect(pool.take("b", () => newServer("t", "1"))).not.toBe(b);
   });
 });

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type Answer, Idempotency } from "../../src/http/api/idempotency.js";
 import type { IdempotencyRow } from "../../src/store/rows.js";
+import { createLogger } from "../../src/telemetry/log.js";
 import { openWorld, type World } from "../support/crm.js";
 import { ENGINE } from "../support/engine.js";
 
@@ -126,19 +127,33 @@ describe(`idempotency keys on ${ENGINE}`, () => {
     // more than LEASE_MS may pass before they come, and the repeat must still hold the key.
     const patient = () => new Idempotency(w.store);
 
-    it("does not answer the key in place of the request that took it over", async () => {
-      const idem = new Idempotency(w.store, { leaseMs: LEASE_MS });
+    it("does not answer the key in place of the request that took it over, and says so in the log", async () => {
+      const lines: Record<string, unknown>[] = [];
+      const logger = createLogger("info", { write: (line: string) => void lines.push(JSON.parse(line)) });
+      const idem = new Idempotency(w.store, { leaseMs: LEASE_MS, logger, base: "/api/v1" });
       const slow = await begin(idem);
       expect(slow.kind).toBe("fresh");
       await lapse();
       const repeat = await begin(idem);
       expect(repeat.kind).toBe("fresh");
       if (slow.kind !== "fresh" || repeat.kind !== "fresh") return;
+      expect(lines).toEqual([]);
       await slow.finish(answerOf("slow"));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatchObject({
+        level: "warn",
+        method: "POST",
+        route: "/api/v1/contacts",
+        status: 201,
+        msg: `Idempotency-Key: the answer to POST /api/v1/contacts was not stored, as the request outlived its ${LEASE_MS} ms lease`,
+      });
+      expect(JSON.stringify(lines[0])).not.toContain("k1");
       // The repeat still holds the key: a third request waits rather than replaying the slow answer.
       const third = await begin(patient());
       expect(third.kind).toBe("refused");
       await repeat.finish(answerOf("repeat"));
+      // An answer kept in time logs nothing.
+      expect(lines).toHaveLength(1);
       expect(await begin(idem)).toEqual({ kind: "replay", answer: answerOf("repeat") });
     });
 

@@ -1,7 +1,8 @@
 /**
  * The server's `--read-only` and `--toolsets` hold in the web UI as on MCP and REST: a form
- * whose tool the server does not serve is neither offered nor accepted, and nothing is written.
- * Sign-in, sign-out and connected apps are not CRM writes and stay.
+ * whose tool the server does not serve is neither offered nor accepted, and nothing is written;
+ * a page whose read tool it does not serve is neither linked nor shown.
+ * Sign-in, sign-out, connected apps and the CSV export are not a toolset's and stay.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHttpServer } from "../../src/http/server.js";
@@ -13,6 +14,7 @@ let t: TestApp;
 let key: string;
 let webhookId: string;
 let deliveryId: string;
+let contactId: string;
 const servers: Awaited<ReturnType<typeof startHttpServer>>[] = [];
 
 beforeAll(async () => {
@@ -24,7 +26,7 @@ beforeAll(async () => {
     description: "as it was",
   });
   webhookId = webhook.id;
-  await t.app.crm.create(t.owner, "contact", [{ firstName: "Ada" }]);
+  contactId = (await t.app.crm.create(t.owner, "contact", [{ firstName: "Ada" }]))[0]!.id;
   const page = await t.app.deliveries.list(t.owner, {});
   deliveryId = page.items[0]!.id;
 });
@@ -194,5 +196,111 @@ describe(`the web UI of a server with some toolsets on ${ENGINE}`, () => {
     const listed = await get(base, session.cookie, "/webhooks");
     expect(listed.body).toContain('href="/webhooks/new"');
     expect(listed.body).toContain(`action="/webhooks/${webhookId}/toggle"`);
+  });
+});
+
+/** The pages of the webhooks toolset, each with the read tool it stands for. */
+const WEBHOOK_PAGES: { path: () => string; tool: string }[] = [
+  { path: () => "/webhooks", tool: "list_webhooks" },
+  { path: () => `/webhooks/${webhookId}`, tool: "get_webhook" },
+  { path: () => "/deliveries", tool: "list_webhook_deliveries" },
+  { path: () => `/deliveries?webhookId=${webhookId}`, tool: "list_webhook_deliveries" },
+  { path: () => `/deliveries/${deliveryId}`, tool: "get_webhook_delivery" },
+  { path: () => "/events", tool: "list_webhook_events" },
+];
+
+/** The pages of the crm toolset's reads. */
+const RECORD_PAGES: { path: () => string; tool: string }[] = [
+  { path: () => `/records/${contactId}`, tool: "get_entities" },
+  { path: () => "/search?q=Ada", tool: "search_all_entities" },
+];
+
+/** The root-relative links of a page. */
+function linksOf(body: string): string[] {
+  return [...body.matchAll(/href="(\/[^"]*)"/g)].map((m) => m[1]!);
+}
+
+describe(`the web UI's pages follow the server's toolsets on ${ENGINE}`, () => {
+  it("a server without the webhooks toolset refuses every webhook and delivery page, and links to none", async () => {
+    const base = await serve({ toolsets: ["crm"] });
+    const login = await fetch(`${base}/login`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ key }).toString(),
+      redirect: "manual",
+    });
+    // Sign-in and the start lead to a page this server shows, not to the webhooks.
+    expect(login.headers.get("location")).toBe("/import");
+    const session = await signIn(base);
+    const start = await fetch(`${base}/`, { headers: { cookie: session.cookie }, redirect: "manual" });
+    expect(start.status).toBe(303);
+    expect(start.headers.get("location")).toBe("/import");
+    for (const p of WEBHOOK_PAGES) {
+      const r = await get(base, session.cookie, p.path());
+      expect(r.status, p.path()).toBe(403);
+      expect(r.body, p.path()).toContain(
+        `serves only the crm toolset (--toolsets), and this page belongs to webhooks (the ${p.tool} tool)`,
+      );
+      expect(r.body, p.path()).not.toContain("as it was");
+      expect(r.body, p.path()).not.toContain(deliveryId);
+    }
+    const shown = [
+      await get(base, session.cookie, `/records/${contactId}`),
+      await get(base, session.cookie, "/search?q=Ada"),
+      await get(base, session.cookie, "/import"),
+      await get(base, session.cookie, "/apps"),
+      await get(base, session.cookie, "/webhooks"),
+    ];
+    for (const page of shown.slice(0, 4)) expect(page.status).toBe(200);
+    expect(shown[0]!.body).toContain("Ada");
+    expect(shown[0]!.body).not.toContain("Webhook deliveries it caused");
+    expect(shown[1]!.body).toContain(`href="/records/${contactId}"`);
+    for (const page of shown) {
+      const links = linksOf(page.body);
+      expect(links).toContain("/import");
+      expect(links).toContain("/apps");
+      expect(links.filter((l) => /^\/(webhooks|deliveries|events)(\/|\?|$)/.test(l))).toEqual([]);
+      expect(page.body).toContain('action="/search"');
+    }
+    const exported = await fetch(`${base}/export/contacts`, { headers: { cookie: session.cookie } });
+    expect(exported.status).toBe(200);
+    expect(await exported.text()).toContain("Ada");
+  });
+
+  it("a server without the crm toolset refuses the record and search pages, and has no search box", async () => {
+    const base = await serve({ toolsets: ["webhooks"] });
+    const session = await signIn(base);
+    for (const p of RECORD_PAGES) {
+      const r = await get(base, session.cookie, p.path());
+      expect(r.status, p.path()).toBe(403);
+      expect(r.body, p.path()).toContain(
+        `serves only the webhooks toolset (--toolsets), and this page belongs to crm (the ${p.tool} tool)`,
+      );
+      expect(r.body, p.path()).not.toContain('action="/search"');
+    }
+    for (const p of WEBHOOK_PAGES) {
+      const r = await get(base, session.cookie, p.path());
+      expect(r.status, p.path()).toBe(200);
+      expect(r.body, p.path()).not.toContain('action="/search"');
+      expect(linksOf(r.body).filter((l) => l.startsWith("/records/") || l.startsWith("/search"))).toEqual([]);
+    }
+  });
+
+  it("a server with every toolset serves every page and links them", async () => {
+    const base = await serve({});
+    const session = await signIn(base);
+    for (const p of [...WEBHOOK_PAGES, ...RECORD_PAGES]) {
+      const r = await get(base, session.cookie, p.path());
+      expect(r.status, p.path()).toBe(200);
+      const links = linksOf(r.body);
+      for (const nav of ["/webhooks", "/deliveries", "/events", "/apps", "/import"])
+        expect(links, p.path()).toContain(nav);
+      expect(r.body, p.path()).toContain('action="/search"');
+    }
+    const record = await get(base, session.cookie, `/records/${contactId}`);
+    expect(record.body).toContain("Webhook deliveries it caused");
+    expect(linksOf(record.body)).toContain(`/deliveries/${deliveryId}`);
+    const start = await fetch(`${base}/`, { headers: { cookie: session.cookie }, redirect: "manual" });
+    expect(start.headers.get("location")).toBe("/webhooks");
   });
 });

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Actor } from "../../events/recorder.js";
 import type { Store } from "../../store/api.js";
+import type { Logger } from "../../telemetry/log.js";
 import { type Problem, problem } from "./problem.js";
 
 /** How long an answer is replayed for its key. */
@@ -49,13 +50,21 @@ export function checkKey(key: string): Problem | null {
 export class Idempotency {
   private lastPurge = 0;
   private readonly leaseMs: number;
+  private readonly logger: Logger | undefined;
+  private readonly base: string;
 
-  /** `leaseMs`: IDEMPOTENCY_LEASE_MS unless a test needs a lease that lapses sooner. */
+  /**
+   * `leaseMs`: IDEMPOTENCY_LEASE_MS unless a test needs a lease that lapses sooner. `logger`
+   * hears of an answer that came too late to be kept; `base` is the path the API's routes
+   * are below, for that line.
+   */
   constructor(
     private readonly store: Store,
-    options: { leaseMs?: number } = {},
+    options: { leaseMs?: number; logger?: Logger; base?: string } = {},
   ) {
     this.leaseMs = options.leaseMs ?? IDEMPOTENCY_LEASE_MS;
+    this.logger = options.logger;
+    this.base = options.base ?? "";
   }
 
   async begin(actor: Actor, key: string, method: string, path: string, body: Buffer): Promise<Outcome> {
@@ -88,9 +97,16 @@ export class Idempotency {
         finish: async (answer) => {
           if (answer.status >= 500) return release();
           const stored = JSON.stringify(answer);
-          await this.store.write((tx) =>
+          const kept = await this.store.write((tx) =>
             tx.idempotency.complete(companyId, userId, key, now, answer.status, stored),
           );
+          // The caller still gets its answer; a repeat with the key does not (the key's value
+          // itself is the caller's and stays out of the log).
+          if (!kept)
+            this.logger?.warn(
+              { method, route: `${this.base}${path}`, status: answer.status, leaseMs: this.leaseMs },
+              `Idempotency-Key: the answer to ${method} ${this.base}${path} was not stored, as the request outlived its ${this.leaseMs} ms lease`,
+            );
         },
         abandon: release,
       };

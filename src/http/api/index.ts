@@ -136,7 +136,7 @@ export function apiHandler(
   app: App,
   options: ApiOptions,
 ): (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<boolean> {
-  const idempotency = new Idempotency(app.store);
+  const idempotency = new Idempotency(app.store, { logger: app.logger, base: API_BASE });
   let document: string | undefined;
   const handle = async (req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> => {
     const sub = url.pathname.slice(API_BASE.length) || "/";

@@ -27,8 +27,18 @@ export interface Ctx {
   selection: ToolSelection;
 }
 
-/** The MCP tool a form of the UI does the work of: the UI changes nothing its tool may not. */
+/**
+ * The MCP tool a page or form of the UI stands for: the UI shows nothing its read tool may
+ * not list, and changes nothing its write tool may not.
+ */
 export type UiTool =
+  | "list_webhooks"
+  | "get_webhook"
+  | "list_webhook_deliveries"
+  | "get_webhook_delivery"
+  | "list_webhook_events"
+  | "get_entities"
+  | "search_all_entities"
   | "create_webhook"
   | "update_webhook"
   | "rotate_webhook_secret"
@@ -52,14 +62,40 @@ export function uiRefusal(name: UiTool, selection: ToolSelection): string | null
   const tool = toolNamed(name);
   if (selectTools([tool], selection).length === 1) return null;
   if (selection.toolsets && !selection.toolsets.includes(tool.toolset)) {
-    return `This server serves only the ${selection.toolsets.join(", ")} toolset${selection.toolsets.length === 1 ? "" : "s"} (--toolsets), and this form belongs to ${tool.toolset} (the ${tool.name} tool), so the web UI does not do it either. Serve ${tool.toolset} too to use it.`;
+    // A read tool stands for a page, a write tool for a form (and the page that holds it).
+    const what = tool.annotations.readOnlyHint ? "page" : "form";
+    const does = tool.annotations.readOnlyHint ? "show it" : "do it";
+    return `This server serves only the ${selection.toolsets.join(", ")} toolset${selection.toolsets.length === 1 ? "" : "s"} (--toolsets), and this ${what} belongs to ${tool.toolset} (the ${tool.name} tool), so the web UI does not ${does} either. Serve ${tool.toolset} too to use it.`;
   }
   return `This server is read-only (--read-only): the web UI shows data but changes nothing, as MCP and the REST API do (the ${tool.name} tool is not served). Start the server without --read-only to use this form.`;
 }
 
-/** Whether the page should offer the form that does what `tool` does. */
+/** Whether the page should offer the form that does what `tool` does, or link to the page that shows it. */
 export function offers(ctx: Ctx, tool: UiTool): boolean {
-  return uiRefusal(tool, ctx.selection) === null;
+  return serves(ctx.selection, tool);
+}
+
+/** Whether a server of this selection serves `tool`, and with it the UI's page or form of it. */
+export function serves(selection: ToolSelection, tool: UiTool): boolean {
+  return uiRefusal(tool, selection) === null;
+}
+
+/** The sections of the top bar whose pages the selection serves, in their order. */
+export function sectionsOf(selection: ToolSelection): Section[] {
+  const shown: Section[] = [];
+  if (serves(selection, "list_webhooks")) shown.push("webhooks");
+  if (serves(selection, "list_webhook_deliveries")) shown.push("deliveries");
+  if (serves(selection, "list_webhook_events")) shown.push("events");
+  shown.push("apps", "import");
+  return shown;
+}
+
+/**
+ * Where the UI starts, after sign-in and at `/`: the webhooks, or where a server without
+ * them has something to show (the import page, which always offers the CSV export).
+ */
+export function homeOf(selection: ToolSelection): string {
+  return serves(selection, "list_webhooks") ? "/webhooks" : "/import";
 }
 
 /**
@@ -175,6 +211,8 @@ export async function render(
     active: opts.active,
     flash,
     search: opts.search,
+    sections: sectionsOf(ctx.selection),
+    searchBox: serves(ctx.selection, "search_all_entities"),
   };
   sendPage(ctx.res, status, nonce, page({ ...opts, nonce, chrome }), {}, opts.formActions);
 }

@@ -6,6 +6,7 @@ import type { OAuthServer } from "../oauth/provider.js";
 import { decideConsent, listApps, revokeApp, showConsent } from "./apps.js";
 import {
   type Ctx,
+  homeOf,
   mountAt,
   newNonce,
   prefixOf,
@@ -59,8 +60,10 @@ interface Route {
   pattern: RegExp;
   handle: (ctx: Ctx, id: string) => Promise<void>;
   /**
-   * The MCP tool whose work the route does (or whose form it shows): refused, page and form
-   * alike, when the server's toolsets or read-only flag would refuse that tool.
+   * The MCP tool whose work the route does (or whose form it shows, or whose answer its page
+   * shows): refused, page and form alike, when the server's toolsets or read-only flag would
+   * refuse that tool. Sign-in and out, the consent page, connected apps and the CSV export
+   * stand for no tool and stay.
    */
   tool?: UiTool;
 }
@@ -69,10 +72,10 @@ const ID = "([A-Za-z0-9_-]{1,100})";
 
 /** The signed-in routes. Sign-in, sign-out and `/` are handled before these. */
 const ROUTES: Route[] = [
-  { method: "GET", pattern: /^\/webhooks$/, handle: listWebhooks },
+  { method: "GET", pattern: /^\/webhooks$/, handle: listWebhooks, tool: "list_webhooks" },
   { method: "POST", pattern: /^\/webhooks$/, handle: createWebhook, tool: "create_webhook" },
   { method: "GET", pattern: /^\/webhooks\/new$/, handle: newWebhookForm, tool: "create_webhook" },
-  { method: "GET", pattern: new RegExp(`^/webhooks/${ID}$`), handle: showWebhook },
+  { method: "GET", pattern: new RegExp(`^/webhooks/${ID}$`), handle: showWebhook, tool: "get_webhook" },
   {
     method: "GET",
     pattern: new RegExp(`^/webhooks/${ID}/edit$`),
@@ -104,23 +107,38 @@ const ROUTES: Route[] = [
     handle: deleteWebhook,
     tool: "delete_webhook",
   },
-  { method: "GET", pattern: /^\/deliveries$/, handle: (ctx) => listDeliveries(ctx) },
+  {
+    method: "GET",
+    pattern: /^\/deliveries$/,
+    handle: (ctx) => listDeliveries(ctx),
+    tool: "list_webhook_deliveries",
+  },
   {
     method: "POST",
     pattern: /^\/deliveries\/resend-failed$/,
     handle: resendFailed,
     tool: "resend_failed_webhook_deliveries",
   },
-  { method: "GET", pattern: new RegExp(`^/deliveries/${ID}$`), handle: showDelivery },
+  {
+    method: "GET",
+    pattern: new RegExp(`^/deliveries/${ID}$`),
+    handle: showDelivery,
+    tool: "get_webhook_delivery",
+  },
   {
     method: "POST",
     pattern: new RegExp(`^/deliveries/${ID}/resend$`),
     handle: resendDelivery,
     tool: "resend_webhook_delivery",
   },
-  { method: "GET", pattern: /^\/events$/, handle: eventCatalog },
-  { method: "GET", pattern: new RegExp(`^/records/${ID}$`), handle: showRecord },
-  { method: "GET", pattern: /^\/search$/, handle: (ctx) => searchRecords(ctx) },
+  { method: "GET", pattern: /^\/events$/, handle: eventCatalog, tool: "list_webhook_events" },
+  { method: "GET", pattern: new RegExp(`^/records/${ID}$`), handle: showRecord, tool: "get_entities" },
+  {
+    method: "GET",
+    pattern: /^\/search$/,
+    handle: (ctx) => searchRecords(ctx),
+    tool: "search_all_entities",
+  },
   { method: "GET", pattern: new RegExp(`^/oauth/consent/${ID}$`), handle: showConsent },
   { method: "POST", pattern: new RegExp(`^/oauth/consent/${ID}$`), handle: decideConsent },
   { method: "GET", pattern: /^\/apps$/, handle: (ctx) => listApps(ctx) },
@@ -145,7 +163,9 @@ function plainPage(res: ServerResponse, status: number, title: string, message: 
 }
 
 async function problemPage(ctx: Ctx, status: number, title: string, message: string) {
-  const body = html`<div class="card"><h1>${title}</h1><p>${message}</p><p><a href="/webhooks">Back to webhooks</a></p></div>`;
+  const home = homeOf(ctx.selection);
+  const back = home === "/webhooks" ? "Back to webhooks" : "Back to the start";
+  const body = html`<div class="card"><h1>${title}</h1><p>${message}</p><p><a href="${home}">${back}</a></p></div>`;
   await render(ctx, status, { title, body });
 }
 
@@ -229,13 +249,13 @@ export function uiHandler(
     }
 
     if (path === "/") {
-      if (session) redirect(res, "/webhooks");
+      if (session) redirect(res, homeOf(selection));
       else toLogin();
       return true;
     }
     if (path === "/login") {
-      if (method === "POST") await signIn(app, sessions, req, res, form);
-      else if (session) redirect(res, safeNext(url.searchParams.get("next")) ?? "/webhooks");
+      if (method === "POST") await signIn(app, sessions, req, res, form, homeOf(selection));
+      else if (session) redirect(res, safeNext(url.searchParams.get("next")) ?? homeOf(selection));
       else showLogin(res, staleCookie, url.searchParams.get("next"));
       return true;
     }

@@ -159,6 +159,10 @@ export interface PageChrome {
   flash?: Flash;
   /** What the search box holds: the term of the search page it shows. */
   search?: string;
+  /** The sections whose pages the server serves (all when absent). */
+  sections?: readonly Section[];
+  /** Whether the top bar has the search box (the server serves search_all_entities). */
+  searchBox?: boolean;
 }
 
 export interface PageInput {
@@ -172,7 +176,9 @@ export interface PageInput {
   script?: boolean;
 }
 
-function navLink(href: string, label: string, section: Section, active?: Section): Html {
+function navLink(href: string, label: string, section: Section, chrome: PageChrome): Html | "" {
+  if (chrome.sections && !chrome.sections.includes(section)) return "";
+  const active = chrome.active;
   return html`<a href="${href}" aria-current="${section === active ? "page" : "false"}">${label}</a>`;
 }
 
@@ -192,16 +198,20 @@ ${
   chrome
     ? html`<header class="topbar">
   <span class="company" title="Company">${chrome.company}</span>
-  <form class="find" method="get" action="/search" role="search">
+  ${
+    chrome.searchBox === false
+      ? ""
+      : html`<form class="find" method="get" action="/search" role="search">
     <input type="search" name="q" aria-label="Search records" placeholder="Search records" maxlength="200" value="${chrome.search ?? ""}">
     <button type="submit">Go</button>
-  </form>
+  </form>`
+  }
   <nav aria-label="Main">
-    ${navLink("/webhooks", "Webhooks", "webhooks", chrome.active)}
-    ${navLink("/deliveries", "Webhook Deliveries", "deliveries", chrome.active)}
-    ${navLink("/events", "Events", "events", chrome.active)}
-    ${navLink("/apps", "Connected apps", "apps", chrome.active)}
-    ${navLink("/import", "Import / Export", "import", chrome.active)}
+    ${navLink("/webhooks", "Webhooks", "webhooks", chrome)}
+    ${navLink("/deliveries", "Webhook Deliveries", "deliveries", chrome)}
+    ${navLink("/events", "Events", "events", chrome)}
+    ${navLink("/apps", "Connected apps", "apps", chrome)}
+    ${navLink("/import", "Import / Export", "import", chrome)}
     <form method="post" action="/logout">
       <input type="hidden" name="csrf" value="${chrome.csrf}">
       <button type="submit">Sign out</button>

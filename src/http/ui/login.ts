@@ -48,6 +48,7 @@ export async function signIn(
   req: IncomingMessage,
   res: ServerResponse,
   form: URLSearchParams,
+  home = "/webhooks",
 ) {
   const actor = await app.tenants.authenticate(form.get("key")?.trim() || null);
   const next = safeNext(form.get("next"));
@@ -55,5 +56,5 @@ export async function signIn(
   const previous = await sessions.fromRequest(req);
   if (previous) await sessions.end(previous);
   const session = await sessions.create(actor);
-  redirect(res, next ?? "/webhooks", { "set-cookie": sessionCookie(session) });
+  redirect(res, next ?? home, { "set-cookie": sessionCookie(session) });
 }

@@ -13,7 +13,7 @@ import { ID_MAX_LENGTH } from "../../domain/validate.js";
 import type { HistoryEntry } from "../../events/history.js";
 import { notes as loadNotes } from "../../notes/lazy.js";
 import type { Ctx } from "./context.js";
-import { render } from "./context.js";
+import { offers, render } from "./context.js";
 import { type Html, html, raw } from "./html.js";
 import { formatTime, statusBadge } from "./layout.js";
 
@@ -140,7 +140,10 @@ export async function showRecord(ctx: Ctx, id: string) {
       )
     : new Map<string, string>();
   const notesHtml = (await loadNotes()).notesToHtml(record.notes);
-  const deliveries = await ctx.app.deliveries.forEntity(actor, id, DELIVERIES_SHOWN);
+  // A server without the webhooks toolset shows no deliveries, nor links to their pages.
+  const deliveries = offers(ctx, "list_webhook_deliveries")
+    ? await ctx.app.deliveries.forEntity(actor, id, DELIVERIES_SHOWN)
+    : null;
   const history = await ctx.app.history.forEntity(actor, { id, limit: HISTORY_SHOWN });
   const name = recordName(type, record);
 
@@ -205,7 +208,14 @@ export async function showRecord(ctx: Ctx, id: string) {
       : html`<p class="muted" id="notes">No notes.</p>`
   }
 </section>
-<section aria-labelledby="deliveries-h">
+${deliveries ? deliveriesSection(deliveries) : ""}
+${historySection(history.items, history.total)}`;
+  await render(ctx, 200, { title: `${name} (${type})`, body });
+}
+
+/** The deliveries a record's events caused, newest first, each a link to its page. */
+function deliveriesSection(deliveries: Awaited<ReturnType<Ctx["app"]["deliveries"]["forEntity"]>>): Html {
+  return html`<section aria-labelledby="deliveries-h">
   <h2 id="deliveries-h">Webhook deliveries it caused</h2>
   ${
     deliveries.items.length
@@ -228,9 +238,7 @@ export async function showRecord(ctx: Ctx, id: string) {
   }</p>`
       : html`<p class="muted" id="record-deliveries">No webhook delivery yet.</p>`
   }
-</section>
-${historySection(history.items, history.total)}`;
-  await render(ctx, 200, { title: `${name} (${type})`, body });
+</section>`;
 }
 
 /** How many of a record's events its page shows, newest first. */
