@@ -42,7 +42,8 @@ export class McpServerPool {
   private hook(server: McpServer): McpServer {
     const release = () => {
       const key = this.out.get(server);
-      if (key === undefined) return;
+      // Only a closed instance goes back: the next request connects a transport of its own to it.
+      if (key === undefined || server.isConnected()) return;
       this.out.delete(server);
       this.idle.give(key, server);
     };
