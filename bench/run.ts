@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every measurement, a table on stdout, and bench/results.json.
  * `-- --quick` runs the same measurements at a smaller scale; `-- --only=store,delivery`
- * runs some of them. Ratios compare against a baseline measured in the same run.
+ * runs some of them (`pgnodes` is the node rates of `pg` alone, and runs only when asked). Ratios compare against a baseline measured in the same run.
  */
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
@@ -11,7 +11,7 @@ import { benchCsvImport } from "./csv.js";
 import { benchDeliveryThroughput, benchWriteToReceipt } from "./delivery.js";
 import { benchColdStart, benchGetEntities, benchHttpVsStdio, benchSearchAndMemory } from "./mcp.js";
 import { benchNotes } from "./notes.js";
-import { benchPgBoss, benchPostgres } from "./postgres.js";
+import { benchPgBoss, benchPgNodes, benchPostgres } from "./postgres.js";
 import { benchRest } from "./rest.js";
 import { benchUpdateOutbox } from "./store.js";
 import { benchUiPages } from "./ui.js";
@@ -20,6 +20,9 @@ const quick = process.argv.includes("--quick");
 const only = process.argv.find((a) => a.startsWith("--only="))?.slice(7);
 
 type Results = Record<string, number>;
+
+/** Parts that repeat figures of another, run only when named in `--only`. */
+const ON_REQUEST = new Set(["pgnodes"]);
 
 const parts: [string, (o: { quick: boolean }) => Promise<Results>][] = [
   ["store", benchUpdateOutbox],
@@ -31,6 +34,7 @@ const parts: [string, (o: { quick: boolean }) => Promise<Results>][] = [
   ["search", benchSearchAndMemory],
   ["notes", benchNotes],
   ["pg", benchPostgres],
+  ["pgnodes", benchPgNodes],
   ["pgboss", benchPgBoss],
   ["rest", benchRest],
   ["ui", benchUiPages],
@@ -65,7 +69,7 @@ const TARGETS: [string, string | null, number, "max" | "min"][] = [
 const results: Results = {};
 const started = performance.now();
 for (const [name, run] of parts) {
-  if (only && !only.split(",").includes(name)) continue;
+  if (only ? !only.split(",").includes(name) : ON_REQUEST.has(name)) continue;
   process.stderr.write(`bench: ${name}...\n`);
   Object.assign(results, await run({ quick }));
 }

@@ -470,6 +470,19 @@ export class Tx {
   }
 }
 
+export interface WriteOptions {
+  /**
+   * `work` runs one statement, which is atomic on its own: an engine that talks to a server
+   * may send it without BEGIN and COMMIT around it, two round trips fewer. A repository
+   * method that would run more than one opens the transaction first (all or nothing as
+   * always). A connection lost while the statement runs leaves unknown whether it took
+   * effect, and `work` runs again on a new connection, as it would inside a transaction:
+   * so only statements that are safe to repeat (the outbox's outcomes, renewals and
+   * releases touch only rows their worker still holds; a repeated claim takes other rows).
+   */
+  oneStatement?: boolean;
+}
+
 export type DeliveriesListener = (count: number, claimed: ClaimedDelivery[], declined: number) => void;
 
 /** The store: transactions over one database, on whichever engine runs. */
@@ -484,7 +497,7 @@ export interface Store {
    * may run again if the engine had to abort a conflicting attempt. Once it commits with
    * new deliveries, `deliveries` listeners are told.
    */
-  write<T>(work: (tx: Tx) => Promise<T>): Promise<T>;
+  write<T>(work: (tx: Tx) => Promise<T>, options?: WriteOptions): Promise<T>;
   /**
    * Lets the dispatcher of this process take the deliveries a write creates in the same
    * transaction, so they go out right after the commit with no claim of their own.

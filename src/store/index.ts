@@ -24,6 +24,7 @@ export type {
   StoredQuery,
   TenantRepository,
   WebhookRepository,
+  WriteOptions,
 } from "./api.js";
 export { StoreOpenError, StoreUnavailableError, Tx } from "./api.js";
 export type {

@@ -1,7 +1,14 @@
 import { randomBytes } from "node:crypto";
 import { EventEmitter } from "node:events";
 import { newId } from "../domain/ids.js";
-import type { ClaimedDelivery, ClaimedRow, DeliveryOutcome, DeliveryResult, Store } from "../store/index.js";
+import type {
+  ClaimedDelivery,
+  ClaimedRow,
+  DeliveryOutcome,
+  DeliveryResult,
+  Store,
+  WriteOptions,
+} from "../store/index.js";
 import { VERSION } from "../version.js";
 import { INITIAL_SLOTS, slotsAfter } from "./endpoint-slots.js";
 import { AUTO_DISABLE_AFTER_MS, afterFailure, STANDARD_SCHEDULE_MS } from "./retry-policy.js";
@@ -18,6 +25,12 @@ const MAX_HELD = 1024;
 /** Outcomes are recorded in batches of up to this many, at most this long after the answer. */
 const RECORD_BATCH = 64;
 const RECORD_DELAY_MS = 10;
+
+/**
+ * The outbox's own writes (a claim, a batch of outcomes, a lease renewal, a release) are
+ * each one statement where the engine can make them so: no BEGIN and COMMIT round trips.
+ */
+const ONE_STATEMENT: WriteOptions = { oneStatement: true };
 
 let sendModule: Promise<typeof import("./send.js")> | undefined;
 
@@ -209,13 +222,18 @@ export class Dispatcher {
     ]);
     await this.flush();
     if (queued.length)
-      await this.store.write((tx) => tx.webhooks.release(this.workerId, queued)).catch(() => undefined);
+      await this.store
+        .write((tx) => tx.webhooks.release(this.workerId, queued), ONE_STATEMENT)
+        .catch(() => undefined);
   }
 
   private async renewLeases(): Promise<void> {
     if (this.stopped || this.inFlight.size + this.queuedCount() === 0) return;
     try {
-      await this.store.write((tx) => tx.webhooks.renewLeases(this.workerId, Date.now() + this.opts.leaseMs));
+      await this.store.write(
+        (tx) => tx.webhooks.renewLeases(this.workerId, Date.now() + this.opts.leaseMs),
+        ONE_STATEMENT,
+      );
     } catch (error) {
       this.options.log?.(`webhook dispatcher: renewing leases failed: ${(error as Error).message}`);
     }
@@ -265,11 +283,13 @@ export class Dispatcher {
       let claimed: ClaimedDelivery[];
       let complete: boolean;
       try {
-        ({ claimed, complete } = await this.store.write((tx) =>
-          tx.webhooks.claim(this.workerId, room, Date.now(), this.opts.leaseMs, {
-            perWebhook: this.queuePerWebhook,
-            skipWebhooks: saturated,
-          }),
+        ({ claimed, complete } = await this.store.write(
+          (tx) =>
+            tx.webhooks.claim(this.workerId, room, Date.now(), this.opts.leaseMs, {
+              perWebhook: this.queuePerWebhook,
+              skipWebhooks: saturated,
+            }),
+          ONE_STATEMENT,
         ));
       } catch (error) {
         // Stryker disable next-line OptionalChaining: equivalent, without a log the TypeError ends this pump as the return does, and wake's catch has no log either
@@ -283,7 +303,9 @@ export class Dispatcher {
         // Stopped while claiming: hand the rows back for the next process.
         const ids = claimed.map((c) => c.delivery.id);
         if (ids.length)
-          await this.store.write((tx) => tx.webhooks.release(this.workerId, ids)).catch(() => undefined);
+          await this.store
+            .write((tx) => tx.webhooks.release(this.workerId, ids), ONE_STATEMENT)
+            .catch(() => undefined);
         return;
       }
       this.more = claimed.length >= room;
@@ -486,11 +508,13 @@ export class Dispatcher {
         this.results = [];
         try {
           const now = Date.now();
-          const { disabled } = await this.store.write((tx) =>
-            tx.webhooks.complete(this.workerId, batch, {
-              disableFailingSince: new Date(now - this.opts.autoDisableAfterMs).toISOString(),
-              now: new Date(now).toISOString(),
-            }),
+          const { disabled } = await this.store.write(
+            (tx) =>
+              tx.webhooks.complete(this.workerId, batch, {
+                disableFailingSince: new Date(now - this.opts.autoDisableAfterMs).toISOString(),
+                now: new Date(now).toISOString(),
+              }),
+            ONE_STATEMENT,
           );
           for (const id of disabled) this.options.log?.(`webhook dispatcher: disabled webhook ${id}`);
           for (const r of batch) if (r.retry) this.wakeAt(r.retry.dueAt);

@@ -14,9 +14,36 @@ const MIGRATION_LOCK = 7_204_337_001;
 const names = new Map<string, string>();
 const MAX_NAMED = 400;
 
-/** One connection, inside one transaction: what the repositories run their SQL on. */
+/**
+ * One connection, inside one transaction: what the repositories run their SQL on. A
+ * one-statement write (see WriteOptions) holds its BEGIN back: its statement commits on
+ * its own, unless a repository asks for the transaction first (`together`).
+ */
 export class Conn {
-  constructor(readonly client: pg.PoolClient | pg.Client) {}
+  /** Statements sent so far. */
+  private sent = 0;
+
+  constructor(
+    readonly client: pg.PoolClient | pg.Client,
+    /** The BEGIN held back until `together` asks for it; null once sent, or if never held. */
+    private heldBegin: string | null = null,
+  ) {}
+
+  /** Whether a BEGIN was sent, so that COMMIT or ROLLBACK ends it. */
+  get inTransaction(): boolean {
+    return this.heldBegin === null;
+  }
+
+  /**
+   * Opens the transaction that a one-statement write held back, before the statements that
+   * must commit together. Nothing to do in an ordinary transaction.
+   */
+  async together(): Promise<void> {
+    if (this.heldBegin === null) return;
+    if (this.sent > 0) throw new Error("together() comes before the unit's first statement");
+    await this.client.query(this.heldBegin);
+    this.heldBegin = null;
+  }
 
   async all<T>(text: string, values: unknown[] = []): Promise<T[]> {
     return (await this.client.query<T & pg.QueryResultRow>(this.config(text, values))).rows;
@@ -32,6 +59,9 @@ export class Conn {
   }
 
   private config(text: string, values: unknown[]): pg.QueryConfig {
+    if (this.heldBegin !== null && this.sent > 0)
+      throw new Error("A one-statement write ran a second statement: call together() before the first");
+    this.sent++;
     let name = names.get(text);
     if (!name && names.size < MAX_NAMED) {
       name = `crm_${names.size}`;

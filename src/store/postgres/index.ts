@@ -11,6 +11,7 @@ import {
   StoreOpenError,
   StoreUnavailableError,
   Tx,
+  type WriteOptions,
 } from "../api.js";
 import { PgColumnRepository } from "./columns.js";
 import { PgCrmRepository } from "./crm.js";
@@ -98,11 +99,16 @@ export class PostgresStore implements Store {
     return this.transaction("begin isolation level repeatable read, read only", false, work);
   }
 
-  write<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
-    return this.transaction("begin", true, work);
+  write<T>(work: (tx: Tx) => Promise<T>, options: WriteOptions = {}): Promise<T> {
+    return this.transaction("begin", true, work, options.oneStatement === true);
   }
 
-  private async transaction<T>(begin: string, writing: boolean, work: (tx: Tx) => Promise<T>): Promise<T> {
+  private async transaction<T>(
+    begin: string,
+    writing: boolean,
+    work: (tx: Tx) => Promise<T>,
+    oneStatement = false,
+  ): Promise<T> {
     const giveUpAt = Date.now() + RECONNECT_BUDGET_MS;
     for (let attempt = 1; ; attempt++) {
       if (this.closed) throw new Error("The store is closed");
@@ -119,7 +125,7 @@ export class PostgresStore implements Store {
           client.on("error", () => undefined);
           guarded.add(client);
         }
-        const conn = new Conn(client);
+        const conn = new Conn(client, oneStatement ? begin : null);
         const locks = new WriteLocks(conn, writing);
         const tx = new Tx(
           {
@@ -133,18 +139,22 @@ export class PostgresStore implements Store {
           },
           writing ? this.localClaimer : null,
         );
-        await client.query(begin);
+        // A one-statement write sends its statement alone: it commits by itself.
+        if (!oneStatement) await client.query(begin);
         let result: T;
         try {
           result = await work(tx);
           const forOthers = tx.writtenDeliveries - tx.claimed.length;
-          // Delivered at commit, and only if it commits.
-          if (forOthers > 0)
-            await conn.run("select pg_notify($1, $2)", [CHANNEL, `${this.nodeId} ${forOthers}`]);
+          // Delivered at commit, and only if it commits; after a statement that committed alone, now.
+          if (forOthers > 0) {
+            const payload = [CHANNEL, `${this.nodeId} ${forOthers}`];
+            if (conn.inTransaction) await conn.run("select pg_notify($1, $2)", payload);
+            else await client.query("select pg_notify($1, $2)", payload);
+          }
           committing = true;
-          await client.query("commit");
+          if (conn.inTransaction) await client.query("commit");
         } catch (error) {
-          if (!committing)
+          if (!committing && conn.inTransaction)
             await client.query("rollback").catch(() => {
               broken = true;
             });
@@ -156,6 +166,7 @@ export class PostgresStore implements Store {
       } catch (error) {
         if (isConnectionError(error)) {
           broken = true;
+          // A one-statement write runs again too, though it may have taken effect: see WriteOptions.
           if (!committing && Date.now() < giveUpAt) {
             await new Promise((r) => setTimeout(r, Math.min(50 * attempt, 500)));
             continue;

@@ -363,6 +363,14 @@ export class PgWebhookRepository implements WebhookRepository {
     options: { disableFailingSince?: string; now?: string } = {},
   ): Promise<{ disabled: string[] }> {
     if (outcomes.length === 0) return { disabled: [] };
+    // Retries to insert and webhooks to disable are statements of their own, which commit
+    // with the outcomes; a batch of successes is the one statement below.
+    if (
+      outcomes.some(
+        (o) => o.retry || o.disable || (options.disableFailingSince && o.result.status !== "succeeded"),
+      )
+    )
+      await this.c.together();
     const r = outcomes.map((o) => o.result);
     // One statement for the batch, one round trip: each row only if this worker still holds
     // its claim, the hourly counts of the rows recorded (in key order, so that two writers
