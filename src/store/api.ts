@@ -478,7 +478,8 @@ export interface WriteOptions {
    * always). A connection lost while the statement runs leaves unknown whether it took
    * effect, and `work` runs again on a new connection, as it would inside a transaction:
    * so only statements that are safe to repeat (the outbox's outcomes, renewals and
-   * releases touch only rows their worker still holds; a repeated claim takes other rows).
+   * releases touch only rows their worker still holds). A claim is not: run again after a
+   * lost answer, it would leave the rows it took the first time with its worker.
    */
   oneStatement?: boolean;
 }

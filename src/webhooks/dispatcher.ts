@@ -27,8 +27,9 @@ const RECORD_BATCH = 64;
 const RECORD_DELAY_MS = 10;
 
 /**
- * The outbox's own writes (a claim, a batch of outcomes, a lease renewal, a release) are
- * each one statement where the engine can make them so: no BEGIN and COMMIT round trips.
+ * The outbox's own writes that are safe to repeat (a batch of outcomes, a lease renewal, a
+ * release: each touches only rows this worker still holds) are each one statement where the
+ * engine can make them so: no BEGIN and COMMIT round trips.
  */
 const ONE_STATEMENT: WriteOptions = { oneStatement: true };
 
@@ -283,13 +284,13 @@ export class Dispatcher {
       let claimed: ClaimedDelivery[];
       let complete: boolean;
       try {
-        ({ claimed, complete } = await this.store.write(
-          (tx) =>
-            tx.webhooks.claim(this.workerId, room, Date.now(), this.opts.leaseMs, {
-              perWebhook: this.queuePerWebhook,
-              skipWebhooks: saturated,
-            }),
-          ONE_STATEMENT,
+        // Inside BEGIN and COMMIT: a claim is not safe to repeat. Had a claim that committed
+        // lost its answer, its rows would stay with this worker, which never takes back its own.
+        ({ claimed, complete } = await this.store.write((tx) =>
+          tx.webhooks.claim(this.workerId, room, Date.now(), this.opts.leaseMs, {
+            perWebhook: this.queuePerWebhook,
+            skipWebhooks: saturated,
+          }),
         ));
       } catch (error) {
         // Stryker disable next-line OptionalChaining: equivalent, without a log the TypeError ends this pump as the return does, and wake's catch has no log either
