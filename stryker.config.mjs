@@ -29,11 +29,11 @@ export default {
     // to claim again, the send bounds, slots per webhook, and retry or disable after a failure.
     // Line ranges move when the file changes: after an edit, check that they still start at
     // `take:`, `get maxHeld`, `startSends`, `slotsOf` and the `!sent.ok` branch.
-    "src/webhooks/dispatcher.ts:125-135",
-    "src/webhooks/dispatcher.ts:224-302",
-    "src/webhooks/dispatcher.ts:312-321",
-    "src/webhooks/dispatcher.ts:344-355",
-    "src/webhooks/dispatcher.ts:409-427",
+    "src/webhooks/dispatcher.ts:139-149",
+    "src/webhooks/dispatcher.ts:243-325",
+    "src/webhooks/dispatcher.ts:335-344",
+    "src/webhooks/dispatcher.ts:367-378",
+    "src/webhooks/dispatcher.ts:432-450",
     // The dispatcher's policy: when a failed attempt is retried, and how many slots a webhook gets.
     "src/webhooks/retry-policy.ts",
     "src/webhooks/endpoint-slots.ts",
