@@ -303,6 +303,7 @@ export class Dispatcher {
       if (this.stopped) {
         // Stopped while claiming: hand the rows back for the next process.
         const ids = claimed.map((c) => c.delivery.id);
+        // Stryker disable next-line ConditionalExpression: equivalent, releasing no ids changes nothing, and a failure is ignored
         if (ids.length)
           await this.store
             .write((tx) => tx.webhooks.release(this.workerId, ids), ONE_STATEMENT)
@@ -317,6 +318,7 @@ export class Dispatcher {
           if (!saturated.includes(id) && (taken.get(id) ?? 0) < this.queuePerWebhook)
             this.backlogged.delete(id);
       }
+      // Stryker disable next-line ConditionalExpression: equivalent, an empty claim enqueues nothing and returns below, as claimed.length < room
       if (claimed.length === 0) return;
       this.enqueue(claimed);
       this.startSends();
@@ -429,8 +431,9 @@ export class Dispatcher {
         durationMs: Math.round(sent.durationMs),
         sentAt: sentAt.toISOString(),
       };
-      // A resend is a person's one-off: only a chain's automatic attempts are retried.
-      if (!sent.ok && webhook.retryPolicy !== "none" && delivery.resendOf === null) {
+      // A resend is a person's one-off: only a chain's automatic attempts are retried. (The
+      // `none` policy is afterFailure's to apply: it gives up at once.)
+      if (!sent.ok && delivery.resendOf === null) {
         const now = Date.now();
         const verdict = afterFailure(sent, {
           policy: webhook.retryPolicy,
@@ -446,6 +449,7 @@ export class Dispatcher {
             dueAt: now + verdict.delayMs,
             createdAt: new Date(now).toISOString(),
           };
+        // Stryker disable next-line ConditionalExpression: equivalent, the only other verdict (give-up) leaves disable undefined either way
         else if (verdict.kind === "disable") disable = verdict.reason;
       }
     }

@@ -11,7 +11,7 @@ import { newId } from "../../src/domain/ids.js";
 import type { Tx } from "../../src/store/index.js";
 import { Dispatcher, type DispatcherOptions } from "../../src/webhooks/dispatcher.js";
 import { openTestApp, type TestApp } from "../support/app.js";
-import { type Reply, startReceiver } from "../support/https-receiver.js";
+import { type Responder, startReceiver } from "../support/https-receiver.js";
 import { until } from "../support/wait.js";
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -19,7 +19,7 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function setup(reply: Reply, options: Partial<DispatcherOptions> = {}) {
+async function setup(reply: Responder, options: Partial<DispatcherOptions> = {}) {
   const receiver = await startReceiver({ respond: reply });
   const t = await openTestApp({ ca: receiver.ca, dispatch: false });
   cleanups.push(
@@ -208,6 +208,38 @@ describe("dispatcher policy", () => {
     await stopping;
     expect(await statuses(t)).toEqual({ pending: 3 });
     expect(receiver.requests).toHaveLength(0);
+  });
+
+  // Fails without the dispatcher's learning (learn): a webhook would stay at its initial two sends.
+  it("earns a healthy receiver more sends at once, from the initial two up to its per-webhook concurrency", async () => {
+    const held: (() => void)[] = [];
+    let open = 0;
+    let most = 0;
+    let holding = true;
+    const { t, d } = await setup(
+      async () => {
+        open++;
+        most = Math.max(most, open);
+        if (holding) await new Promise<void>((r) => held.push(r));
+        open--;
+        return { status: 200 };
+      },
+      { perWebhookConcurrency: 4 },
+    );
+    await contacts(t, 20);
+    d.start();
+    const releaseAll = () => {
+      for (const r of held.splice(0)) r();
+    };
+    await until(() => held.length === 2, 10_000, "the initial two sends");
+    expect(most).toBe(2);
+    releaseAll();
+    // Two answers in time earn two slots: four sends at once, the webhook's cap.
+    await until(() => held.length === 4, 10_000, "four sends at once");
+    holding = false;
+    releaseAll();
+    await until(async () => (await statuses(t)).succeeded === 20, 10_000, "every delivery");
+    expect(most).toBe(4);
   });
 
   it("takes nothing from a write that commits after it stopped (guard: stopped in the local claimer)", async () => {

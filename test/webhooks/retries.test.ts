@@ -199,6 +199,8 @@ describe("retries, end to end", () => {
       [2, "failed"],
       [3, "scheduled"],
     ]);
+    // Each attempt is a delivery of its own, with a delivery's id.
+    for (const d of rows) expect(d.id).toMatch(/^whd_/);
     const detail = await app.deliveries.get(owner, rows[1]!.id);
     expect(detail.chainId).toBe(rows[0]!.id);
     expect(rows[0]!.resolvedBy).toBeNull();
@@ -232,6 +234,25 @@ describe("retries, end to end", () => {
     // Nothing left to resend: the chain was delivered.
     const since = new Date(Date.now() - 60_000).toISOString();
     expect((await app.deliveries.resendFailed(owner, { since })).resent).toHaveLength(0);
+  });
+
+  // Fails when the dispatcher asks the policy about a success: it would schedule a retry of a delivered event.
+  it("schedules nothing after a success, though the schedule has delays left", async () => {
+    const { receiver, state, owner } = await setup([{ status: 200 }], { retrySchedule: [60_000, 60_000] });
+    const { app } = state;
+    await app.webhooks.create(owner, {
+      url: receiver.url,
+      events: ["contact.created"],
+      retryPolicy: "standard",
+    });
+    await app.crm.create(owner, "contact", [{ firstName: "Ada" }]);
+    // The outcome and any retry it schedules are written in one transaction.
+    await until(
+      async () => (await chain(app, owner)).some((d) => d.status === "succeeded"),
+      10_000,
+      "the delivery to succeed",
+    );
+    expect((await chain(app, owner)).map((d) => [d.attempt, d.status])).toEqual([[1, "succeeded"]]);
   });
 
   it("gives up after the last delay of the schedule", async () => {
