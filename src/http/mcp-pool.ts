@@ -17,11 +17,16 @@ import type { ToolSelection } from "../mcp/registry.js";
 export class McpServerPool {
   private readonly idle: IdlePool<McpServer>;
   /**
-   * Instances handed out and not yet closed, with the key each goes back to. The SDK connects
-   * an instance a few awaits after asking for it, and closing one may be told twice (its
-   * close and its transport's): only an instance still out here is given back, once.
+   * Instances handed out and not yet closed: each lending is an object of its own, with the
+   * key the instance goes back to. The SDK connects an instance a few awaits after asking
+   * for it, and closing one may be told twice (its transport's onclose, then the end of its
+   * close): only the lending still current is given back, once, so a late report never
+   * frees an instance another request has taken since. (A handler's close that came after
+   * its transport had closed by itself, and another request took the instance, would close
+   * that request's transport; the SDK handler's transport closes by itself only on DELETE,
+   * which the handler refuses.)
    */
-  private readonly out = new WeakMap<McpServer, string>();
+  private readonly out = new WeakMap<McpServer, { key: string }>();
 
   /**
    * An instance holds about 70 KB (its tools' registrations): at most 512 are kept idle, some
@@ -34,30 +39,31 @@ export class McpServerPool {
   /** An idle instance for this key, or a new one from `build`; it comes back when closed. */
   take(key: string, build: () => McpServer): McpServer {
     const server = this.idle.take(key) ?? this.hook(build());
-    this.out.set(server, key);
+    // A lending of its own: a close told late for an earlier lending gives nothing back.
+    this.out.set(server, { key });
     return server;
   }
 
   /** Gives the instance back to its key when it is closed, by the SDK or by its transport. */
   private hook(server: McpServer): McpServer {
-    const release = () => {
-      const key = this.out.get(server);
+    const release = (lending: { key: string } | undefined) => {
       // Only a closed instance goes back: the next request connects a transport of its own to it.
-      if (key === undefined || server.isConnected()) return;
+      if (lending === undefined || this.out.get(server) !== lending || server.isConnected()) return;
       this.out.delete(server);
-      this.idle.give(key, server);
+      this.idle.give(lending.key, server);
     };
     const close = server.close.bind(server);
     server.close = async () => {
+      const lending = this.out.get(server);
       try {
         await close();
       } finally {
-        release();
+        release(lending);
       }
     };
     const onclose = server.server.onclose;
     server.server.onclose = () => {
-      release();
+      release(this.out.get(server));
       onclose?.();
     };
     return server;

@@ -1,4 +1,5 @@
 import { Client, InMemoryTransport, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Actor } from "../../src/events/recorder.js";
 import { IdlePool, McpServerPool, poolKey } from "../../src/http/mcp-pool.js";
@@ -301,4 +302,23 @@ describe("IdlePool", () => {
     expect(pool.take("a")).toBe("a1");
     expect(pool.take("c")).toBe("c1");
   });
+});
+
+// Fails when a close told twice (the transport's, then the handler's) gives an instance back twice.
+it("never hands one instance to two requests when its close is told twice", async () => {
+  const pool = new McpServerPool({ keys: 2, perKey: 2 });
+  const build = () => newServer("t", "1");
+  const first = pool.take("a", build);
+  await first.connect(
+    new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true }),
+  );
+  // Request 1 ends: its handler closes the instance; the transport's onclose gives it back at once.
+  const closing = first.close();
+  // Request 2 takes it meanwhile, and connects a few awaits later.
+  const second = pool.take("a", build);
+  await closing;
+  // Request 3 arrives before request 2 has connected.
+  const third = pool.take("a", build);
+  expect(second).toBe(first);
+  expect(third).not.toBe(second);
 });

@@ -131,10 +131,12 @@ describe(`idempotency keys on ${ENGINE}`, () => {
       const lines: Record<string, unknown>[] = [];
       const logger = createLogger("info", { write: (line: string) => void lines.push(JSON.parse(line)) });
       const idem = new Idempotency(w.store, { leaseMs: LEASE_MS, logger, base: "/api/v1" });
-      const slow = await begin(idem);
+      // A query string stays out of the log.
+      const withQuery = (i = idem) => i.begin(w.actor, "k1", "POST", "/contacts?note=s3cret", body);
+      const slow = await withQuery();
       expect(slow.kind).toBe("fresh");
       await lapse();
-      const repeat = await begin(idem);
+      const repeat = await withQuery();
       expect(repeat.kind).toBe("fresh");
       if (slow.kind !== "fresh" || repeat.kind !== "fresh") return;
       expect(lines).toEqual([]);
@@ -148,13 +150,14 @@ describe(`idempotency keys on ${ENGINE}`, () => {
         msg: `Idempotency-Key: the answer to POST /api/v1/contacts was not stored, as the request outlived its ${LEASE_MS} ms lease`,
       });
       expect(JSON.stringify(lines[0])).not.toContain("k1");
+      expect(JSON.stringify(lines[0])).not.toContain("s3cret");
       // The repeat still holds the key: a third request waits rather than replaying the slow answer.
-      const third = await begin(patient());
+      const third = await withQuery(patient());
       expect(third.kind).toBe("refused");
       await repeat.finish(answerOf("repeat"));
       // An answer kept in time logs nothing.
       expect(lines).toHaveLength(1);
-      expect(await begin(idem)).toEqual({ kind: "replay", answer: answerOf("repeat") });
+      expect(await withQuery()).toEqual({ kind: "replay", answer: answerOf("repeat") });
     });
 
     it("does not free the key another request took over, on failure or abandon", async () => {

@@ -102,10 +102,12 @@ export class Idempotency {
           );
           // The caller still gets its answer; a repeat with the key does not (the key's value
           // itself is the caller's and stays out of the log).
+          // The path only: a query string may carry values that do not belong in a log.
+          const route = `${this.base}${path.split("?", 1)[0]}`;
           if (!kept)
             this.logger?.warn(
-              { method, route: `${this.base}${path}`, status: answer.status, leaseMs: this.leaseMs },
-              `Idempotency-Key: the answer to ${method} ${this.base}${path} was not stored, as the request outlived its ${this.leaseMs} ms lease`,
+              { method, route, status: answer.status, leaseMs: this.leaseMs },
+              `Idempotency-Key: the answer to ${method} ${route} was not stored, as the request outlived its ${this.leaseMs} ms lease`,
             );
         },
         abandon: release,
