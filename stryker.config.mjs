@@ -30,10 +30,10 @@ export default {
     // Line ranges move when the file changes: after an edit, check that they still start at
     // `take:`, `get maxHeld`, `startSends`, `slotsOf` and the `!sent.ok` branch.
     "src/webhooks/dispatcher.ts:139-149",
-    "src/webhooks/dispatcher.ts:243-325",
-    "src/webhooks/dispatcher.ts:335-344",
-    "src/webhooks/dispatcher.ts:367-378",
-    "src/webhooks/dispatcher.ts:432-450",
+    "src/webhooks/dispatcher.ts:243-327",
+    "src/webhooks/dispatcher.ts:337-346",
+    "src/webhooks/dispatcher.ts:369-380",
+    "src/webhooks/dispatcher.ts:434-454",
     // The dispatcher's policy: when a failed attempt is retried, and how many slots a webhook gets.
     "src/webhooks/retry-policy.ts",
     "src/webhooks/endpoint-slots.ts",
