@@ -449,8 +449,8 @@ export class Dispatcher {
             dueAt: now + verdict.delayMs,
             createdAt: new Date(now).toISOString(),
           };
-        // Stryker disable next-line ConditionalExpression: equivalent, the only other verdict (give-up) leaves disable undefined either way
-        else if (verdict.kind === "disable") disable = verdict.reason;
+        // Stryker disable next-line ConditionalExpression: equivalent, the other verdicts carry no reason, so disable stays undefined either way
+        if (verdict.kind === "disable") disable = verdict.reason;
       }
     }
     this.options.onOutcome?.(delivery, result);
