@@ -276,9 +276,9 @@ export interface WebhookRepository {
   ): Promise<{ written: number; claimed: ClaimedDelivery[]; declined: number }>;
   /**
    * Makes the scheduled retries due by `now` pending, then takes up to `limit` deliveries
-   * that are pending (oldest first), or whose claim has outlived its lease and is not this
-   * worker's, at most `perWebhook` of one webhook and none of `skipWebhooks`, and marks
-   * them as this worker's until `now + leaseMs`.
+   * that are pending (oldest first), or whose lease has lapsed and that are not in `held` (own
+   * ones too: a claim whose answer was lost), at most `perWebhook` of one webhook and none of
+   * `skipWebhooks`, and marks them as this worker's until `now + leaseMs`.
    * `complete` is false when there may be due rows the claim did not look at. Two workers
    * never claim the same row.
    */
@@ -287,10 +287,10 @@ export interface WebhookRepository {
     limit: number,
     now: number,
     leaseMs: number,
-    options?: { perWebhook?: number; skipWebhooks?: string[] },
+    options?: { perWebhook?: number; skipWebhooks?: string[]; held?: string[] },
   ): Promise<{ claimed: ClaimedDelivery[]; complete: boolean }>;
-  /** Extends the lease of every delivery this worker holds: it is alive and still on them. */
-  renewLeases(workerId: string, leaseUntil: number): Promise<void>;
+  /** Extends the leases of `ids` this worker still holds; a row it lost track of lapses. */
+  renewLeases(workerId: string, ids: string[], leaseUntil: number): Promise<void>;
   /**
    * Records outcomes, each only if this worker still holds the claim, with what follows from
    * them in the same transaction: the next automatic attempt, each webhook's last status and

@@ -89,6 +89,8 @@ export class Dispatcher {
   private more = false;
   private readonly settledEmitter = new EventEmitter();
   private results: DeliveryOutcome[] = [];
+  /** The batch of outcomes `flush` is writing now. */
+  private recording: DeliveryOutcome[] = [];
   /** Answers in hand whose outcome is not written yet: queued in `results` or being flushed. */
   private unrecorded = 0;
   private flushing: Promise<void> | null = null;
@@ -232,12 +234,26 @@ export class Dispatcher {
     if (this.stopped || this.inFlight.size + this.queuedCount() === 0) return;
     try {
       await this.store.write(
-        (tx) => tx.webhooks.renewLeases(this.workerId, Date.now() + this.opts.leaseMs),
+        (tx) => tx.webhooks.renewLeases(this.workerId, this.heldIds(), Date.now() + this.opts.leaseMs),
         ONE_STATEMENT,
       );
     } catch (error) {
       this.options.log?.(`webhook dispatcher: renewing leases failed: ${(error as Error).message}`);
     }
+  }
+
+  /**
+   * The deliveries this process holds: in flight, queued, or sent with their outcome not yet
+   * written. Only these have their leases renewed and are kept from its own claims; any other
+   * row claimed under its name (a claim whose answer was lost, a batch of outcomes that failed
+   * to be written) lapses and is claimed again. At most maxHeld + 2 * concurrency ids.
+   */
+  private heldIds(): string[] {
+    const ids = [...this.inFlight.keys()];
+    for (const list of this.waiting.values()) for (const c of list) ids.push(c.delivery.id);
+    for (const r of this.results) ids.push(r.id);
+    for (const r of this.recording) ids.push(r.id);
+    return ids;
   }
 
   /** Rows of one webhook this process holds at most, in flight and queued. */
@@ -285,11 +301,12 @@ export class Dispatcher {
       let complete: boolean;
       try {
         // Inside BEGIN and COMMIT: a claim is not safe to repeat. Had a claim that committed
-        // lost its answer, its rows would stay with this worker, which never takes back its own.
+        // lost its answer, its rows are not held, so their leases lapse and a claim takes them.
         ({ claimed, complete } = await this.store.write((tx) =>
           tx.webhooks.claim(this.workerId, room, Date.now(), this.opts.leaseMs, {
             perWebhook: this.queuePerWebhook,
             skipWebhooks: saturated,
+            held: this.heldIds(),
           }),
         ));
       } catch (error) {
@@ -511,6 +528,7 @@ export class Dispatcher {
       while (this.results.length > 0) {
         const batch = this.results;
         this.results = [];
+        this.recording = batch;
         try {
           const now = Date.now();
           const { disabled } = await this.store.write(
@@ -528,6 +546,9 @@ export class Dispatcher {
             `webhook dispatcher: recording ${batch.length} results failed: ${(error as Error).message}`,
           );
         }
+        // Written or not, no longer held: rows whose outcome failed to be written lapse, and
+        // are claimed and sent again.
+        this.recording = [];
         this.unrecorded -= batch.length;
         for (const r of batch) this.settledEmitter.emit(r.id);
       }

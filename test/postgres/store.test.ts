@@ -191,15 +191,15 @@ describe.skipIf(!reachable)("one-statement writes on PostgreSQL", () => {
   it("refuse a second statement, which would commit apart from the first, unless the transaction was opened", async () => {
     const store = await open(await database());
     const twice = async (tx: Parameters<Parameters<Store["write"]>[0]>[0]) => {
-      await tx.webhooks.renewLeases("w_a", 1);
-      await tx.webhooks.renewLeases("w_a", 2);
+      await tx.webhooks.renewLeases("w_a", [], 1);
+      await tx.webhooks.renewLeases("w_a", [], 2);
     };
     await expect(store.write(twice, { oneStatement: true })).rejects.toThrow(
       "A one-statement write ran a second statement: call together() before the first",
     );
     await expect(store.write(twice)).resolves.toBeUndefined();
     await expect(
-      store.write((tx) => tx.webhooks.renewLeases("w_a", 3), { oneStatement: true }),
+      store.write((tx) => tx.webhooks.renewLeases("w_a", [], 3), { oneStatement: true }),
     ).resolves.toBeUndefined();
   });
 });

@@ -31,8 +31,8 @@ it(`claims each due row once, takes over lapsed leases, records only its own cla
   });
   await w.crm.create(w.actor, "contact", [{ firstName: "A" }, { firstName: "B" }, { firstName: "C" }]);
   const now = Date.now();
-  const claim = (worker: string, at: number, limit = 10, perWebhook?: number) =>
-    w.store.write((tx) => tx.webhooks.claim(worker, limit, at, 1000, { perWebhook }));
+  const claim = (worker: string, at: number, limit = 10, perWebhook?: number, held?: string[]) =>
+    w.store.write((tx) => tx.webhooks.claim(worker, limit, at, 1000, { perWebhook, held }));
 
   const first = await claim("w1", now, 10, 2);
   expect(first.claimed.map((c) => c.body && c.webhook?.url)).toEqual([hook.url, hook.url]);
@@ -40,8 +40,9 @@ it(`claims each due row once, takes over lapsed leases, records only its own cla
   expect(second.claimed).toHaveLength(1);
   expect((await claim("w2", now)).claimed).toHaveLength(0);
 
-  // w1's lease runs out: w2 takes its rows over; w1 never takes back its own lapsed rows.
-  expect((await claim("w1", now + 1001)).claimed).toHaveLength(1);
+  // w1's lease runs out: w2 takes its rows over; w1 does not take back the lapsed rows it holds.
+  const w1Held = first.claimed.map((c) => c.delivery.id);
+  expect((await claim("w1", now + 1001, 10, undefined, w1Held)).claimed).toHaveLength(1);
   const takenOver = await claim("w2", now + 1001);
   expect(takenOver.claimed.map((c) => c.delivery.id).sort()).toEqual(
     first.claimed.map((c) => c.delivery.id).sort(),
@@ -94,6 +95,39 @@ it(`claims each due row once, takes over lapsed leases, records only its own cla
   const held = takenOver.claimed.map((c) => c.delivery.id).filter((x) => x !== id);
   await w.store.write((tx) => tx.webhooks.release("w2", held));
   expect((await claim("w3", now + 1001)).claimed.map((c) => c.delivery.id)).toEqual(held);
+});
+
+// Fails with the old queries: a claim skipped every own lapsed row, and a renewal renewed every
+// own row, so a row whose claim's answer was lost was never sent while its worker lived.
+it(`takes back its own lapsed rows unless it holds them, and renews only the rows it lists (${ENGINE})`, async () => {
+  await w.webhooks.create(w.actor, { url: "https://hooks.example.com/", events: ["contact.created"] });
+  await w.crm.create(w.actor, "contact", [{ firstName: "A" }, { firstName: "B" }, { firstName: "C" }]);
+  const now = Date.now();
+  const claim = (at: number, held: string[]) =>
+    w.store.write((tx) => tx.webhooks.claim("w1", 10, at, 1000, { held }));
+  const ids = (r: { claimed: { delivery: { id: string } }[] }) => r.claimed.map((c) => c.delivery.id).sort();
+  const all = ids(await claim(now, []));
+  expect(all).toHaveLength(3);
+  const [kept, lost, renewed] = all as [string, string, string];
+  // Renewing `renewed` alone: the other two lapse at now + 1000.
+  await w.store.write((tx) => tx.webhooks.renewLeases("w1", [renewed], now + 5000), { oneStatement: true });
+  const leases = async () =>
+    Object.fromEntries(
+      await Promise.all(
+        all.map(async (id) => [
+          id,
+          (await w.store.read((tx) => tx.webhooks.getDelivery(w.actor.companyId, id)))!.delivery.leaseUntil,
+        ]),
+      ),
+    );
+  expect(await leases()).toEqual({ [kept]: now + 1000, [lost]: now + 1000, [renewed]: now + 5000 });
+  // Past the lapsed leases: the row it still holds stays, the row it lost track of comes back.
+  const again = await claim(now + 1001, [kept, renewed]);
+  expect(ids(again)).toEqual([lost]);
+  expect(await leases()).toEqual({ [kept]: now + 1000, [lost]: now + 2001, [renewed]: now + 5000 });
+  // Another worker's renewal of these ids touches none of them.
+  await w.store.write((tx) => tx.webhooks.renewLeases("w2", all, now + 9000));
+  expect(await leases()).toEqual({ [kept]: now + 1000, [lost]: now + 2001, [renewed]: now + 5000 });
 });
 
 it(`records a batch's outcomes: counts per webhook and hour, each webhook's latest status, only its own claims (${ENGINE})`, async () => {

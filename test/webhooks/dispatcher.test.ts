@@ -198,6 +198,56 @@ describe("dispatcher", () => {
     expect(ids).toHaveLength(4);
   });
 
+  // Fails with leases renewed for every row of the worker, or with a claim that skips its own
+  // lapsed rows: the lost rows then wait as long as the held send does.
+  it("sends rows claimed under its name that it does not hold (a claim whose answer was lost) once their lease lapses", async () => {
+    const { receiver, t } = await setup({ dispatch: false });
+    let releaseHeld!: () => void;
+    const held = new Promise<void>((r) => {
+      releaseHeld = r;
+    });
+    // The created contact's delivery stays in flight until released, so renewals keep running.
+    receiver.respond = (request) =>
+      request.headers["x-webhook-event"] === "contact.created"
+        ? held.then(() => ({ status: 200 }))
+        : { status: 200 };
+    const busy = await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"] });
+    const lostHook = await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.updated"] });
+    const [c] = await t.app.crm.create(t.owner, "contact", [{ firstName: "x" }]);
+    for (let i = 0; i < 3; i++)
+      await t.app.crm.update(t.owner, "contact", [{ id: c!.id, firstName: `y${i}` }]);
+    const leaseMs = 600;
+    const dispatcher = new Dispatcher(t.app.store, {
+      // The held send outlasts the test: it never times out and stops renewing.
+      timeoutMs: 30_000,
+      allowPrivate: true,
+      ca: receiver.ca,
+      leaseMs,
+      pollMs: 50,
+    });
+    // Claimed under the dispatcher's name, but never handed to it.
+    const { claimed } = await t.app.store.write((tx) =>
+      tx.webhooks.claim(dispatcher.workerId, 10, Date.now(), leaseMs, { skipWebhooks: [busy.id] }),
+    );
+    const lost = claimed.map((x) => x.delivery.id).sort();
+    expect(claimed.map((x) => x.delivery.webhookId)).toEqual([lostHook.id, lostHook.id, lostHook.id]);
+    dispatcher.start();
+    cleanups.push(
+      () => dispatcher.stop(),
+      () => releaseHeld(),
+    );
+    await until(() => receiver.requests.length >= 1, 5000, "the held send");
+    await until(() => receiver.requests.length >= 4, 8000, "the lost rows, sent by the same dispatcher");
+    expect(deliveryIds(receiver).slice(1).sort()).toEqual(lost);
+    releaseHeld();
+    await until(
+      async () => (await t.app.store.read((tx) => tx.webhooks.pendingCount())) === 0,
+      10_000,
+      "every delivery recorded",
+    );
+    expect(deliveryIds(receiver)).toHaveLength(4);
+  });
+
   it("claims a backlog in batches, and claims again only when its queue runs low", async () => {
     const { receiver, t } = await setup({ dispatch: false });
     await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"] });

@@ -58,7 +58,7 @@ const claim = (
   worker: string,
   limit: number,
   now = Date.now(),
-  options: { perWebhook?: number; skipWebhooks?: string[] } = {},
+  options: { perWebhook?: number; skipWebhooks?: string[]; held?: string[] } = {},
 ) => w.store.write((tx) => tx.webhooks.claim(worker, limit, now, 60_000, options));
 
 const ok = (sentAt = "2026-01-01T00:00:00.000Z"): DeliveryResult => ({
@@ -175,14 +175,15 @@ describe("claim", () => {
     expect((await claim("w_c", 10, now)).claimed).toEqual([]);
   });
 
-  it("takes over a claim whose lease ran out, but not a live one, and never its own", async () => {
+  it("takes over a claim whose lease ran out, but not a live one, nor one the claimer holds", async () => {
     await hook();
     const rows = eventRows(2);
     await record(rows);
     const now = Date.now();
     await claim("w_live", 1, now); // takes the first; its lease runs 60 s more
-    await claim("w_dead", 1, now - 120_000); // takes the second; its lease ended 60 s ago
-    expect((await claim("w_dead", 10, now)).claimed).toEqual([]);
+    const dead = await claim("w_dead", 1, now - 120_000); // takes the second; its lease ended 60 s ago
+    const held = dead.claimed.map((c) => c.delivery.id);
+    expect((await claim("w_dead", 10, now, { held })).claimed).toEqual([]);
     const { claimed } = await claim("w_next", 10, now);
     expect(claimed.map((c) => c.delivery.eventId)).toEqual([rows[1]!.id]);
   });
@@ -297,9 +298,11 @@ describe("renewLeases, complete and release", () => {
   it("renews only the worker's own claims in flight", async () => {
     await hook();
     await record(eventRows(3));
-    await claim("w_a", 1, 0);
-    await claim("w_b", 1, 0);
-    await w.store.write((tx) => tx.webhooks.renewLeases("w_a", 123_456));
+    const a = await claim("w_a", 1, 0);
+    const b = await claim("w_b", 1, 0);
+    // w_b's id is listed too: it is renewed only for w_b.
+    const ids = [...a.claimed, ...b.claimed].map((c) => c.delivery.id);
+    await w.store.write((tx) => tx.webhooks.renewLeases("w_a", ids, 123_456));
     const leases = (await deliveries()).map((d) => [d.claimedBy, d.leaseUntil]).sort();
     expect(leases).toEqual([
       [null, null],

@@ -250,13 +250,14 @@ export class PgWebhookRepository implements WebhookRepository {
     limit: number,
     now: number,
     leaseMs: number,
-    options: { perWebhook?: number; skipWebhooks?: string[] } = {},
+    options: { perWebhook?: number; skipWebhooks?: string[]; held?: string[] } = {},
   ): Promise<{ claimed: ClaimedDelivery[]; complete: boolean }> {
     // As on SQLite: a bounded slice of each partial index, at most `perWebhook` of one
     // webhook, lapsed leases first. Rows another node is claiming right now are locked, and
     // skipped, not waited for. Retries whose time has come are taken like pending rows, and
     // those not taken become pending. One statement: one round trip for the whole claim.
-    // A live worker renews its leases, so a lapsed one is a stopped worker's; never our own.
+    // Live workers renew what they hold: a lapsed row is a stopped worker's, or lost by ours;
+    // any but the rows this worker still holds.
     const window = Math.max(limit * 2, 64);
     const rows = await this.c.all<{
       id: string | null;
@@ -286,7 +287,7 @@ export class PgWebhookRepository implements WebhookRepository {
          order by due_at limit $5 for update skip locked),
        lapsed as (
          select id, webhook_id as w, created_at, 0 as k from webhook_deliveries
-         where status = 'sending' and lease_until < $6 and claimed_by is distinct from $1
+         where status = 'sending' and lease_until < $6 and id <> all($9::text[])
            and webhook_id <> all($3::text[]) limit $5 for update skip locked),
        seen as (
          select array[(select count(*) from pending), (select count(*) from due), (select count(*) from lapsed)]::int[] as n),
@@ -318,6 +319,7 @@ export class PgWebhookRepository implements WebhookRepository {
         now,
         limit,
         new Date(now).toISOString(),
+        options.held ?? [],
       ],
     );
     const seen = rows[0]?.seen ?? [0, 0, 0];
@@ -350,10 +352,10 @@ export class PgWebhookRepository implements WebhookRepository {
     return { claimed, complete };
   }
 
-  async renewLeases(workerId: string, leaseUntil: number): Promise<void> {
+  async renewLeases(workerId: string, ids: string[], leaseUntil: number): Promise<void> {
     await this.c.run(
-      "update webhook_deliveries set lease_until = $1 where status = 'sending' and claimed_by = $2",
-      [leaseUntil, workerId],
+      "update webhook_deliveries set lease_until = $1 where id = any($3::text[]) and status = 'sending' and claimed_by = $2",
+      [leaseUntil, workerId, ids],
     );
   }
 

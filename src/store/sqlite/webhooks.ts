@@ -207,7 +207,7 @@ export class SqliteWebhookRepository implements WebhookRepository {
     limit: number,
     now: number,
     leaseMs: number,
-    options: { perWebhook?: number; skipWebhooks?: string[] } = {},
+    options: { perWebhook?: number; skipWebhooks?: string[]; held?: string[] } = {},
   ): Promise<{ claimed: ClaimedDelivery[]; complete: boolean }> {
     // Due rows: pending (oldest first), or claimed by a process whose lease ran out. Each
     // branch reads a bounded slice of its partial index, so a claim costs the same however
@@ -228,13 +228,12 @@ export class SqliteWebhookRepository implements WebhookRepository {
       skip,
       window,
     );
-    // A live worker renews its leases, so a lapsed one is a stopped worker's; never our own.
+    // Live workers renew what they hold: a lapsed row is a stopped worker's, or lost by ours.
     const lapsed = this.st.all<{ r: number; w: string }>(
-      `select rowid as r, webhook_id as w from webhook_deliveries
-       where status = 'sending' and lease_until < ? and claimed_by is not ?
-         and webhook_id not in (select value from json_each(?)) limit ?`,
+      `select rowid as r, webhook_id as w from webhook_deliveries where status = 'sending' and lease_until < ?
+         and id not in (select value from json_each(?)) and webhook_id not in (select value from json_each(?)) limit ?`,
       now,
-      workerId,
+      jsonList(options.held ?? []),
       skip,
       window,
     );
@@ -316,11 +315,12 @@ export class SqliteWebhookRepository implements WebhookRepository {
     return { claimed, complete };
   }
 
-  /** Extends the lease of every delivery this worker holds: it is alive and still on them. */
-  async renewLeases(workerId: string, leaseUntil: number): Promise<void> {
+  /** Extends the leases of `ids` this worker still holds: only those, so a lost row lapses. */
+  async renewLeases(workerId: string, ids: string[], leaseUntil: number): Promise<void> {
     this.st.run(
-      "update webhook_deliveries set lease_until = ? where status = 'sending' and claimed_by = ?",
+      "update webhook_deliveries set lease_until = ? where id in (select value from json_each(?)) and status = 'sending' and claimed_by = ?",
       leaseUntil,
+      jsonList(ids),
       workerId,
     );
   }
