@@ -300,14 +300,17 @@ export class Dispatcher {
       let claimed: ClaimedDelivery[];
       let complete: boolean;
       try {
-        // Inside BEGIN and COMMIT: a claim is not safe to repeat. Had a claim that committed
-        // lost its answer, its rows are not held, so their leases lapse and a claim takes them.
-        ({ claimed, complete } = await this.store.write((tx) =>
-          tx.webhooks.claim(this.workerId, room, Date.now(), this.opts.leaseMs, {
-            perWebhook: this.queuePerWebhook,
-            skipWebhooks: saturated,
-            held: this.heldIds(),
-          }),
+        // One statement, without BEGIN and COMMIT. Run again after a lost answer, it takes
+        // other rows: those the first run took are not held, so their leases lapse and a later
+        // claim takes them (a delay of one lease, never a stranded row).
+        ({ claimed, complete } = await this.store.write(
+          (tx) =>
+            tx.webhooks.claim(this.workerId, room, Date.now(), this.opts.leaseMs, {
+              perWebhook: this.queuePerWebhook,
+              skipWebhooks: saturated,
+              held: this.heldIds(),
+            }),
+          ONE_STATEMENT,
         ));
       } catch (error) {
         // Stryker disable next-line OptionalChaining: equivalent, without a log the TypeError ends this pump as the return does, and wake's catch has no log either
