@@ -76,7 +76,7 @@ export default defineConfig({
       reporter: ["text-summary", "json-summary", "html"],
       reportsDirectory: "reports/coverage",
       // Raised as the suite grows, never lowered to let a change through.
-      thresholds: { lines: 92, branches: 85 },
+      thresholds: { lines: 94, branches: 86 },
     },
     projects: [{ extends: true, test: { name: "sqlite", include: ["test/**/*.test.ts"] } }, ...postgres],
   },
