@@ -15,6 +15,7 @@ const BOTH_ENGINES = [
   "test/mcp/http.test.ts",
   "test/mcp/http-pool.test.ts",
   "test/webhooks/dispatcher.test.ts",
+  "test/webhooks/outcome-records.test.ts",
   "test/webhooks/retries.test.ts",
   "test/webhooks/secrets.test.ts",
   "test/webhooks/since-minutes.test.ts",

@@ -478,8 +478,9 @@ export interface WriteOptions {
    * always). A connection lost while the statement runs leaves unknown whether it took
    * effect, and `work` runs again on a new connection, as it would inside a transaction:
    * so only statements that are safe to repeat (the outbox's outcomes, renewals and
-   * releases touch only rows their worker still holds). A claim is not: run again after a
-   * lost answer, it would leave the rows it took the first time with its worker.
+   * releases touch only rows their worker still holds). A claim run again takes other rows;
+   * those the first run took are not held by its worker, so their leases lapse and a later
+   * claim takes them: a delay of one lease.
    */
   oneStatement?: boolean;
 }

@@ -9,6 +9,7 @@ import type {
   Store,
   WriteOptions,
 } from "../store/index.js";
+import { StoreUnavailableError } from "../store/index.js";
 import { VERSION } from "../version.js";
 import { INITIAL_SLOTS, slotsAfter } from "./endpoint-slots.js";
 import { AUTO_DISABLE_AFTER_MS, afterFailure, STANDARD_SCHEDULE_MS } from "./retry-policy.js";
@@ -27,9 +28,11 @@ const RECORD_BATCH = 64;
 const RECORD_DELAY_MS = 10;
 
 /**
- * The outbox's own writes that are safe to repeat (a batch of outcomes, a lease renewal, a
- * release: each touches only rows this worker still holds) are each one statement where the
- * engine can make them so: no BEGIN and COMMIT round trips.
+ * The outbox's own writes are each one statement where the engine can make them so: no BEGIN
+ * and COMMIT round trips. Each is safe to run again after a lost answer: a batch of outcomes,
+ * a lease renewal and a release touch only rows this worker still holds, and a claim run
+ * again takes other rows, while those of the first run lapse (they are not held) and are
+ * claimed later.
  */
 const ONE_STATEMENT: WriteOptions = { oneStatement: true };
 
@@ -61,9 +64,10 @@ export interface DispatcherOptions {
 
 /**
  * Sends the outbox. Wakes right after a commit that wrote deliveries, and polls now and
- * then for rows other processes wrote. Each row is claimed with a lease inside a write
- * transaction (prepare), POSTed once (call), and its outcome recorded (record). No
- * automatic retries: a failed delivery stays failed until someone resends it.
+ * then for rows other processes wrote. Each row is claimed with a lease by one atomic write
+ * (prepare), POSTed once (call), and its outcome recorded (record). Automatic retries only
+ * for webhooks whose retry policy asks for them; otherwise a failed delivery stays failed
+ * until someone resends it.
  */
 export class Dispatcher {
   readonly workerId: string;
@@ -231,10 +235,13 @@ export class Dispatcher {
   }
 
   private async renewLeases(): Promise<void> {
-    if (this.stopped || this.inFlight.size + this.queuedCount() === 0) return;
+    if (this.stopped) return;
+    // Outcomes still being written count too: a slow write must not let their leases lapse.
+    const ids = this.heldIds();
+    if (ids.length === 0) return;
     try {
       await this.store.write(
-        (tx) => tx.webhooks.renewLeases(this.workerId, this.heldIds(), Date.now() + this.opts.leaseMs),
+        (tx) => tx.webhooks.renewLeases(this.workerId, ids, Date.now() + this.opts.leaseMs),
         ONE_STATEMENT,
       );
     } catch (error) {
@@ -347,7 +354,12 @@ export class Dispatcher {
   }
 
   private enqueue(claimed: ClaimedDelivery[]): void {
+    // A row this process holds already comes back only if its lease lapsed while held (rows
+    // claimed by a write whose transaction outlasted the lease, taken again by a claim as
+    // that write commits): it is sent once, by the copy held first.
+    const held = new Set(this.heldIds());
     for (const c of claimed) {
+      if (held.has(c.delivery.id)) continue;
       const list = this.waiting.get(c.delivery.webhookId);
       if (list) list.push(c);
       else this.waiting.set(c.delivery.webhookId, [c]);
@@ -519,6 +531,45 @@ export class Dispatcher {
     this.retryTimer.unref();
   }
 
+  /**
+   * After a batch of outcomes failed to be written: unless the database is unavailable (then
+   * the rows lapse and are sent again once it is back), each outcome is written alone, so
+   * that one the database refuses cannot sink the others; one refused alone is written
+   * without the receiver's answer, so that it is not sent again and again.
+   */
+  private async recordAlone(batch: DeliveryOutcome[], error: unknown): Promise<void> {
+    const why = (e: unknown) => (e as Error).message;
+    this.options.log?.(`webhook dispatcher: recording ${batch.length} results failed: ${why(error)}`);
+    if (error instanceof StoreUnavailableError) return;
+    const record = (o: DeliveryOutcome) =>
+      this.store.write((tx) => tx.webhooks.complete(this.workerId, [o], this.completeOptions()));
+    for (const outcome of batch) {
+      try {
+        await record(outcome);
+        if (outcome.retry) this.wakeAt(outcome.retry.dueAt);
+      } catch (alone) {
+        if (alone instanceof StoreUnavailableError) return;
+        const result: DeliveryResult = {
+          ...outcome.result,
+          requestHeaders: null,
+          responseBody: null,
+          error: `The outcome could not be recorded in full (${why(alone).slice(0, 200)}); the receiver's answer is left out`,
+        };
+        await record({ ...outcome, result }).catch((e: unknown) =>
+          this.options.log?.(`webhook dispatcher: recording delivery ${outcome.id} failed: ${why(e)}`),
+        );
+      }
+    }
+  }
+
+  private completeOptions(): { disableFailingSince: string; now: string } {
+    const now = Date.now();
+    return {
+      disableFailingSince: new Date(now - this.opts.autoDisableAfterMs).toISOString(),
+      now: new Date(now).toISOString(),
+    };
+  }
+
   /** Records outcomes in batches: one write transaction for all that finished meanwhile. */
   private flush(): Promise<void> {
     if (this.flushTimer) {
@@ -533,21 +584,14 @@ export class Dispatcher {
         this.results = [];
         this.recording = batch;
         try {
-          const now = Date.now();
           const { disabled } = await this.store.write(
-            (tx) =>
-              tx.webhooks.complete(this.workerId, batch, {
-                disableFailingSince: new Date(now - this.opts.autoDisableAfterMs).toISOString(),
-                now: new Date(now).toISOString(),
-              }),
+            (tx) => tx.webhooks.complete(this.workerId, batch, this.completeOptions()),
             ONE_STATEMENT,
           );
           for (const id of disabled) this.options.log?.(`webhook dispatcher: disabled webhook ${id}`);
           for (const r of batch) if (r.retry) this.wakeAt(r.retry.dueAt);
         } catch (error) {
-          this.options.log?.(
-            `webhook dispatcher: recording ${batch.length} results failed: ${(error as Error).message}`,
-          );
+          await this.recordAlone(batch, error);
         }
         // Written or not, no longer held: rows whose outcome failed to be written lapse, and
         // are claimed and sent again.

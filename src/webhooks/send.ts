@@ -324,6 +324,14 @@ class Deadline extends EventEmitter {
   }
 }
 
+/**
+ * Text as a delivery's record can keep it: PostgreSQL's text refuses the NUL character, which
+ * a receiver's binary answer may hold, and one outcome it refuses would sink its whole batch.
+ */
+export function storable(text: string): string {
+  return text.includes("\u0000") ? text.replaceAll("\u0000", "\uFFFD") : text;
+}
+
 /** Reads at most `cap` bytes, then stops reading and destroys the stream. */
 function readCapped(body: Readable, cap: number) {
   return new Promise<string>((resolve, reject) => {
@@ -334,7 +342,7 @@ function readCapped(body: Readable, cap: number) {
       if (settled) return;
       settled = true;
       cleanup();
-      resolve(Buffer.concat(chunks, size).toString("utf8"));
+      resolve(storable(Buffer.concat(chunks, size).toString("utf8")));
     };
     const fail = (err: unknown) => {
       if (settled) return;
@@ -390,7 +398,7 @@ export async function sendWebhook(request: SendRequest): Promise<SendResult> {
     responseBody: fields.responseBody,
     durationMs: Math.round(performance.now() - started),
     errorClass: fields.errorClass,
-    error: fields.error,
+    error: fields.error === null ? null : storable(fields.error),
   });
 
   const deadline = new Deadline(timeoutMs);
