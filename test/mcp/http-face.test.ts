@@ -2,13 +2,14 @@
  * The HTTP face's wiring, each server started inside its test: OAuth on or off from the
  * options and the configuration, the public address from the listening one, the tool
  * selection of an API key, the SDK's path and its error log, SSE session owners, an OAuth
- * token sent as x-api-key, the REST API's refusal, the 500 outside any tool, close().
+ * token sent as x-api-key, forwarded headers without a proxy, the REST refusal, the 500
+ * outside any tool, close().
  */
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { afterEach, describe, expect, it } from "vitest";
 import type { Config } from "../../src/config.js";
 import { oauthRefusal, startHttpServer } from "../../src/http/server.js";
-import { accessToken } from "../support/oauth.js";
+import { accessToken, authorizationUrl, pkcePair, registerClient } from "../support/oauth.js";
 import { type FaceApp, openFaceApp } from "./face-app.js";
 
 type Http = Awaited<ReturnType<typeof startHttpServer>>;
@@ -86,6 +87,27 @@ describe("OAuth on or off", () => {
     expect(r.status).toBe(200);
     expect(r.headers.get("access-control-allow-origin")).toBe("*");
     expect(((await r.json()) as { resource: string }).resource).toBe(`${base}/mcp`);
+  });
+});
+
+describe("forwarded headers", () => {
+  /** The cookies the authorization endpoint sets, asked as if through a TLS proxy. */
+  async function authorizeCookies(base: string): Promise<string[]> {
+    const clientId = await registerClient(base);
+    const r = await fetch(authorizationUrl(base, clientId, pkcePair().challenge), {
+      redirect: "manual",
+      headers: { "x-forwarded-proto": "https" },
+    });
+    expect(r.status).toBe(303);
+    return r.headers.getSetCookie();
+  }
+
+  // Fails when the provider trusts X-Forwarded-Proto without CRM_PUBLIC_URL (cookies marked Secure).
+  it("are not trusted without CRM_PUBLIC_URL: no proxy is said to be in front", async () => {
+    const { base } = await open();
+    const cookies = await authorizeCookies(base);
+    expect(cookies.length).toBeGreaterThan(0);
+    for (const c of cookies) expect(c.toLowerCase()).not.toContain("; secure");
   });
 });
 
