@@ -21,4 +21,7 @@ export default narrowedTo([
   "test/ui/sessions.test.ts",
   "test/ui/read-only.test.ts",
   "test/api/rest.test.ts",
+  "test/mcp/http-face.test.ts",
+  "test/mcp/metrics-server.test.ts",
+  "test/mcp/request-log.test.ts",
 ]);
