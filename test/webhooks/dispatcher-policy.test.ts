@@ -477,3 +477,50 @@ describe("dispatcher policy: when to claim again", () => {
     expect(await probe()).toBe(2);
   });
 });
+
+describe("dispatcher policy: sends whose outcome is not recorded", () => {
+  // Fails with the bound on in-flight plus unrecorded sends loosened (a third send starts while
+  // two outcomes wait) or tightened (the second never starts).
+  it("starts no send while twice its concurrency of sends are in flight or unrecorded", async () => {
+    let started = 0;
+    let outcomes = 0;
+    let firstSend!: () => void;
+    const gate = new Promise<void>((r) => {
+      firstSend = r;
+    });
+    const { receiver, t, d } = await setup(
+      { status: 200 },
+      {
+        timeoutMs: 60_000,
+        concurrency: 1,
+        // Called as each send starts, before it connects: the first waits for the gate.
+        resolver: async () => {
+          if (++started === 1) await gate;
+          return [{ address: "127.0.0.1", family: 4 }];
+        },
+        onOutcome: () => {
+          outcomes++;
+        },
+      },
+    );
+    cleanups.push(() => firstSend());
+    const url = receiver.url.replace("127.0.0.1", "localhost");
+    await t.app.webhooks.create(t.owner, { url, events: ["task.created"] });
+    for (let i = 0; i < 4; i++) await emit(t, "task.created", false);
+    d.start();
+    await until(() => started === 1, 5000, "the first send");
+    // Outcomes cannot be written while this write is open.
+    const held = openWrite(t);
+    cleanups.push(() => held.release());
+    await held.begun;
+    firstSend();
+    // Each outcome's send ends in the same turn that starts any send it allows: by the time
+    // the second outcome is seen, a third send would have started.
+    await until(() => outcomes === 2, 10_000, "two outcomes");
+    expect(started).toBe(2);
+    held.release();
+    await held.done;
+    await until(async () => (await statuses(t)).succeeded === 4, 10_000, "every delivery recorded");
+    expect(started).toBe(4);
+  });
+});
