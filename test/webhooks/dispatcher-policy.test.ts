@@ -423,17 +423,20 @@ describe("dispatcher policy: when to claim again", () => {
   });
 
   // Fails if slots are never forgotten, forgotten before more than 1024 webhooks hold them,
-  // forgotten when the webhook learning already has its own, or forgotten only while in flight.
-  it("forgets the slots of idle webhooks once a 1025th webhook earns its own", async () => {
+  // forgotten when the webhook learning already has its own, or forgotten while in flight.
+  it("forgets the slots of idle webhooks, and only theirs, once a 1025th webhook earns its own", async () => {
     const hold = holdingReceiver();
+    const held = (suffix: string) => (request: { url: string }) => request.url.endsWith(suffix);
     const { receiver, t, d } = await setup(
-      (request, index) => (request.url.endsWith("?probe") ? hold.respond(request, index) : { status: 200 }),
+      (request, index) =>
+        held("?probe")(request) || held("?idle")(request) ? hold.respond(request, index) : { status: 200 },
       { timeoutMs: 60_000, perWebhookConcurrency: 4 },
     );
     cleanups.push(() => hold.releaseAll());
     await t.app.webhooks.create(t.owner, { url: `${receiver.url}?probe`, events: ["task.created"] });
+    await t.app.webhooks.create(t.owner, { url: `${receiver.url}?idle`, events: ["service.created"] });
     await t.app.webhooks.create(t.owner, { url: `${receiver.url}?mark`, events: ["task.updated"] });
-    for (let i = 0; i < 1022; i++)
+    for (let i = 0; i < 1021; i++)
       await t.app.webhooks.create(t.owner, { url: `${receiver.url}?n=${i}`, events: ["deal.created"] });
     await t.app.webhooks.create(t.owner, { url: `${receiver.url}?last`, events: ["deal.updated"] });
     d.start();
@@ -450,31 +453,39 @@ describe("dispatcher policy: when to claim again", () => {
       );
     };
     /**
-     * How many of three sends to the probe webhook go out at once: 2 when it is not known (the
-     * initial slots), 3 once it has earned 4. The marker's row is written after the probe's:
-     * when its send arrives, the probe's sends that had a slot have been started before it.
+     * How many of `rows` sends to a webhook go out at once: 2 when it is not known (the initial
+     * slots), more once it has earned them (up to 4). The marker's row is written after the
+     * webhook's: when its send arrives, the webhook's sends that had a slot have been started.
      */
-    const probe = async () => {
-      const marks = receiver.requests.filter((r) => r.url.endsWith("?mark")).length;
-      for (let i = 0; i < 3; i++) await emit(t, "task.created");
+    const probe = async (event: string, rows = 3) => {
+      const marks = receiver.requests.filter(held("?mark")).length;
+      for (let i = 0; i < rows; i++) await emit(t, event);
       await emit(t, "task.updated");
       await until(
-        () =>
-          receiver.requests.filter((r) => r.url.endsWith("?mark")).length > marks && hold.open.length >= 2,
+        () => receiver.requests.filter(held("?mark")).length > marks && hold.open.length >= 2,
         5000,
-        "the marker's send and the probe's first two",
+        "the marker's send and the first two",
       );
       const atOnce = hold.open.length;
-      await settle(4);
+      await settle(rows + 1);
       return atOnce;
     };
-    expect(await probe()).toBe(2); // earns 4 slots: three answers in time
-    await emit(t, "deal.created"); // 1022 more webhooks learn: 1024 in all
-    await settle(1022);
-    expect(await probe()).toBe(3);
-    await emit(t, "deal.updated"); // the 1025th: the idle ones are forgotten
-    await settle(1);
-    expect(await probe()).toBe(2);
+    // Each earns 4 slots: three answers in time.
+    expect(await probe("task.created")).toBe(2);
+    expect(await probe("service.created")).toBe(2);
+    await emit(t, "deal.created"); // 1021 more webhooks learn: 1024 in all
+    await settle(1021);
+    expect(await probe("task.created")).toBe(3);
+    expect(await probe("service.created")).toBe(3);
+    // The 1025th learns while the probe webhook has a send in flight: only the idle ones are
+    // forgotten, and the probe webhook's answer then adds to the slots it had.
+    await emit(t, "task.created");
+    await until(() => hold.open.length === 1, 5000, "the probe webhook's send");
+    await emit(t, "deal.updated");
+    await until(() => receiver.requests.some(held("?last")), 5000, "the 1025th webhook's send");
+    await settle(2);
+    expect(await probe("service.created")).toBe(2);
+    expect(await probe("task.created", 4)).toBe(4);
   });
 });
 
