@@ -25,15 +25,17 @@ export default {
     "src/store/api.ts:458-470",
     "src/store/api.ts:540-559",
     // The dispatcher's policy, not its plumbing (timers, send, batch writes): which claims
-    // the local claimer takes, how much a claim asks for and which webhooks it skips, when
-    // to claim again, the send bounds, slots per webhook, and retry or disable after a failure.
-    // Line ranges move when the file changes: after an edit, check that they still start at
-    // `take:`, `get maxHeld`, `startSends`, `slotsOf` and the `!sent.ok` branch.
-    "src/webhooks/dispatcher.ts:139-149",
-    "src/webhooks/dispatcher.ts:243-327",
-    "src/webhooks/dispatcher.ts:337-346",
-    "src/webhooks/dispatcher.ts:369-380",
-    "src/webhooks/dispatcher.ts:434-454",
+    // the local claimer takes, which rows it holds (renewed, and kept from its own claims),
+    // how much a claim asks for and which webhooks it skips, when to claim again, the send
+    // bounds, slots per webhook, and retry or disable after a failure. Line ranges move when
+    // the file changes: after an edit, check that they still start at `take:`, `heldIds`,
+    // `get maxHeld`, `startSends`, `slotsOf` and the `!sent.ok` branch.
+    "src/webhooks/dispatcher.ts:141-151",
+    "src/webhooks/dispatcher.ts:251-257",
+    "src/webhooks/dispatcher.ts:260-345",
+    "src/webhooks/dispatcher.ts:355-364",
+    "src/webhooks/dispatcher.ts:387-398",
+    "src/webhooks/dispatcher.ts:452-472",
     // The dispatcher's policy: when a failed attempt is retried, and how many slots a webhook gets.
     "src/webhooks/retry-policy.ts",
     "src/webhooks/endpoint-slots.ts",

@@ -279,6 +279,7 @@ export class Dispatcher {
    */
   private claimWorthwhile(): boolean {
     const room = this.maxHeld - this.inFlight.size - this.queuedCount();
+    // Stryker disable next-line BooleanLiteral,ConditionalExpression,EqualityOperator: equivalent, with no room the pump a wake starts returns before it claims (its room is this one, capped), so the answer changes nothing
     if (room <= 0) return false;
     if (this.more && room >= this.opts.concurrency) return true;
     for (const id of this.backlogged)

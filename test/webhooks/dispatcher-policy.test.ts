@@ -272,3 +272,266 @@ describe("dispatcher policy", () => {
     expect(receiver.requests).toHaveLength(0);
   });
 });
+
+/** One event of `event` written with the local dispatcher offered its deliveries, as the recorder does. */
+function emit(t: TestApp, event: string, claimer = true) {
+  return t.app.store.write(async (tx) => {
+    const r = await tx.webhooks.recordEvents(
+      t.owner.companyId,
+      [
+        {
+          id: newId("event"),
+          companyId: t.owner.companyId,
+          event,
+          entityId: `ct_${newId("event")}`,
+          userId: t.owner.userId,
+          body: "{}",
+          createdAt: new Date().toISOString(),
+        },
+      ],
+      claimer ? tx.localClaimer : null,
+    );
+    tx.noteDeliveries(r.written, r.claimed, r.declined);
+    return r;
+  });
+}
+
+/** A receiver whose answers wait until released: `open` holds the waiting ones. */
+function holdingReceiver() {
+  const open: (() => void)[] = [];
+  let holding = true;
+  const respond: Responder = async () => {
+    if (holding) await new Promise<void>((r) => open.push(r));
+    return { status: 200 };
+  };
+  const release = (n = open.length) => {
+    for (const r of open.splice(0, n)) r();
+  };
+  const releaseAll = () => {
+    holding = false;
+    release();
+  };
+  return { open, respond, release, releaseAll };
+}
+
+describe("dispatcher policy: when to claim again", () => {
+  // Fails without `more` in claimWorthwhile (stuck at 1024 until the next poll), with room
+  // counted otherwise than held rows subtracted (claims as the first answers come), and with
+  // a claim made when there is no room (a claim for 0 rows).
+  it("holding its fill, claims again once room for a batch has come free, and exactly that much", async () => {
+    const hold = holdingReceiver();
+    const { receiver, t } = await setup(hold.respond, { perWebhookConcurrency: 8 });
+    for (let i = 1; i < 40; i++)
+      await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"] });
+    await contacts(t, 30); // 1200 rows, 30 per webhook: none fills its queue of 32
+    const limits: number[] = [];
+    const store = new Proxy(t.app.store, {
+      get(target, key, r) {
+        if (key !== "write") return Reflect.get(target, key, r);
+        return <T>(
+          work: Parameters<typeof target.write<T>>[0],
+          options?: Parameters<typeof target.write>[1],
+        ) =>
+          target.write((tx) => {
+            const webhooks = new Proxy(tx.webhooks, {
+              get(repo, name, rr) {
+                if (name !== "claim") return Reflect.get(repo, name, rr);
+                return (...args: Parameters<typeof repo.claim>) => {
+                  limits.push(args[1]);
+                  return repo.claim(...args);
+                };
+              },
+            });
+            return work(Object.assign(Object.create(Object.getPrototypeOf(tx)), tx, { webhooks }));
+          }, options);
+      },
+    });
+    const d = new Dispatcher(store, {
+      timeoutMs: 60_000,
+      allowPrivate: true,
+      ca: receiver.ca,
+      perWebhookConcurrency: 8,
+      pollMs: 600_000,
+      leaseMs: 600_000,
+    });
+    d.start();
+    cleanups.push(
+      () => d.stop(),
+      () => hold.releaseAll(),
+    );
+    await until(async () => (await statuses(t))["sending (claimed)"] === 1024, 20_000, "1024 claimed");
+    await until(() => hold.open.length === 32, 10_000, "32 sends in flight");
+    expect(await statuses(t)).toEqual({ "sending (claimed)": 1024, pending: 176 });
+    // 31 answers: 31 rows of room, less than the 32 sends a claim must have room for.
+    hold.release(31);
+    await until(async () => (await statuses(t)).succeeded === 31, 10_000, "31 recorded");
+    expect(await statuses(t)).toEqual({ succeeded: 31, "sending (claimed)": 993, pending: 176 });
+    // The 32nd: a claim of exactly the room there is, recorded before the outcome that freed it.
+    hold.release(1);
+    await until(async () => (await statuses(t)).succeeded === 32, 10_000, "32 recorded");
+    expect(await statuses(t)).toEqual({ succeeded: 32, "sending (claimed)": 1024, pending: 144 });
+    expect(limits.filter((n) => n <= 0)).toEqual([]);
+  });
+
+  // Fails with `<=` for `<`: a claim while the queue still holds a full round of sends.
+  it("claims a backlogged webhook's rest once its queue is shorter than its concurrency, not before", async () => {
+    const hold = holdingReceiver();
+    const { t, d } = await setup(hold.respond, { timeoutMs: 60_000 });
+    cleanups.push(() => hold.releaseAll());
+    await contacts(t, 10);
+    d.start(); // takes its fill of 4: one in flight, three queued
+    await until(() => hold.open.length === 1, 5000, "the first send");
+    expect(await statuses(t)).toEqual({ "sending (claimed)": 4, pending: 6 });
+    hold.release(1);
+    await until(async () => (await statuses(t)).succeeded === 1, 5000, "the first outcome");
+    await until(() => hold.open.length === 1, 5000, "the second send");
+    hold.release(1);
+    await until(async () => (await statuses(t)).succeeded === 2, 5000, "the second outcome");
+    // One queued, one in flight: the queue is not shorter than one send.
+    expect(await statuses(t)).toEqual({ succeeded: 2, "sending (claimed)": 2, pending: 6 });
+    await until(() => hold.open.length === 1, 5000, "the third send");
+    hold.release(1);
+    await until(async () => (await statuses(t)).succeeded === 3, 5000, "the third outcome");
+    expect(await statuses(t)).toEqual({ succeeded: 3, "sending (claimed)": 5, pending: 2 });
+  });
+
+  // Fails with the saturated webhooks listed as anything but their ids (the claim then skips
+  // every webhook), or with a webhook that has sends in flight and an empty queue read as
+  // having a queue (the claim throws).
+  it("skips only the webhooks that hold their fill when it claims again", async () => {
+    const hold = holdingReceiver();
+    const { receiver, t, d } = await setup(
+      (request, index) => (request.url.endsWith("?other") ? { status: 200 } : hold.respond(request, index)),
+      { timeoutMs: 60_000 },
+    );
+    cleanups.push(() => hold.releaseAll());
+    await t.app.webhooks.create(t.owner, { url: `${receiver.url}?idle`, events: ["contact.updated"] });
+    await t.app.webhooks.create(t.owner, { url: `${receiver.url}?other`, events: ["task.created"] });
+    await contacts(t, 4);
+    await emit(t, "contact.updated", false);
+    d.start(); // full: one in flight, three queued (its fill); idle: one in flight, none queued
+    await until(() => hold.open.length === 2, 5000, "the two sends held");
+    await emit(t, "task.created", false); // not offered to the dispatcher: left for a claim
+    d.wake();
+    await until(
+      () => receiver.requests.some((r) => r.url.endsWith("?other")),
+      5000,
+      "the other webhook's send",
+    );
+    // The full webhook's rows were not taken again: its four, idle's one, other's one.
+    expect(await statuses(t)).toEqual({ "sending (claimed)": 6 });
+  });
+
+  // Fails if slots are never forgotten, forgotten before more than 1024 webhooks hold them,
+  // forgotten when the webhook learning already has its own, or forgotten while in flight.
+  it("forgets the slots of idle webhooks, and only theirs, once a 1025th webhook earns its own", async () => {
+    const hold = holdingReceiver();
+    const held = (suffix: string) => (request: { url: string }) => request.url.endsWith(suffix);
+    const { receiver, t, d } = await setup(
+      (request, index) =>
+        held("?probe")(request) || held("?idle")(request) ? hold.respond(request, index) : { status: 200 },
+      { timeoutMs: 60_000, perWebhookConcurrency: 4 },
+    );
+    cleanups.push(() => hold.releaseAll());
+    await t.app.webhooks.create(t.owner, { url: `${receiver.url}?probe`, events: ["task.created"] });
+    await t.app.webhooks.create(t.owner, { url: `${receiver.url}?idle`, events: ["service.created"] });
+    await t.app.webhooks.create(t.owner, { url: `${receiver.url}?mark`, events: ["task.updated"] });
+    for (let i = 0; i < 1021; i++)
+      await t.app.webhooks.create(t.owner, { url: `${receiver.url}?n=${i}`, events: ["deal.created"] });
+    await t.app.webhooks.create(t.owner, { url: `${receiver.url}?last`, events: ["deal.updated"] });
+    d.start();
+    let recorded = 0;
+    const settle = async (n: number) => {
+      recorded += n;
+      await until(
+        async () => {
+          hold.release();
+          return (await statuses(t)).succeeded === recorded;
+        },
+        30_000,
+        `${recorded} recorded`,
+      );
+    };
+    /**
+     * How many of `rows` sends to a webhook go out at once: 2 when it is not known (the initial
+     * slots), more once it has earned them (up to 4). The marker's row is written after the
+     * webhook's: when its send arrives, the webhook's sends that had a slot have been started.
+     */
+    const probe = async (event: string, rows = 3) => {
+      const marks = receiver.requests.filter(held("?mark")).length;
+      for (let i = 0; i < rows; i++) await emit(t, event);
+      await emit(t, "task.updated");
+      await until(
+        () => receiver.requests.filter(held("?mark")).length > marks && hold.open.length >= 2,
+        5000,
+        "the marker's send and the first two",
+      );
+      const atOnce = hold.open.length;
+      await settle(rows + 1);
+      return atOnce;
+    };
+    // Each earns 4 slots: three answers in time.
+    expect(await probe("task.created")).toBe(2);
+    expect(await probe("service.created")).toBe(2);
+    await emit(t, "deal.created"); // 1021 more webhooks learn: 1024 in all
+    await settle(1021);
+    expect(await probe("task.created")).toBe(3);
+    expect(await probe("service.created")).toBe(3);
+    // The 1025th learns while the probe webhook has a send in flight: only the idle ones are
+    // forgotten, and the probe webhook's answer then adds to the slots it had.
+    await emit(t, "task.created");
+    await until(() => hold.open.length === 1, 5000, "the probe webhook's send");
+    await emit(t, "deal.updated");
+    await until(() => receiver.requests.some(held("?last")), 5000, "the 1025th webhook's send");
+    await settle(2);
+    expect(await probe("service.created")).toBe(2);
+    expect(await probe("task.created", 4)).toBe(4);
+  });
+});
+
+describe("dispatcher policy: sends whose outcome is not recorded", () => {
+  // Fails with the bound on in-flight plus unrecorded sends loosened (a third send starts while
+  // two outcomes wait) or tightened (the second never starts).
+  it("starts no send while twice its concurrency of sends are in flight or unrecorded", async () => {
+    let started = 0;
+    let outcomes = 0;
+    let firstSend!: () => void;
+    const gate = new Promise<void>((r) => {
+      firstSend = r;
+    });
+    const { receiver, t, d } = await setup(
+      { status: 200 },
+      {
+        timeoutMs: 60_000,
+        concurrency: 1,
+        // Called as each send starts, before it connects: the first waits for the gate.
+        resolver: async () => {
+          if (++started === 1) await gate;
+          return [{ address: "127.0.0.1", family: 4 }];
+        },
+        onOutcome: () => {
+          outcomes++;
+        },
+      },
+    );
+    cleanups.push(() => firstSend());
+    const url = receiver.url.replace("127.0.0.1", "localhost");
+    await t.app.webhooks.create(t.owner, { url, events: ["task.created"] });
+    for (let i = 0; i < 4; i++) await emit(t, "task.created", false);
+    d.start();
+    await until(() => started === 1, 5000, "the first send");
+    // Outcomes cannot be written while this write is open.
+    const held = openWrite(t);
+    cleanups.push(() => held.release());
+    await held.begun;
+    firstSend();
+    // Each outcome's send ends in the same turn that starts any send it allows: by the time
+    // the second outcome is seen, a third send would have started.
+    await until(() => outcomes === 2, 10_000, "two outcomes");
+    expect(started).toBe(2);
+    held.release();
+    await held.done;
+    await until(async () => (await statuses(t)).succeeded === 4, 10_000, "every delivery recorded");
+    expect(started).toBe(4);
+  });
+});
