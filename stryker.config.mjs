@@ -23,19 +23,19 @@ export default {
     // What both engines share of it: the counts a write reports (wakes the dispatcher) and
     // the hourly outcome counts recorded with each batch.
     "src/store/api.ts:458-470",
-    "src/store/api.ts:540-559",
+    "src/store/api.ts:555-574",
     // The dispatcher's policy, not its plumbing (timers, send, batch writes): which claims
     // the local claimer takes, which rows it holds (renewed, and kept from its own claims),
     // how much a claim asks for and which webhooks it skips, when to claim again, the send
     // bounds, slots per webhook, and retry or disable after a failure. Line ranges move when
     // the file changes: after an edit, check that they still start at `take:`, `heldIds`,
     // `get maxHeld`, `startSends`, `slotsOf` and the `!sent.ok` branch.
-    "src/webhooks/dispatcher.ts:141-151",
-    "src/webhooks/dispatcher.ts:251-257",
-    "src/webhooks/dispatcher.ts:260-345",
-    "src/webhooks/dispatcher.ts:355-364",
-    "src/webhooks/dispatcher.ts:387-398",
-    "src/webhooks/dispatcher.ts:452-472",
+    "src/webhooks/dispatcher.ts:145-155",
+    "src/webhooks/dispatcher.ts:258-264",
+    "src/webhooks/dispatcher.ts:267-355",
+    "src/webhooks/dispatcher.ts:370-379",
+    "src/webhooks/dispatcher.ts:402-413",
+    "src/webhooks/dispatcher.ts:467-487",
     // The dispatcher's policy: when a failed attempt is retried, and how many slots a webhook gets.
     "src/webhooks/retry-policy.ts",
     "src/webhooks/endpoint-slots.ts",
