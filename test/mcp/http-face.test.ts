@@ -10,6 +10,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import type { Config } from "../../src/config.js";
 import { oauthRefusal, startHttpServer } from "../../src/http/server.js";
 import { accessToken, authorizationUrl, pkcePair, registerClient } from "../support/oauth.js";
+import { openSseSession } from "../support/sse.js";
 import { type FaceApp, openFaceApp } from "./face-app.js";
 
 type Http = Awaited<ReturnType<typeof startHttpServer>>;
@@ -34,6 +35,19 @@ async function open(
 
 const MCP_HEADERS = { "content-type": "application/json", accept: "application/json, text/event-stream" };
 const LIST = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list" });
+
+/** A tools/list to a server whose store is closed: it fails outside any tool, with a 500. */
+async function failOutsideAnyTool(options: Partial<Parameters<typeof startHttpServer>[1]> = {}) {
+  const { app, base, key } = await open(options);
+  await app.store.close();
+  const r = await fetch(`${base}/mcp`, {
+    method: "POST",
+    headers: { ...MCP_HEADERS, authorization: `Bearer ${key}` },
+    body: LIST,
+    signal: AbortSignal.timeout(5000),
+  });
+  expect([r.status, await r.json()]).toEqual([500, { error: "Internal error" }]);
+}
 
 /** The challenge of a POST /mcp without a key. */
 async function challenge(base: string): Promise<string | null> {
@@ -206,24 +220,10 @@ describe("SSE sessions", () => {
     const colleague = await app.tenants.createUser(owner, "Colleague");
     const other = (await app.tenants.createApiKey({ userId: colleague.id, companyId: owner.companyId }, "c"))
       .key;
-    const abort = new AbortController();
-    const r = await fetch(`${base}/sse`, {
-      headers: { authorization: `Bearer ${key}`, accept: "text/event-stream" },
-      signal: abort.signal,
-    });
-    expect(r.status).toBe(200);
-    const reader = r.body!.pipeThrough(new TextDecoderStream()).getReader();
-    let text = "";
-    let endpoint: string | undefined;
-    while (endpoint === undefined) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`the stream ended before its endpoint event: ${text}`);
-      text += value;
-      endpoint = /event: endpoint\r?\ndata: (\S+)/.exec(text)?.[1];
-    }
+    const session = await openSseSession(base, key);
     try {
       const post = (apiKey: string) =>
-        fetch(new URL(endpoint!, base), {
+        fetch(new URL(session.endpoint, base), {
           method: "POST",
           headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
           body: LIST,
@@ -233,7 +233,7 @@ describe("SSE sessions", () => {
       expect(await refused.json()).toEqual({ error: "Unknown sessionId: open a stream with GET /sse first" });
       expect((await post(key)).status).toBe(202);
     } finally {
-      abort.abort();
+      session.close();
     }
   });
 });
@@ -253,30 +253,14 @@ describe("errors and close", () => {
   // Fails when the error is not logged with its stack.
   it("answers 500 and logs 'http: ' with the stack when a request fails outside any tool", async () => {
     const logs: string[] = [];
-    const { app, base, key } = await open({ log: (m) => logs.push(m) });
-    await app.store.close();
-    const r = await fetch(`${base}/mcp`, {
-      method: "POST",
-      headers: { ...MCP_HEADERS, authorization: `Bearer ${key}` },
-      body: LIST,
-      signal: AbortSignal.timeout(5000),
-    });
-    expect([r.status, await r.json()]).toEqual([500, { error: "Internal error" }]);
+    await failOutsideAnyTool({ log: (m) => logs.push(m) });
     expect(logs).toHaveLength(1);
     expect(logs[0]).toMatch(/^http: \w*Error: .*\n\s+at /);
   });
 
   // Fails when the log call assumes a log: the catch throws and nothing answers.
   it("answers that 500 without a log too", async () => {
-    const { app, base, key } = await open();
-    await app.store.close();
-    const r = await fetch(`${base}/mcp`, {
-      method: "POST",
-      headers: { ...MCP_HEADERS, authorization: `Bearer ${key}` },
-      body: LIST,
-      signal: AbortSignal.timeout(5000),
-    });
-    expect([r.status, await r.json()]).toEqual([500, { error: "Internal error" }]);
+    await failOutsideAnyTool();
   });
 
   // Fails when the OAuth server's failure is swallowed and the server starts without it.

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHttpServer } from "../../src/http/server.js";
 import { openTestApp, type TestApp } from "../support/app.js";
 import { accessToken } from "../support/oauth.js";
+import { openSseSession } from "../support/sse.js";
 import { until } from "../support/wait.js";
 
 let t: TestApp;
@@ -31,34 +32,7 @@ afterAll(async () => {
   await t?.close();
 });
 
-/** Opens GET /sse with `apiKey` and reads the endpoint event: the session's /messages path. */
-async function openSession(
-  apiKey: string,
-): Promise<{ endpoint: string; events: () => string; close(): void }> {
-  const abort = new AbortController();
-  const r = await fetch(`${http.url}/sse`, {
-    headers: { authorization: `Bearer ${apiKey}`, accept: "text/event-stream" },
-    signal: abort.signal,
-  });
-  expect(r.status).toBe(200);
-  const reader = r.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  let endpoint: string | undefined;
-  while (endpoint === undefined) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`the stream ended before its endpoint event: ${text}`);
-    text += value;
-    endpoint = /event: endpoint\r?\ndata: (\S+)/.exec(text)?.[1];
-  }
-  void (async () => {
-    for (;;) {
-      const { value, done } = await reader.read().catch(() => ({ value: undefined, done: true }));
-      if (done) return;
-      text += value;
-    }
-  })();
-  return { endpoint, events: () => text, close: () => abort.abort() };
-}
+const openSession = (apiKey: string) => openSseSession(http.url, apiKey);
 
 function post(path: string, apiKey: string) {
   return fetch(`${http.url}${path}`, {
