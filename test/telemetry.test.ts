@@ -111,6 +111,7 @@ describe("metrics", () => {
     const client = await connect(app, owner);
     await ok(client, "create_webhook", { url: good.url, events: ["contact.created"] });
     await ok(client, "create_contacts", { contacts: [{ firstName: "Ada" }, { firstName: "Bob" }] });
+    // Not a wait for an event: the oldest pending delivery must be a second old to be measured so.
     await new Promise((r) => setTimeout(r, 1100));
     const text = await app.metrics.text();
     expect(sample(text, "crm_webhook_outbox_depth")).toBe(2);

@@ -158,6 +158,7 @@ it.skipIf(!reachable)(
     // The new store's nodes send what was pending, once.
     postgres.dispatcher.start();
     await receiver.waitFor(4, 10_000);
+    // Not a wait for an event: time in which a second send of any of them would arrive.
     await new Promise((r) => setTimeout(r, 1500));
     const ids = receiver.requests.map((r) => r.headers["x-webhook-delivery"]);
     expect(ids).toHaveLength(4);

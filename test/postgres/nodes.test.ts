@@ -138,6 +138,7 @@ describe.skipIf(!reachable)("nodes on one PostgreSQL database", () => {
       30_000,
       "an empty outbox",
     );
+    // Not a wait for an event: a second in which a duplicate would have time to arrive.
     await new Promise((r) => setTimeout(r, 1000));
     const ids = deliveryIds(s.receiver);
     expect(ids.length).toBe(BURST);
@@ -212,8 +213,17 @@ describe.skipIf(!reachable)("nodes on one PostgreSQL database", () => {
 
   it("a delivery written where no dispatcher runs goes out at once, not at the next poll", async () => {
     const s = await setup();
+    // Sessions of this database whose last statement was LISTEN: the node's once it is up.
+    const listening = async () =>
+      (
+        await adminQuery(
+          `select count(*)::int as n from pg_stat_activity
+           where datname = '${new URL(s.url).pathname.slice(1)}' and query ilike 'listen %'`,
+        )
+      ).rows[0].n as number;
+    const before = await listening();
     await startNode(s);
-    await new Promise((r) => setTimeout(r, 500));
+    await until(async () => (await listening()) > before, 10_000, "the node's LISTEN");
     const delays: number[] = [];
     for (let i = 0; i < 7; i++) {
       const start = Date.now();
