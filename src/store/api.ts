@@ -573,6 +573,20 @@ export class HourCounts {
   }
 }
 
+/**
+ * Whether the database refused a write for its data (a value it cannot store, a constraint,
+ * a trigger's refusal), on either engine: the same write will be refused again. Not when it
+ * was busy, unreachable or closed, after which the same write may well succeed.
+ */
+export function refusedByDatabase(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (typeof code !== "string") return false;
+  // PostgreSQL: data exceptions (22), integrity constraints (23), a raised exception (P0001).
+  if (/^(22|23)[0-9A-Z]{3}$|^P0001$/.test(code)) return true;
+  // SQLite (better-sqlite3): constraints and triggers' RAISE, a value too big or of the wrong type.
+  return /^SQLITE_(CONSTRAINT|TOOBIG|MISMATCH)/.test(code);
+}
+
 /** A row of a webhook's figures query: an hour's counts, or one finished delivery. */
 export interface FigureRow {
   kind: "hour" | "delivery";

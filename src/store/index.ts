@@ -26,7 +26,7 @@ export type {
   WebhookRepository,
   WriteOptions,
 } from "./api.js";
-export { StoreOpenError, StoreUnavailableError, Tx } from "./api.js";
+export { refusedByDatabase, StoreOpenError, StoreUnavailableError, Tx } from "./api.js";
 export type {
   ApiKey,
   Company,

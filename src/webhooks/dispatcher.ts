@@ -9,7 +9,7 @@ import type {
   Store,
   WriteOptions,
 } from "../store/index.js";
-import { StoreUnavailableError } from "../store/index.js";
+import { refusedByDatabase } from "../store/index.js";
 import { VERSION } from "../version.js";
 import { INITIAL_SLOTS, slotsAfter } from "./endpoint-slots.js";
 import { AUTO_DISABLE_AFTER_MS, afterFailure, STANDARD_SCHEDULE_MS } from "./retry-policy.js";
@@ -532,31 +532,42 @@ export class Dispatcher {
     this.retryTimer.unref();
   }
 
+  /** Writes outcomes in one statement where the engine can, then logs and schedules what follows. */
+  private async record(outcomes: DeliveryOutcome[]): Promise<void> {
+    const { disabled } = await this.store.write(
+      (tx) => tx.webhooks.complete(this.workerId, outcomes, this.completeOptions()),
+      ONE_STATEMENT,
+    );
+    for (const id of disabled) this.options.log?.(`webhook dispatcher: disabled webhook ${id}`);
+    for (const r of outcomes) if (r.retry) this.wakeAt(r.retry.dueAt);
+  }
+
   /**
-   * After a batch of outcomes failed to be written: unless the database is unavailable (then
-   * the rows lapse and are sent again once it is back), each outcome is written alone, so
-   * that one the database refuses cannot sink the others; one refused alone is written
-   * without the receiver's answer, so that it is not sent again and again.
+   * After the database refused a batch of outcomes (the data, not a busy or unreachable
+   * database: then the rows lapse and are sent again), each outcome is written alone, so
+   * that one it refuses cannot sink the others; one refused alone is written without the
+   * receiver's answer, so that it is not sent again and again.
    */
   private async recordAlone(batch: DeliveryOutcome[], error: unknown): Promise<void> {
     const why = (e: unknown) => (e as Error).message;
     this.options.log?.(`webhook dispatcher: recording ${batch.length} results failed: ${why(error)}`);
-    if (error instanceof StoreUnavailableError) return;
-    const record = (o: DeliveryOutcome) =>
-      this.store.write((tx) => tx.webhooks.complete(this.workerId, [o], this.completeOptions()));
+    if (!refusedByDatabase(error)) return;
     for (const outcome of batch) {
       try {
-        await record(outcome);
-        if (outcome.retry) this.wakeAt(outcome.retry.dueAt);
+        await this.record([outcome]);
       } catch (alone) {
-        if (alone instanceof StoreUnavailableError) return;
+        if (!refusedByDatabase(alone)) {
+          this.options.log?.(`webhook dispatcher: recording results failed: ${why(alone)}`);
+          return;
+        }
+        const note = `The outcome could not be recorded in full (${why(alone).slice(0, 200)}); the receiver's answer is left out`;
         const result: DeliveryResult = {
           ...outcome.result,
           requestHeaders: null,
           responseBody: null,
-          error: `The outcome could not be recorded in full (${why(alone).slice(0, 200)}); the receiver's answer is left out`,
+          error: outcome.result.error ? `${outcome.result.error}. ${note}` : note,
         };
-        await record({ ...outcome, result }).catch((e: unknown) =>
+        await this.record([{ ...outcome, result }]).catch((e: unknown) =>
           this.options.log?.(`webhook dispatcher: recording delivery ${outcome.id} failed: ${why(e)}`),
         );
       }
@@ -585,12 +596,7 @@ export class Dispatcher {
         this.results = [];
         this.recording = batch;
         try {
-          const { disabled } = await this.store.write(
-            (tx) => tx.webhooks.complete(this.workerId, batch, this.completeOptions()),
-            ONE_STATEMENT,
-          );
-          for (const id of disabled) this.options.log?.(`webhook dispatcher: disabled webhook ${id}`);
-          for (const r of batch) if (r.retry) this.wakeAt(r.retry.dueAt);
+          await this.record(batch);
         } catch (error) {
           await this.recordAlone(batch, error);
         }
