@@ -117,6 +117,36 @@ it("writes the other outcomes of a batch the database refused, and the refused o
   expect(ids(receiver).sort()).toEqual([poisoned, fine].sort());
 });
 
+// Fails when the fallback also follows an error that is not the data's fault: the outcome is
+// then tried alone (and, without the second check, written without its answer), where it must
+// wait for the database and be sent again.
+it.runIf(ENGINE === "postgres")(
+  "writes nothing in place of an outcome the database failed to write for a passing reason: the delivery goes out again",
+  async () => {
+    const { receiver, t } = await setup({ status: 200, body: "busy" });
+    // A lock wait that timed out (55P03) each time this answer is written: a passing reason, not the data's.
+    await adminQuery(
+      `create function busy_answer() returns trigger language plpgsql as $$
+       begin if new.response_body = 'busy' then raise exception 'lock wait timed out' using errcode = '55P03'; end if; return new; end $$;
+       create trigger busy_answer before update on webhook_deliveries for each row execute function busy_answer()`,
+      t.dbEnv.CRM_DATABASE_URL,
+    );
+    await t.app.webhooks.create(t.owner, { url: receiver.url, events: ["contact.created"] });
+    const logs: string[] = [];
+    dispatcher(t, receiver, 300, (m) => logs.push(m));
+    await t.app.crm.create(t.owner, "contact", [{ firstName: "Busy" }]);
+    await receiver.waitFor(2, 10_000);
+    const [first, second] = ids(receiver);
+    expect(second).toBe(first);
+    const row = await deliveryOf(t, first!);
+    expect(row.status).toBe("sending");
+    expect(row.error).toBeNull();
+    // The batch failed, and no outcome was then tried alone.
+    expect(logs.some((l) => /recording 1 results failed: lock wait timed out/.test(l))).toBe(true);
+    expect(logs.filter((l) => l.startsWith("webhook dispatcher: recording results failed"))).toEqual([]);
+  },
+);
+
 // Fails without `held` in the dispatcher's claim: renewals every 100 ms cannot keep a 100 ms
 // lease, so the row in flight lapses and the dispatcher's own claim would send it again.
 it("never sends a row it holds a second time, even when its lease lapses while the send is in flight", async () => {
