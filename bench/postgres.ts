@@ -75,7 +75,11 @@ export async function benchPgNodes(opts: { quick: boolean }): Promise<Record<str
  * and two nodes; the best round of each is kept, as noise only ever slows a run down.
  */
 async function benchNodes(opts: { quick: boolean }, fresh: () => Promise<StoreTarget>) {
-  const n = opts.quick ? 2000 : 6000;
+  // A rate of nodes that have run for a while: a burst of a few seconds after a warm-up of
+  // thousands. A short one measures each process's start (its compiler at work on the send
+  // path, its heap still growing), and a round of two nodes pays that twice.
+  const n = opts.quick ? 2000 : 20_000;
+  const warm = opts.quick ? warmUp(n) : 6000;
   const rounds = 2;
   const receiver = await startReceiverProcess(false);
   const dir = tempDir("pg-nodes");
@@ -90,7 +94,7 @@ async function benchNodes(opts: { quick: boolean }, fresh: () => Promise<StoreTa
     for (let round = 0; round < rounds; round++) {
       for (const count of [1, 2] as const) {
         const target = (await fresh()) as { databaseUrl: string };
-        rates[count].push(await nodesRound(target.databaseUrl, count, n, receiver.url, caFile));
+        rates[count].push(await nodesRound(target.databaseUrl, count, n, receiver.url, caFile, warm));
         nodeCpu[count] = Math.min(nodeCpu[count], lastCpuUsPerDelivery);
         pgCpu[count] = Math.min(pgCpu[count], lastPgCpuUsPerDelivery);
       }
@@ -258,7 +262,14 @@ let lastCpuUsPerDelivery = Number.NaN;
 /** CPU time of PostgreSQL per delivery in the last round of nodes, in µs. */
 let lastPgCpuUsPerDelivery = Number.NaN;
 
-async function nodesRound(url: string, count: number, n: number, hookUrl: string, caFile: string) {
+async function nodesRound(
+  url: string,
+  count: number,
+  n: number,
+  hookUrl: string,
+  caFile: string,
+  warm = warmUp(n),
+) {
   const app = await openApp(
     { dbPath: "", databaseUrl: url, poolSize: 4, apiKey: undefined, allowPrivate: true, timeoutMs: 5000 },
     { dispatch: false },
@@ -291,7 +302,7 @@ async function nodesRound(url: string, count: number, n: number, hookUrl: string
     // The first delivery (of the contact above) and a warm-up burst go out before the clock
     // starts: each node's one-off start (loading its HTTP client, compiling its send path,
     // opening connections) is not a rate, and a round of two nodes would pay it twice.
-    await send(events(warmUp(n)));
+    await send(events(warm));
     const measured = events(n);
     const cpuBefore = children.reduce((sum, c) => sum + cpuMs(c.pid!), 0);
     const pgBefore = postgresCpuMs();
