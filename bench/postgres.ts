@@ -79,7 +79,7 @@ async function benchNodes(opts: { quick: boolean }, fresh: () => Promise<StoreTa
   // thousands. A short one measures each process's start (its compiler at work on the send
   // path, its heap still growing), and a round of two nodes pays that twice.
   const n = opts.quick ? 2000 : 20_000;
-  const warm = opts.quick ? warmUp(n) : 6000;
+  const warm = warmUp(n, opts.quick);
   const rounds = 2;
   const receiver = await startReceiverProcess(false);
   const dir = tempDir("pg-nodes");
@@ -127,7 +127,7 @@ export async function benchPgBoss(opts: { quick: boolean }): Promise<Record<stri
   // Both senders timed once they have run for a while, as in benchNodes; 6,000 timed, as the
   // peer's batches of 100 send only about 200 a second.
   const n = opts.quick ? 2000 : 6000;
-  const warm = opts.quick ? warmUp(n) : 6000;
+  const warm = warmUp(n, opts.quick);
   const rounds = 2;
   const made: string[] = [];
   const fresh = async () => {
@@ -192,7 +192,7 @@ async function pgbossRound(
   n: number,
   hookUrl: string,
   caFile: string,
-  warm = warmUp(n),
+  warm: number,
 ) {
   const app = await openApp(
     { dbPath: "", databaseUrl: url, poolSize: 4, apiKey: undefined, allowPrivate: true, timeoutMs: 5000 },
@@ -263,8 +263,11 @@ async function pgbossRound(
   }
 }
 
-/** Deliveries sent by each sender before its round's clock starts. */
-const warmUp = (n: number) => Math.round(n / 6);
+/**
+ * Deliveries sent by each sender before its round's clock starts: enough for a process to
+ * reach its running pace, and a sixth of a quick run's (a check that the bench works).
+ */
+const warmUp = (n: number, quick: boolean) => (quick ? Math.round(n / 6) : 6000);
 
 /** CPU time of the sending processes per delivery in the last round, in µs. */
 let lastCpuUsPerDelivery = Number.NaN;
@@ -277,7 +280,7 @@ async function nodesRound(
   n: number,
   hookUrl: string,
   caFile: string,
-  warm = warmUp(n),
+  warm: number,
 ) {
   const app = await openApp(
     { dbPath: "", databaseUrl: url, poolSize: 4, apiKey: undefined, allowPrivate: true, timeoutMs: 5000 },
