@@ -75,9 +75,7 @@ export async function benchPgNodes(opts: { quick: boolean }): Promise<Record<str
  * and two nodes; the best round of each is kept, as noise only ever slows a run down.
  */
 async function benchNodes(opts: { quick: boolean }, fresh: () => Promise<StoreTarget>) {
-  // A rate of nodes that have run for a while: a burst of a few seconds after a warm-up of
-  // thousands. A short one measures each process's start (its compiler at work on the send
-  // path, its heap still growing), and a round of two nodes pays that twice.
+  // A few seconds of sending, after the warm-up: a rate, not each process's start.
   const n = opts.quick ? 2000 : 20_000;
   const warm = warmUp(n, opts.quick);
   const rounds = 2;
