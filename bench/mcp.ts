@@ -11,6 +11,7 @@ import { PACKAGE_ROOT } from "../src/paths.js";
 import { cpuMs, firstStartBanner, percentile, tempDir } from "./support.js";
 
 const CLI = join(PACKAGE_ROOT, "dist", "bin", "cli.js");
+const ANSWERER = join(PACKAGE_ROOT, "dist-bench", "bench", "answerer.js");
 const MEMORY_SERVER = join(
   PACKAGE_ROOT,
   "node_modules",
@@ -314,6 +315,7 @@ export async function benchHttpVsStdio(opts: { quick: boolean }) {
   );
   let serve: ChildProcess | null = null;
   const clients: Client[] = [];
+  const children: ChildProcess[] = [];
   try {
     const owner = await app.tenants.localOwner();
     const made = await app.crm.create(
@@ -374,12 +376,48 @@ export async function benchHttpVsStdio(opts: { quick: boolean }) {
       if (!answer.result || answer.result.isError) throw new Error(JSON.stringify(answer));
       return ms;
     };
-    for (let i = 0; i < 50; i++) {
-      await call(http);
-      await call(stdio);
-      await bare();
-    }
-    const times = { http: [] as number[], stdio: [] as number[], fetch: [] as number[] };
+    // The least any server could cost: the same client pinging a process that answers at
+    // once, over each transport. Their difference is the client's and the transports' own
+    // price, which no server can take back.
+    const answererHttp = spawn(process.execPath, [ANSWERER, "http"], {
+      stdio: ["ignore", "pipe", "inherit"],
+    });
+    children.push(answererHttp);
+    const port = await new Promise<string>((resolve, reject) => {
+      createInterface({ input: answererHttp.stdout! }).once("line", (line) => resolve(line.slice(5)));
+      answererHttp.once("exit", (code) => reject(new Error(`the answerer exited with ${code}`)));
+    });
+    const floorHttp = new Client({ name: "bench", version: "1" });
+    clients.push(floorHttp);
+    await floorHttp.connect(new StreamableHTTPClientTransport(new URL(`http://127.0.0.1:${port}/mcp`)));
+    const floorStdio = new Client({ name: "bench", version: "1" });
+    clients.push(floorStdio);
+    await floorStdio.connect(
+      new StdioClientTransport({ command: process.execPath, args: [ANSWERER, "stdio"], stderr: "inherit" }),
+    );
+    const timed = async (work: () => Promise<unknown>) => {
+      const start = performance.now();
+      await work();
+      return performance.now() - start;
+    };
+    // Each kind of call, in the order of a round; a round runs 50 of each.
+    const kinds = {
+      http: () => call(http),
+      stdio: () => call(stdio),
+      fetch: bare,
+      httpPing: () => timed(() => http.ping()),
+      stdioPing: () => timed(() => stdio.ping()),
+      floorHttp: () => timed(() => floorHttp.ping()),
+      floorStdio: () => timed(() => floorStdio.ping()),
+    };
+    // Timed once both servers and this client have run for a while: a server answers calls
+    // for hours, and its first few hundred include compiling the code each path runs.
+    const warm = opts.quick ? 200 : 1000;
+    for (let i = 0; i < warm; i++) for (const run of Object.values(kinds)) await run();
+    const times = Object.fromEntries(Object.keys(kinds).map((k) => [k, [] as number[]])) as Record<
+      keyof typeof kinds,
+      number[]
+    >;
     // CPU time of each server process, which a loaded machine does not inflate as it does
     // the clock: the part of the gap that is the server's own work. The client's CPU (this
     // process) per call is the part that no server can remove.
@@ -391,27 +429,32 @@ export async function benchHttpVsStdio(opts: { quick: boolean }) {
     };
     const rounds = opts.quick ? 5 : 10;
     for (let round = 0; round < rounds; round++) {
-      let before = cpuMs(serve.pid!);
-      let own = ownCpuMs();
-      for (let i = 0; i < 50; i++) times.http.push(await call(http));
-      cpu.http += cpuMs(serve.pid!) - before;
-      client.http += ownCpuMs() - own;
-      before = cpuMs(stdioTransport.pid!);
-      own = ownCpuMs();
-      for (let i = 0; i < 50; i++) times.stdio.push(await call(stdio));
-      cpu.stdio += cpuMs(stdioTransport.pid!) - before;
-      client.stdio += ownCpuMs() - own;
-      for (let i = 0; i < 50; i++) times.fetch.push(await bare());
+      for (const [kind, run] of Object.entries(kinds) as [keyof typeof kinds, () => Promise<number>][]) {
+        const pid = kind === "http" ? serve.pid! : kind === "stdio" ? stdioTransport.pid! : null;
+        const before = pid === null ? 0 : cpuMs(pid);
+        const own = ownCpuMs();
+        for (let i = 0; i < 50; i++) times[kind].push(await run());
+        if (kind === "http" || kind === "stdio") {
+          cpu[kind] += cpuMs(pid!) - before;
+          client[kind] += ownCpuMs() - own;
+        }
+      }
     }
-    const h = percentile(times.http, 50);
-    const s = percentile(times.stdio, 50);
-    const f = percentile(times.fetch, 50);
+    const p50 = (kind: keyof typeof kinds) => percentile(times[kind], 50);
+    const h = p50("http");
+    const s = p50("stdio");
+    const f = p50("fetch");
     return {
       http_get_entities_p50_ms: h,
       stdio_get_entities_p50_ms: s,
       http_vs_stdio_call_ratio: h / s,
       http_fetch_get_entities_p50_ms: f,
       http_fetch_vs_stdio_call_ratio: f / s,
+      http_ping_p50_ms: p50("httpPing"),
+      stdio_ping_p50_ms: p50("stdioPing"),
+      answerer_http_ping_p50_ms: p50("floorHttp"),
+      answerer_stdio_ping_p50_ms: p50("floorStdio"),
+      http_vs_stdio_lowest_ratio: (s + p50("floorHttp") - p50("floorStdio")) / s,
       http_server_cpu_ms_per_call: cpu.http / times.http.length,
       stdio_server_cpu_ms_per_call: cpu.stdio / times.stdio.length,
       http_client_cpu_ms_per_call: client.http / times.http.length,
@@ -419,6 +462,7 @@ export async function benchHttpVsStdio(opts: { quick: boolean }) {
     };
   } finally {
     for (const c of clients) await c.close().catch(() => undefined);
+    for (const c of children) c.kill("SIGTERM");
     serve?.kill("SIGTERM");
     if (serve && serve.exitCode === null) await new Promise((r) => serve!.once("exit", r));
     rmSync(dir, { recursive: true, force: true });
