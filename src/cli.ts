@@ -114,7 +114,7 @@ function started(logger: Logger, app: App, fields: Record<string, unknown>, sele
       version: VERSION,
       node: process.version,
       ...fields,
-      database: app.config.dbPath,
+      database: app.store.location,
       toolsets: selection.toolsets ?? TOOLSETS,
       readOnly: Boolean(selection.readOnly),
       webhookTimeoutMs: app.config.timeoutMs,

@@ -23,6 +23,8 @@ afterEach(async () => {
 interface Node {
   child: ChildProcess;
   client: Client;
+  /** What the node has written to stderr so far. */
+  stderr: () => string;
 }
 
 async function setup() {
@@ -59,7 +61,11 @@ async function startNode(setupOf: Awaited<ReturnType<typeof setup>>): Promise<No
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
-  child.stderr!.on("data", (d) => process.stderr.write(`[node ${child.pid}] ${d}`));
+  let stderr = "";
+  child.stderr!.on("data", (d) => {
+    stderr += d;
+    process.stderr.write(`[node ${child.pid}] ${d}`);
+  });
   cleanups.push(() => {
     if (child.exitCode === null) child.kill("SIGKILL");
   });
@@ -79,7 +85,7 @@ async function startNode(setupOf: Awaited<ReturnType<typeof setup>>): Promise<No
     }),
   );
   cleanups.push(() => client.close().catch(() => undefined));
-  return { child, client };
+  return { child, client, stderr: () => stderr };
 }
 
 /** `n` contacts written through one node's MCP endpoint, 100 per call. */
@@ -222,8 +228,16 @@ describe.skipIf(!reachable)("nodes on one PostgreSQL database", () => {
         )
       ).rows[0].n as number;
     const before = await listening();
-    await startNode(s);
+    const node = await startNode(s);
     await until(async () => (await listening()) > before, 10_000, "the node's LISTEN");
+    // Its start-up line names the database it runs on, not a SQLite file it does not use.
+    const started = node
+      .stderr()
+      .split("\n")
+      .filter((l) => l.startsWith("{"))
+      .map((l) => JSON.parse(l) as { msg?: string; database?: string })
+      .find((l) => l.msg === "started");
+    expect(started?.database).toBe(new URL(s.url).toString());
     const delays: number[] = [];
     for (let i = 0; i < 7; i++) {
       const start = Date.now();
