@@ -1,8 +1,10 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
+import pg from "pg";
 import { afterEach, describe, expect, it } from "vitest";
 import { openApp } from "../../src/app.js";
 import { openStore, type Store, StoreOpenError, StoreUnavailableError } from "../../src/store/index.js";
+import { OUTBOX_STATS_SQL, PENDING_COUNT_SQL } from "../../src/store/postgres/webhooks.js";
 import { TenantService } from "../../src/tenants/service.js";
 import { WebhookService } from "../../src/webhooks/records.js";
 import { call, connect } from "../support/app.js";
@@ -201,5 +203,73 @@ describe.skipIf(!reachable)("one-statement writes on PostgreSQL", () => {
     await expect(
       store.write((tx) => tx.webhooks.renewLeases("w_a", [], 3), { oneStatement: true }),
     ).resolves.toBeUndefined();
+  });
+});
+
+interface PlanNode {
+  "Node Type": string;
+  "Relation Name"?: string;
+  "Index Name"?: string;
+  Plans?: PlanNode[];
+}
+
+/** Every scan of `table` in a plan, as its node type and index. */
+function scansOf(node: PlanNode, table: string): string[] {
+  const own =
+    node["Relation Name"] === table ? [`${node["Node Type"]} ${node["Index Name"] ?? ""}`.trim()] : [];
+  return [...own, ...(node.Plans ?? []).flatMap((p) => scansOf(p, table))];
+}
+
+describe.skipIf(!reachable)("the outbox's size on PostgreSQL", () => {
+  it("counts pending and sending rows, and finds the oldest, from their partial indexes alone", async () => {
+    const url = await database();
+    const app = await openApp(
+      { dbPath: "", databaseUrl: url, poolSize: 2, apiKey: undefined, allowPrivate: true, timeoutMs: 1000 },
+      { dispatch: false },
+    );
+    cleanups.push(() => app.close());
+    const owner = await app.tenants.localOwner();
+    await app.webhooks.create(owner, { url: "https://hooks.example.com/in", events: ["contact.created"] });
+    for (const firstName of ["Old", "Mid", "New"]) await app.crm.create(owner, "contact", [{ firstName }]);
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    cleanups.push(() => client.end());
+    const rows = (
+      await client.query<{ id: string; created_at: string }>(
+        "select id, created_at from webhook_deliveries order by created_at, id",
+      )
+    ).rows;
+    expect(rows).toHaveLength(3);
+    // The oldest has been sent, the next is being sent, the newest waits.
+    await client.query("update webhook_deliveries set status = 'succeeded' where id = $1", [rows[0]!.id]);
+    await client.query("update webhook_deliveries set status = 'sending', lease_until = 1 where id = $1", [
+      rows[1]!.id,
+    ]);
+    expect(await app.store.read((tx) => tx.webhooks.pendingCount())).toBe(2);
+    expect(await app.store.read((tx) => tx.webhooks.outboxStats())).toEqual({
+      depth: 2,
+      oldestCreatedAt: rows[1]!.created_at,
+    });
+    await client.query("update webhook_deliveries set status = 'failed' where id = $1", [rows[1]!.id]);
+    expect(await app.store.read((tx) => tx.webhooks.outboxStats())).toEqual({
+      depth: 1,
+      oldestCreatedAt: rows[2]!.created_at,
+    });
+    await client.query("update webhook_deliveries set status = 'succeeded' where id = $1", [rows[2]!.id]);
+    expect(await app.store.read((tx) => tx.webhooks.outboxStats())).toEqual({
+      depth: 0,
+      oldestCreatedAt: null,
+    });
+    // A table this small is read whole whatever the query; with that way closed, the plan
+    // shows which indexes the statement can use. Any other scan reads the whole delivery log.
+    await client.query("set enable_seqscan = off");
+    for (const sql of [PENDING_COUNT_SQL, OUTBOX_STATS_SQL]) {
+      const plan = (
+        await client.query<{ "QUERY PLAN": [{ Plan: PlanNode }] }>(`explain (format json) ${sql}`)
+      ).rows[0]!["QUERY PLAN"][0].Plan;
+      const scans = scansOf(plan, "webhook_deliveries");
+      expect(scans.length, sql).toBeGreaterThanOrEqual(2);
+      for (const scan of scans) expect(scan, sql).toMatch(/Index.* Scan deliveries_(pending|sending)$/);
+    }
   });
 });

@@ -59,6 +59,23 @@ const WEBHOOK_COLUMNS: Record<string, string> = {
   updatedAt: "updated_at",
 };
 
+/**
+ * The outbox's size, read from the partial indexes of pending and sending rows, one status at
+ * a time: `status in (...)` matches neither index, and would read every delivery ever made
+ * (the whole log) at each metrics scrape.
+ */
+export const PENDING_COUNT_SQL = `select
+  (select count(*) from webhook_deliveries where status = 'pending')::int +
+  (select count(*) from webhook_deliveries where status = 'sending')::int as n`;
+
+/** As PENDING_COUNT_SQL, with the creation time of the oldest row: the head of each index. */
+export const OUTBOX_STATS_SQL = `select
+  (select count(*) from webhook_deliveries where status = 'pending')::int +
+  (select count(*) from webhook_deliveries where status = 'sending')::int as depth,
+  least(
+    (select created_at from webhook_deliveries where status = 'pending' order by created_at limit 1),
+    (select min(created_at) from webhook_deliveries where status = 'sending')) as oldest`;
+
 export class PgWebhookRepository implements WebhookRepository {
   constructor(private readonly c: Conn) {}
 
@@ -513,17 +530,12 @@ export class PgWebhookRepository implements WebhookRepository {
   }
 
   async pendingCount(): Promise<number> {
-    const row = await this.c.one<{ n: number }>(
-      "select count(*)::int as n from webhook_deliveries where status in ('pending', 'sending')",
-    );
+    const row = await this.c.one<{ n: number }>(PENDING_COUNT_SQL);
     return row?.n ?? 0;
   }
 
   async outboxStats(): Promise<{ depth: number; oldestCreatedAt: string | null }> {
-    const row = await this.c.one<{ depth: number; oldest: string | null }>(
-      `select count(*)::int as depth, min(created_at) as oldest
-       from webhook_deliveries where status in ('pending', 'sending')`,
-    );
+    const row = await this.c.one<{ depth: number; oldest: string | null }>(OUTBOX_STATS_SQL);
     return { depth: row?.depth ?? 0, oldestCreatedAt: row?.oldest ?? null };
   }
 
