@@ -73,6 +73,7 @@ async function deliver(job: PgBoss.Job<DeliveryJob>) {
   }
 }
 
+let recorded = 0;
 await boss.work<DeliveryJob>(QUEUE, { batchSize, pollingIntervalSeconds: 0.5 }, async (jobs) => {
   const outcomes: Awaited<ReturnType<typeof deliver>>[] = [];
   let next = 0;
@@ -91,6 +92,10 @@ await boss.work<DeliveryJob>(QUEUE, { batchSize, pollingIntervalSeconds: 0.5 }, 
       outcomes.map((o) => o.ms),
     ],
   );
+  // Told to the bench once written: it learns when the round is done without querying the
+  // database the round is measuring.
+  recorded += outcomes.length;
+  process.stdout.write(`RECORDED ${recorded}\n`);
 });
 process.stdout.write("READY\n");
 
