@@ -499,7 +499,7 @@ export class Dispatcher {
       disable,
     });
     this.unrecorded++;
-    if (this.results.length >= RECORD_BATCH) void this.flush();
+    if (this.recordNow()) void this.flush();
     else this.flushTimer ??= setTimeout(() => void this.flush(), RECORD_DELAY_MS);
   }
 
@@ -582,6 +582,19 @@ export class Dispatcher {
     };
   }
 
+  /**
+   * Whether the outcomes waiting are written at once rather than RECORD_DELAY_MS after the
+   * first: a full batch, sends nearing the bound on outcomes not yet written (startSends),
+   * or a dispatcher stopping.
+   */
+  private recordNow(): boolean {
+    return (
+      this.stopped ||
+      this.results.length >= RECORD_BATCH ||
+      this.inFlight.size + this.unrecorded >= this.opts.concurrency * 1.5
+    );
+  }
+
   /** Records outcomes in batches: one write transaction for all that finished meanwhile. */
   private flush(): Promise<void> {
     if (this.flushTimer) {
@@ -605,11 +618,18 @@ export class Dispatcher {
         this.recording = [];
         this.unrecorded -= batch.length;
         for (const r of batch) this.settledEmitter.emit(r.id);
+        // What arrived during the write waits its turn (below), unless it must go now.
+        if (!this.recordNow()) break;
       }
     })().finally(() => {
       this.flushing = null;
-      // Outcomes that arrived as the last batch was being written.
-      if (this.results.length > 0) void this.flush();
+      // Outcomes that arrived as the last batch was being written: at once if a batch is
+      // full, else RECORD_DELAY_MS from now, so that a busy dispatcher writes a batch every
+      // RECORD_DELAY_MS rather than one per write's round trip.
+      if (this.results.length > 0) {
+        if (this.recordNow()) void this.flush();
+        else this.flushTimer ??= setTimeout(() => void this.flush(), RECORD_DELAY_MS);
+      }
       if (!this.stopped) this.startSends();
     });
     return this.flushing;
