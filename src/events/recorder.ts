@@ -1,6 +1,6 @@
 import { newId } from "../domain/ids.js";
 import type { EntityRecord, EntityType } from "../domain/model.js";
-import type { EventRow, Tx } from "../store/index.js";
+import type { EventRow, Stamp, Tx } from "../store/index.js";
 import type { EventName } from "./catalog.js";
 import { type Changes, diffRecords } from "./diff.js";
 import { type Envelope, serializeEnvelope } from "./envelope.js";
@@ -60,6 +60,8 @@ export class ChangeRecorder {
     }
 
     const rows: EventRow[] = [];
+    // The records that moved get the event's time, written with the events.
+    const stamp: Stamp = { at: timestamp, records: new Map() };
     for (const [k, t] of this.before) {
       const current = after.get(k) ?? null;
       const previous = t.record;
@@ -75,7 +77,9 @@ export class ChangeRecorder {
       } else {
         const changes: Changes = diffRecords(previous!, current!);
         if (Object.keys(changes).length === 0) continue;
-        await this.tx.crm.update(this.actor.companyId, t.type, t.id, { updatedAt: timestamp });
+        const ids = stamp.records.get(t.type);
+        if (ids) ids.push(t.id);
+        else stamp.records.set(t.type, [t.id]);
         current!.updatedAt = timestamp;
         event = `${t.type}.updated`;
         payload = { [t.type]: current, changes };
@@ -99,6 +103,7 @@ export class ChangeRecorder {
       this.actor.companyId,
       rows,
       this.tx.localClaimer,
+      stamp,
     );
     this.tx.noteDeliveries(written, claimed, declined);
     return after;

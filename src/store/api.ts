@@ -255,6 +255,12 @@ export interface ColumnRepository {
   setDealStages(companyId: string, stages: string[], updatedAt: string): Promise<void>;
 }
 
+/** Records whose `updatedAt` becomes `at`, by type. */
+export interface Stamp {
+  at: string;
+  records: Map<EntityType, string[]>;
+}
+
 /** Webhooks, events, the outbox and the delivery log. */
 export interface WebhookRepository {
   insert(row: WebhookRow): Promise<void>;
@@ -267,12 +273,15 @@ export interface WebhookRepository {
   ): Promise<{ items: WebhookRow[]; total: number }>;
   /**
    * Writes events and one pending delivery per enabled, subscribed webhook, offering each to
-   * the local dispatcher (`claimer`) first; returns the delivery count.
+   * the local dispatcher (`claimer`) first; returns the delivery count. The records in
+   * `stamp` (of this company) get `updatedAt = stamp.at`, written with the events: an
+   * update's event and its record's time in one statement.
    */
   recordEvents(
     companyId: string,
     rows: EventRow[],
     claimer?: LocalClaimer | null,
+    stamp?: Stamp,
   ): Promise<{ written: number; claimed: ClaimedDelivery[]; declined: number }>;
   /**
    * Makes the scheduled retries due by `now` pending, then takes up to `limit` deliveries

@@ -19,6 +19,7 @@ export type {
   LocalClaimer,
   ScheduledRetry,
   SessionRepository,
+  Stamp,
   Store,
   StoredFilter,
   StoredQuery,

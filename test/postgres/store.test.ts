@@ -273,3 +273,81 @@ describe.skipIf(!reachable)("the outbox's size on PostgreSQL", () => {
     }
   });
 });
+
+describe.skipIf(!reachable)("round trips of a write on PostgreSQL", () => {
+  /** Every statement text the driver sends while `work` runs, in order. */
+  async function sentDuring(work: () => Promise<unknown>): Promise<string[]> {
+    const sent: string[] = [];
+    const query = pg.Client.prototype.query;
+    pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+      const first = args[0] as string | { text: string };
+      sent.push(typeof first === "string" ? first : first.text);
+      return (query as (...a: unknown[]) => unknown).apply(this, args);
+    } as typeof query;
+    try {
+      await work();
+    } finally {
+      pg.Client.prototype.query = query;
+    }
+    return sent;
+  }
+
+  it("updates a record with a webhook in seven: BEGIN goes with the lock, the record's time with its event, the notification with COMMIT", async () => {
+    const url = await database();
+    const app = await openApp(
+      { dbPath: "", databaseUrl: url, poolSize: 2, apiKey: undefined, allowPrivate: true, timeoutMs: 1000 },
+      { dispatch: false },
+    );
+    cleanups.push(() => app.close());
+    const owner = await app.tenants.localOwner();
+    await app.webhooks.create(owner, { url: "https://hooks.example.com/in", events: ["contact.updated"] });
+    const [contact] = await app.crm.create(owner, "contact", [{ firstName: "Ada" }]);
+    const listener = new pg.Client({ connectionString: url });
+    await listener.connect();
+    cleanups.push(() => listener.end());
+    const heard: string[] = [];
+    listener.on("notification", (n) => heard.push(n.payload ?? ""));
+    await listener.query("listen crm_outbox");
+
+    const sent = await sentDuring(() =>
+      app.crm.update(owner, "contact", [{ id: contact!.id, lastName: "Lovelace" }]),
+    );
+    expect(sent[0]).toMatch(/^begin; select pg_advisory_xact_lock\(hashtextextended\('co_\w+', 0\)\)$/);
+    expect(sent.at(-1)).toMatch(/^select pg_notify\('crm_outbox', '[0-9a-f]{12} 1'\); commit$/);
+    // The lock and BEGIN, the record before (its links and custom values with it), the
+    // change, the record after, the event with the record's time and the webhooks, the
+    // outbox row, COMMIT.
+    expect(sent).toHaveLength(7);
+    await expect.poll(() => heard).toEqual([expect.stringMatching(/^[0-9a-f]{12} 1$/)]);
+    const [after] = await app.crm.get(owner, "contact", [contact!.id]).then((m) => [...m.values()]);
+    expect(after!.lastName).toBe("Lovelace");
+    const events = await app.store.read((tx) => tx.webhooks.events(owner.companyId, 10));
+    const event = events.find((e) => e.event === "contact.updated");
+    expect(after!.updatedAt).toBe(event!.createdAt);
+    expect(after!.updatedAt > contact!.updatedAt).toBe(true);
+    expect(await app.store.read((tx) => tx.webhooks.pendingCount())).toBe(1);
+  });
+
+  it("leaves nothing of a write that fails after its first statement, BEGIN and all", async () => {
+    const store = await open(await database());
+    const tenants = new TenantService(store);
+    const owner = await tenants.localOwner();
+    await expect(
+      store.write(async (tx) => {
+        await tx.tenants.insertUser({
+          id: "usr_gone",
+          companyId: owner.companyId,
+          name: "Gone",
+          email: null,
+          role: "member",
+          createdAt: new Date().toISOString(),
+        });
+        throw new Error("changed my mind");
+      }),
+    ).rejects.toThrow("changed my mind");
+    expect((await tenants.users(owner)).map((u) => u.name)).toEqual(["Local owner"]);
+    // The connection went back to the pool outside any transaction: the next write is its own.
+    await tenants.createUser(owner, "Next");
+    expect((await tenants.users(owner)).map((u) => u.name).sort()).toEqual(["Local owner", "Next"]);
+  });
+});

@@ -1,7 +1,6 @@
 import { getTableColumns } from "drizzle-orm";
 import { idFloor } from "../../domain/ids.js";
 import {
-  type CustomFieldValue,
   type DealServiceLine,
   ENTITIES,
   type EntityRecord,
@@ -65,6 +64,50 @@ const SHAPES = Object.fromEntries(
   }),
 ) as Record<EntityType, Shape>;
 
+/** What `load` reads with each row, as JSON arrays (null when there is none). */
+interface Related {
+  __links: [LinkTarget, string][] | null;
+  __lines?: [string, number][] | null;
+  __deals?: string[] | null;
+  __custom: [string, unknown][] | null;
+}
+
+/**
+ * `load`'s statement per type: the rows, and with each its links in the order SQLite's
+ * indexes give (those where the record is the first of the pair, then those where it is
+ * the second, each by the other's id), a deal's service lines by position, a service's
+ * deals by id, and the custom values by column.
+ */
+const LOADS = Object.fromEntries(
+  (Object.keys(TABLES) as EntityType[]).map((type) => {
+    const shape = SHAPES[type];
+    const parts = [
+      `select ${shape.select}`,
+      `(select json_agg(json_build_array(l.type, l.other) order by l.side, l.other)
+         from (select b_type as type, b_id as other, 0 as side from links where a_id = r.id
+               union all select a_type, a_id, 1 from links where b_id = r.id) l) as "__links"`,
+    ];
+    if (type === "deal")
+      parts.push(`(select json_agg(json_build_array(service_id, quantity) order by position)
+         from deal_services where deal_id = r.id) as "__lines"`);
+    if (type === "service")
+      parts.push(
+        `(select json_agg(deal_id order by deal_id) from deal_services where service_id = r.id) as "__deals"`,
+      );
+    parts.push(`(select json_agg(json_build_array(column_id, value) order by column_id)
+         from custom_field_values where entity_id = r.id) as "__custom"`);
+    return [
+      type,
+      `${parts.join(",\n  ")}\nfrom ${shape.name} r where company_id = $1 and id = any($2::text[])`,
+    ];
+  }),
+) as Record<EntityType, string>;
+
+/** The table of an entity type's records. */
+export function entityTable(type: EntityType): string {
+  return SHAPES[type].name;
+}
+
 function pair(type: LinkTarget, id: string, otherType: LinkTarget, otherId: string) {
   return type < otherType
     ? { aType: type, aId: id, bType: otherType, bId: otherId }
@@ -96,70 +139,26 @@ export class PgCrmRepository implements CrmRepository {
     if (ids.length === 0) return out;
     await this.locks.take(companyId);
     const def = ENTITIES[type];
-    const shape = SHAPES[type];
-    const rows = await this.c.all<EntityRow>(
-      `select ${shape.select} from ${shape.name} where company_id = $1 and id = any($2::text[])`,
-      [companyId, [...new Set(ids)]],
-    );
+    // One round trip: each row with its links, deal lines and custom values as JSON arrays.
+    const rows = await this.c.all<EntityRow & Related>(LOADS[type], [companyId, [...new Set(ids)]]);
     if (rows.length === 0) return out;
-    const found = rows.map((r) => r.id);
-    const related = new Map<string, Map<LinkTarget, string[]>>();
-    for (const row of rows) related.set(row.id, new Map());
-    const push = (id: string, target: LinkTarget, other: string) => {
-      const byTarget = related.get(id)!;
-      const list = byTarget.get(target);
-      if (list) list.push(other);
-      else byTarget.set(target, [other]);
-    };
-    // In the order SQLite's indexes give: the links where the record is the first of the
-    // pair, then those where it is the second, each by the other's id.
-    for (const l of await this.c.all<{ id: string; type: LinkTarget; other: string }>(
-      `select a_id as id, b_type as type, b_id as other, 0 as side from links where a_id = any($1::text[])
-       union all select b_id, a_type, a_id, 1 from links where b_id = any($1::text[])
-       order by side, other`,
-      [found],
-    ))
-      push(l.id, l.type, l.other);
-    const lines = new Map<string, DealServiceLine[]>();
-    if (type === "deal") {
-      for (const l of await this.c.all<{ dealId: string; serviceId: string; quantity: number }>(
-        `select deal_id as "dealId", service_id as "serviceId", quantity from deal_services
-         where deal_id = any($1::text[]) order by position`,
-        [found],
-      )) {
-        const list = lines.get(l.dealId) ?? [];
-        list.push({ serviceId: l.serviceId, quantity: l.quantity });
-        lines.set(l.dealId, list);
-      }
-    }
-    if (type === "service") {
-      for (const l of await this.c.all<{ dealId: string; serviceId: string }>(
-        `select deal_id as "dealId", service_id as "serviceId" from deal_services
-         where service_id = any($1::text[]) order by deal_id`,
-        [found],
-      ))
-        push(l.serviceId, "deal", l.dealId);
-    }
-    const custom = new Map<string, CustomFieldValue[]>();
-    for (const v of await this.c.all<{ entityId: string; columnId: string; value: unknown }>(
-      `select entity_id as "entityId", column_id as "columnId", value from custom_field_values
-       where entity_id = any($1::text[]) order by entity_id, column_id`,
-      [found],
-    )) {
-      const list = custom.get(v.entityId) ?? [];
-      list.push({ columnId: v.columnId, value: v.value });
-      custom.set(v.entityId, list);
-    }
-
     for (const row of rows) {
+      const byTarget = new Map<LinkTarget, string[]>();
+      const push = (target: LinkTarget, other: string) => {
+        const list = byTarget.get(target);
+        if (list) list.push(other);
+        else byTarget.set(target, [other]);
+      };
+      for (const [target, other] of row.__links ?? []) push(target, other);
+      for (const dealId of row.__deals ?? []) push("deal", dealId);
       // Keys in the order a reader expects: id, own fields, links, notes, custom values, times.
       const record = { id: row.id } as EntityRecord;
       for (const s of def.scalars) record[s.name] = row[s.name] ?? null;
-      if (type === "deal") record.services = lines.get(row.id) ?? [];
-      const byTarget = related.get(row.id)!;
+      if (type === "deal")
+        record.services = (row.__lines ?? []).map(([serviceId, quantity]) => ({ serviceId, quantity }));
       for (const r of def.relations) record[r.name] = byTarget.get(r.target) ?? [];
       record.notes = row.notes ?? null;
-      record.customFieldValues = custom.get(row.id) ?? [];
+      record.customFieldValues = (row.__custom ?? []).map(([columnId, value]) => ({ columnId, value }));
       record.createdAt = row.createdAt as string;
       record.updatedAt = row.updatedAt as string;
       out.set(row.id, record);

@@ -15,23 +15,29 @@ const names = new Map<string, string>();
 const MAX_NAMED = 400;
 
 /**
- * One connection, inside one transaction: what the repositories run their SQL on. A
- * one-statement write (see WriteOptions) holds its BEGIN back: its statement commits on
- * its own, unless a repository asks for the transaction first (`together`).
+ * One connection, inside one transaction: what the repositories run their SQL on. BEGIN is
+ * not sent on its own: it goes out with the unit's first statement, in the same round trip
+ * when that statement is plain text (a write's lock, see `plain`), and COMMIT goes out with
+ * the notification that follows it (see `commit`). A one-statement write (see WriteOptions)
+ * holds its BEGIN back altogether: its statement commits on its own, unless a repository
+ * asks for the transaction first (`together`).
  */
 export class Conn {
   /** Statements sent so far. */
   private sent = 0;
+  /** Whether BEGIN was sent (or is on its way), so that COMMIT or ROLLBACK ends it. */
+  private begun = false;
 
   constructor(
     readonly client: pg.PoolClient | pg.Client,
-    /** The BEGIN held back until `together` asks for it; null once sent, or if never held. */
-    private heldBegin: string | null = null,
+    /** The statement that opens the unit's transaction. */
+    private readonly begin: string,
+    /** A one-statement write: BEGIN waits for `together`, and is never sent without it. */
+    private readonly held = false,
   ) {}
 
-  /** Whether a BEGIN was sent, so that COMMIT or ROLLBACK ends it. */
   get inTransaction(): boolean {
-    return this.heldBegin === null;
+    return this.begun;
   }
 
   /**
@@ -39,13 +45,14 @@ export class Conn {
    * must commit together. Nothing to do in an ordinary transaction.
    */
   async together(): Promise<void> {
-    if (this.heldBegin === null) return;
+    if (!this.held || this.begun) return;
     if (this.sent > 0) throw new Error("together() comes before the unit's first statement");
-    await this.client.query(this.heldBegin);
-    this.heldBegin = null;
+    this.begun = true;
+    await this.client.query(this.begin);
   }
 
   async all<T>(text: string, values: unknown[] = []): Promise<T[]> {
+    await this.opened();
     return (await this.client.query<T & pg.QueryResultRow>(this.config(text, values))).rows;
   }
 
@@ -55,13 +62,50 @@ export class Conn {
 
   /** Runs a statement and returns how many rows it touched. */
   async run(text: string, values: unknown[] = []): Promise<number> {
+    await this.opened();
     return (await this.client.query(this.config(text, values))).rowCount ?? 0;
   }
 
-  private config(text: string, values: unknown[]): pg.QueryConfig {
-    if (this.heldBegin !== null && this.sent > 0)
+  /**
+   * Runs a statement written out in full, without parameters (every value in it a
+   * `literal`): the first statement of a unit goes out with its BEGIN, one round trip.
+   */
+  async plain(text: string): Promise<void> {
+    this.count();
+    if (this.held || this.begun) {
+      await this.client.query(text);
+      return;
+    }
+    this.begun = true;
+    await this.client.query(`${this.begin}; ${text}`);
+  }
+
+  /**
+   * Ends the unit: COMMIT, after `notify` (a statement written out in full) if one is
+   * given, in one round trip. After a one-statement write, which committed on its own,
+   * only the notification is sent, and its failure is not the write's.
+   */
+  async commit(notify?: string): Promise<void> {
+    if (this.begun) await this.client.query(notify ? `${notify}; commit` : "commit");
+    // The write took effect already; a notification is a hint that polling stands in for.
+    else if (notify) await this.client.query(notify).catch(() => undefined);
+  }
+
+  /** Sends the BEGIN of an ordinary unit before its first statement. */
+  private async opened(): Promise<void> {
+    if (this.held || this.begun) return;
+    this.begun = true;
+    await this.client.query(this.begin);
+  }
+
+  private count(): void {
+    if (this.held && !this.begun && this.sent > 0)
       throw new Error("A one-statement write ran a second statement: call together() before the first");
     this.sent++;
+  }
+
+  private config(text: string, values: unknown[]): pg.QueryConfig {
+    this.count();
     let name = names.get(text);
     if (!name && names.size < MAX_NAMED) {
       name = `crm_${names.size}`;
@@ -69,6 +113,14 @@ export class Conn {
     }
     return name ? { name, text, values } : { text, values };
   }
+}
+
+/**
+ * A string as an SQL literal, for the statements that go out without parameters, or null
+ * when it holds anything but letters, digits, `_` and `-` (such a value goes as a parameter).
+ */
+export function literal(value: string): string | null {
+  return /^[A-Za-z0-9_-]{1,200}$/.test(value) ? `'${value}'` : null;
 }
 
 /** The URL without its password, for logs and messages. */

@@ -125,7 +125,7 @@ export class PostgresStore implements Store {
           client.on("error", () => undefined);
           guarded.add(client);
         }
-        const conn = new Conn(client, oneStatement ? begin : null);
+        const conn = new Conn(client, begin, oneStatement);
         const locks = new WriteLocks(conn, writing);
         const tx = new Tx(
           {
@@ -139,20 +139,16 @@ export class PostgresStore implements Store {
           },
           writing ? this.localClaimer : null,
         );
-        // A one-statement write sends its statement alone: it commits by itself.
-        if (!oneStatement) await client.query(begin);
         let result: T;
         try {
           result = await work(tx);
           const forOthers = tx.writtenDeliveries - tx.claimed.length;
-          // Delivered at commit, and only if it commits; after a statement that committed alone, now.
-          if (forOthers > 0) {
-            const payload = [CHANNEL, `${this.nodeId} ${forOthers}`];
-            if (conn.inTransaction) await conn.run("select pg_notify($1, $2)", payload);
-            else await client.query("select pg_notify($1, $2)", payload);
-          }
           committing = true;
-          if (conn.inTransaction) await client.query("commit");
+          // Delivered at commit, and only if it commits; after a statement that committed
+          // alone, now. The payload is this node's id (hex) and a count: written out in full.
+          await conn.commit(
+            forOthers > 0 ? `select pg_notify('${CHANNEL}', '${this.nodeId} ${forOthers}')` : undefined,
+          );
         } catch (error) {
           if (!committing && conn.inTransaction)
             await client.query("rollback").catch(() => {

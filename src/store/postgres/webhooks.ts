@@ -1,4 +1,5 @@
 import { newId } from "../../domain/ids.js";
+import { ENTITY_TYPES } from "../../domain/model.js";
 import {
   type ClaimedDelivery,
   type DeliveryOutcome,
@@ -10,9 +11,11 @@ import {
   type HourlyDeliveryCount,
   type LaterAttempt,
   type LocalClaimer,
+  type Stamp,
   type WebhookRepository,
 } from "../api.js";
 import type { DeliveryRow, EventRow, WebhookRow } from "../rows.js";
+import { entityTable } from "./crm.js";
 import type { Conn } from "./db.js";
 
 const WEBHOOK = `id, company_id as "companyId", url, events, description, secret, enabled,
@@ -153,10 +156,31 @@ export class PgWebhookRepository implements WebhookRepository {
     companyId: string,
     rows: EventRow[],
     claimer: LocalClaimer | null = null,
+    stamp?: Stamp,
   ): Promise<{ written: number; claimed: ClaimedDelivery[]; declined: number }> {
     const claimed: ClaimedDelivery[] = [];
-    if (rows.length === 0) return { written: 0, claimed, declined: 0 };
-    // The events and the webhooks that may want them, in one round trip.
+    if (rows.length === 0 && !stamp?.records.size) return { written: 0, claimed, declined: 0 };
+    // The events, the records' new time and the webhooks that may want them, in one round trip.
+    const values: unknown[] = [
+      companyId,
+      rows.map((e) => e.id),
+      rows.map((e) => e.event),
+      rows.map((e) => e.entityId),
+      rows.map((e) => e.userId),
+      rows.map((e) => e.body),
+      rows.map((e) => e.createdAt),
+      new Date().toISOString(),
+    ];
+    const stamped: string[] = [];
+    for (const type of ENTITY_TYPES) {
+      const ids = stamp?.records.get(type);
+      if (!ids?.length) continue;
+      if (stamped.length === 0) values.push(stamp!.at);
+      values.push(ids);
+      stamped.push(
+        `, stamped_${type} as (update ${entityTable(type)} set updated_at = $9 where company_id = $1 and id = any($${values.length}::text[]))`,
+      );
+    }
     const hooks = await this.c.all<{
       id: string;
       url: string;
@@ -169,19 +193,10 @@ export class PgWebhookRepository implements WebhookRepository {
          insert into events (id, company_id, event, entity_id, user_id, body, created_at)
          select e.id, $1, e.event, e.entity_id, e.user_id, e.body, e.created_at
          from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])
-           as e(id, event, entity_id, user_id, body, created_at))
+           as e(id, event, entity_id, user_id, body, created_at))${stamped.join("")}
        select id, url, events, secret, case when previous_secret_until > $8 then previous_secret end as previous_secret,
          retry_policy from webhooks where company_id = $1 and enabled`,
-      [
-        companyId,
-        rows.map((e) => e.id),
-        rows.map((e) => e.event),
-        rows.map((e) => e.entityId),
-        rows.map((e) => e.userId),
-        rows.map((e) => e.body),
-        rows.map((e) => e.createdAt),
-        new Date().toISOString(),
-      ],
+      values,
     );
     if (hooks.length === 0) return { written: 0, claimed, declined: 0 };
     const leaseUntil = claimer ? Date.now() + claimer.leaseMs : null;

@@ -73,6 +73,11 @@ const SHAPES = Object.fromEntries(
   }),
 ) as Record<EntityType, { name: string; columns: Record<string, string>; json: string[]; select: string }>;
 
+/** The table of an entity type's records. */
+export function entityTable(type: EntityType): string {
+  return SHAPES[type].name;
+}
+
 function pair(type: LinkTarget, id: string, otherType: LinkTarget, otherId: string) {
   return type < otherType
     ? { aType: type, aId: id, bType: otherType, bId: otherId }

@@ -13,9 +13,11 @@ import {
   type HourlyDeliveryCount,
   type LaterAttempt,
   type LocalClaimer,
+  type Stamp,
   type WebhookRepository,
 } from "../api.js";
 import type { DeliveryRow, EventRow, WebhookRow } from "../rows.js";
+import { entityTable } from "./crm.js";
 import type { Db } from "./db.js";
 import { events, webhookDeliveries, webhooks } from "./schema/index.js";
 import { jsonList, type Statements } from "./statements.js";
@@ -119,13 +121,18 @@ export class SqliteWebhookRepository implements WebhookRepository {
     companyId: string,
     rows: EventRow[],
     claimer: LocalClaimer | null = null,
+    stamp?: Stamp,
   ): Promise<{ written: number; claimed: ClaimedDelivery[]; declined: number }> {
     const claimed: ClaimedDelivery[] = [];
-    if (rows.length === 0) return { written: 0, claimed, declined: 0 };
+    if (rows.length === 0 && !stamp?.records.size) return { written: 0, claimed, declined: 0 };
     const insertEvent =
       "insert into events (id, company_id, event, entity_id, user_id, body, created_at) values (?, ?, ?, ?, ?, ?, ?)";
     for (const e of rows)
       this.st.run(insertEvent, e.id, companyId, e.event, e.entityId, e.userId, e.body, e.createdAt);
+    for (const [type, ids] of stamp?.records ?? []) {
+      const touch = `update ${entityTable(type)} set updated_at = ? where company_id = ? and id = ?`;
+      for (const id of ids) this.st.run(touch, stamp!.at, companyId, id);
+    }
     const hooks = this.st.all<{
       id: string;
       url: string;
