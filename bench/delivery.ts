@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { Pool } from "undici";
 import { openApp } from "../src/app.js";
 import type { StoreTarget } from "../src/store/index.js";
-import { percentile, sleep, startReceiverProcess, tempDir } from "./support.js";
+import { analyzePg, percentile, sleep, startReceiverProcess, tempDir } from "./support.js";
 
 /** Concurrency of one webhook in the dispatcher; the bare loop uses the same. */
 const CONCURRENCY = 8;
@@ -155,6 +155,7 @@ async function writeToReceiptOnce(
       events: ["contact.updated"],
       secret: "bench-secret",
     });
+    await analyzePg(target);
     // Warm up at the same pace for two seconds: the first send loads the HTTP client and
     // opens connections, and until the JIT has compiled the hot paths the process needs
     // more CPU than this two-core machine has to spare. The figure is the steady state's.

@@ -11,7 +11,7 @@ import { adminQuery, createPgDatabase, dropPgDatabase } from "../test/support/en
 import { benchWriteToReceipt } from "./delivery.js";
 import { benchSearchOn } from "./mcp.js";
 import { benchUpdateOutbox } from "./store.js";
-import { cpuMs, postgresCpuMs, sleep, startReceiverProcess, tempDir } from "./support.js";
+import { analyzePg, cpuMs, postgresCpuMs, sleep, startReceiverProcess, tempDir } from "./support.js";
 
 /**
  * The PostgreSQL figures, each on a database of its own on the server at
@@ -238,6 +238,7 @@ async function pgbossRound(
     // The same warm-up burst as a node's, before the clock starts.
     await boss.insert(jobs(warm));
     while (recorded < warm) await sleep(20);
+    await analyzePg(url);
     const cpuBefore = cpuMs(child.pid!);
     const start = performance.now();
     await boss.insert(jobs(n));
@@ -329,6 +330,7 @@ async function nodesRound(
     // starts: each node's one-off start (loading its HTTP client, compiling its send path,
     // opening connections) is not a rate, and a round of two nodes would pay it twice.
     await send(events(warm));
+    await analyzePg(url);
     const measured = events(n);
     const cpuBefore = children.reduce((sum, c) => sum + cpuMs(c.pid!), 0);
     const pgBefore = postgresCpuMs();

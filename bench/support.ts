@@ -3,6 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createInterface } from "node:readline";
+import pg from "pg";
+import type { StoreTarget } from "../src/store/index.js";
 import { testCert } from "../test/support/certs.js";
 
 export function tempDir(prefix: string): string {
@@ -67,6 +69,26 @@ export interface ReceiverProcess {
 }
 
 /** Starts bench/receiver.js in its own process. */
+/**
+ * Gathers PostgreSQL's statistics of a database the bench just filled, as autovacuum does
+ * within a minute of a bulk load. Until then the plans that connections cached while the
+ * tables were nearly empty stay, and those read whole tables (a delivery's outcome scanned
+ * every delivery row): the figures would be those of the load's first minute, not of a
+ * running database. Only on PostgreSQL; a SQLite target has nothing to gather.
+ */
+export async function analyzePg(target?: StoreTarget | string): Promise<void> {
+  const url =
+    typeof target === "string" ? target : target && "databaseUrl" in target ? target.databaseUrl : null;
+  if (!url) return;
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("analyze");
+  } finally {
+    await client.end();
+  }
+}
+
 export async function startReceiverProcess(report = false): Promise<ReceiverProcess> {
   const cert = await testCert();
   const child = spawn(process.execPath, [join(import.meta.dirname, "receiver.js")], {

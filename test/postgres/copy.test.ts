@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Client } from "@modelcontextprotocol/client";
+import pg from "pg";
 import { afterEach, expect, it } from "vitest";
 import { type App, openApp } from "../../src/app.js";
 import type { Config } from "../../src/config.js";
@@ -148,6 +149,15 @@ it.skipIf(!reachable)(
     );
     expect(copied.status).toBe(0);
     expect(copied.stdout).toBe("");
+    // Its statistics were gathered, so the nodes' first plans see the tables as they are.
+    const stats = new pg.Client({ connectionString: url });
+    await stats.connect();
+    const unanalyzed = await stats
+      .query<{ relname: string }>(
+        "select relname from pg_stat_user_tables where relname in ('contacts', 'events', 'webhook_deliveries') and last_analyze is null",
+      )
+      .finally(() => stats.end());
+    expect(unanalyzed.rows).toEqual([]);
 
     // On PostgreSQL: the same key signs in as the same user, and every record reads back equal.
     const postgres = await open({ databaseUrl: url, poolSize: 4 }, receiver, false);

@@ -215,6 +215,10 @@ export class PostgresStore implements Store {
         counts[table] += rows.length;
       }
       await client.query("commit");
+      // Statistics for the tables just filled, as autovacuum would gather within a minute:
+      // until then, statements the nodes prepare plan for empty tables and read them whole.
+      // The copy has committed; should this fail, autovacuum still comes.
+      await client.query("analyze").catch(() => undefined);
       return counts;
     } catch (error) {
       await client.query("rollback").catch(() => undefined);
