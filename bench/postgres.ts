@@ -46,6 +46,7 @@ export async function benchPostgres(opts: { quick: boolean }): Promise<Record<st
     out.pg_write_to_receipt_p50_ms = latency.write_to_receipt_p50_ms!;
     out.pg_write_to_receipt_p99_ms = latency.write_to_receipt_p99_ms!;
     out.pg_write_to_receipt_p99_ms_worst_run = latency.write_to_receipt_p99_ms_worst_run!;
+    out.pg_write_to_receipt_rate_per_s = latency.write_to_receipt_rate_per_s!;
     Object.assign(out, await benchNodes(opts, fresh));
     Object.assign(out, await benchSearchOn(opts, ((await fresh()) as { databaseUrl: string }).databaseUrl));
     return out;
