@@ -38,6 +38,17 @@ async function open(url: string): Promise<Store> {
   return store;
 }
 
+/** An app on a fresh database whose deliveries stay in the outbox, and its owner. */
+async function appWithoutDispatcher() {
+  const url = await database();
+  const app = await openApp(
+    { dbPath: "", databaseUrl: url, poolSize: 2, apiKey: undefined, allowPrivate: true, timeoutMs: 1000 },
+    { dispatch: false },
+  );
+  cleanups.push(() => app.close());
+  return { url, app, owner: await app.tenants.localOwner() };
+}
+
 function withPort(url: string, port: number): string {
   const u = new URL(url);
   u.hostname = "127.0.0.1";
@@ -222,13 +233,7 @@ function scansOf(node: PlanNode, table: string): string[] {
 
 describe.skipIf(!reachable)("the outbox's size on PostgreSQL", () => {
   it("counts pending and sending rows, and finds the oldest, from their partial indexes alone", async () => {
-    const url = await database();
-    const app = await openApp(
-      { dbPath: "", databaseUrl: url, poolSize: 2, apiKey: undefined, allowPrivate: true, timeoutMs: 1000 },
-      { dispatch: false },
-    );
-    cleanups.push(() => app.close());
-    const owner = await app.tenants.localOwner();
+    const { url, app, owner } = await appWithoutDispatcher();
     await app.webhooks.create(owner, { url: "https://hooks.example.com/in", events: ["contact.created"] });
     for (const firstName of ["Old", "Mid", "New"]) await app.crm.create(owner, "contact", [{ firstName }]);
     const client = new pg.Client({ connectionString: url });
@@ -293,13 +298,7 @@ describe.skipIf(!reachable)("round trips of a write on PostgreSQL", () => {
   }
 
   it("updates a record with a webhook in seven: BEGIN goes with the lock, the record's time with its event, the notification with COMMIT", async () => {
-    const url = await database();
-    const app = await openApp(
-      { dbPath: "", databaseUrl: url, poolSize: 2, apiKey: undefined, allowPrivate: true, timeoutMs: 1000 },
-      { dispatch: false },
-    );
-    cleanups.push(() => app.close());
-    const owner = await app.tenants.localOwner();
+    const { url, app, owner } = await appWithoutDispatcher();
     await app.webhooks.create(owner, { url: "https://hooks.example.com/in", events: ["contact.updated"] });
     const [contact] = await app.crm.create(owner, "contact", [{ firstName: "Ada" }]);
     const listener = new pg.Client({ connectionString: url });
