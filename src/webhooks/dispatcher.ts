@@ -91,6 +91,13 @@ export class Dispatcher {
   private readonly backlogged = new Set<string>();
   /** The last claim filled all the room there was, so any webhook may have more due rows. */
   private more = false;
+  /**
+   * A claim ended a webhook's backlog. A write that declined one of its deliveries before
+   * that claim looked, and committed after, left a row the claim could not see; when such a
+   * write reports its declined rows, a claim takes them at once, not at the next poll,
+   * while the webhook's newer deliveries go straight out.
+   */
+  private backlogEnded = false;
   private readonly settledEmitter = new EventEmitter();
   private results: DeliveryOutcome[] = [];
   /** The batch of outcomes `flush` is writing now. */
@@ -137,7 +144,11 @@ export class Dispatcher {
       }
       // Rows written without an offer to us (a resend) are claimed now; rows we declined
       // belong to backlogged webhooks, claimed once there is room.
-      if (count - claimed.length > declined || (declined > 0 && this.claimWorthwhile())) this.wake();
+      if (count - claimed.length > declined) this.wake();
+      else if (declined > 0 && (this.backlogEnded || this.claimWorthwhile())) {
+        this.backlogEnded = false;
+        this.wake();
+      }
     });
     this.store.setLocalClaimer({
       workerId: this.workerId,
@@ -343,8 +354,10 @@ export class Dispatcher {
         // A short claim that saw every due row took all of each webhook it neither skipped
         // nor filled: their backlog is gone, and their new deliveries may go straight out.
         for (const id of this.backlogged)
-          if (!saturated.includes(id) && (taken.get(id) ?? 0) < this.queuePerWebhook)
+          if (!saturated.includes(id) && (taken.get(id) ?? 0) < this.queuePerWebhook) {
             this.backlogged.delete(id);
+            this.backlogEnded = true;
+          }
       }
       // Stryker disable next-line ConditionalExpression: equivalent, an empty claim enqueues nothing and returns below, as claimed.length < room
       if (claimed.length === 0) return;
