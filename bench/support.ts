@@ -68,7 +68,6 @@ export interface ReceiverProcess {
   stop(): Promise<void>;
 }
 
-/** Starts bench/receiver.js in its own process. */
 /**
  * Gathers PostgreSQL's statistics of a database the bench just filled, as autovacuum does
  * within a minute of a bulk load. Until then the plans that connections cached while the
@@ -89,6 +88,7 @@ export async function analyzePg(target?: StoreTarget | string): Promise<void> {
   }
 }
 
+/** Starts bench/receiver.js in its own process. */
 export async function startReceiverProcess(report = false): Promise<ReceiverProcess> {
   const cert = await testCert();
   const child = spawn(process.execPath, [join(import.meta.dirname, "receiver.js")], {

@@ -333,6 +333,8 @@ describe.skipIf(!reachable)("round trips of a write on PostgreSQL", () => {
     const owner = await tenants.localOwner();
     await expect(
       store.write(async (tx) => {
+        // The company's lock goes out with BEGIN, in one message.
+        await tx.crm.load(owner.companyId, "contact", ["ct_none"]);
         await tx.tenants.insertUser({
           id: "usr_gone",
           companyId: owner.companyId,

@@ -154,6 +154,9 @@ export class PostgresStore implements Store {
             await client.query("rollback").catch(() => {
               broken = true;
             });
+          // A notification that failed left its COMMIT unsent and the transaction aborted:
+          // the connection does not go back to the pool in that state.
+          else if (committing && conn.inTransaction) broken = true;
           throw error;
         }
         if (tx.writtenDeliveries > 0)
