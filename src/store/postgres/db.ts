@@ -72,12 +72,8 @@ export class Conn {
    */
   async plain(text: string): Promise<void> {
     this.count();
-    if (this.held || this.begun) {
-      await this.client.query(text);
-      return;
-    }
-    this.begun = true;
-    await this.client.query(`${this.begin}; ${text}`);
+    const begin = this.beginDue();
+    await this.client.query(begin ? `${begin}; ${text}` : text);
   }
 
   /**
@@ -93,9 +89,15 @@ export class Conn {
 
   /** Sends the BEGIN of an ordinary unit before its first statement. */
   private async opened(): Promise<void> {
-    if (this.held || this.begun) return;
+    const begin = this.beginDue();
+    if (begin) await this.client.query(begin);
+  }
+
+  /** The BEGIN an ordinary unit has yet to send, counted as sent from here on; else null. */
+  private beginDue(): string | null {
+    if (this.held || this.begun) return null;
     this.begun = true;
-    await this.client.query(this.begin);
+    return this.begin;
   }
 
   private count(): void {
